@@ -1,0 +1,68 @@
+#include "HostSettings.h"
+
+#include "tthost/ConfigError.h"
+#include "tthost/ConfigReader.h"
+
+#include <Poco/Exception.h>
+
+namespace tthost
+{
+namespace
+{
+
+/// The route server is what this host is for: its instance runs unless told otherwise.
+constexpr const char* kDefaultPlugin = "route";
+constexpr const char* kDefaultLibrary = "ttroute";
+constexpr const char* kDefaultClass = "RoutePlugin";
+constexpr const char* kDefaultListen = "127.0.0.1:8200";
+
+std::vector<Poco::Net::SocketAddress> parseAddresses(ConfigReader& reader, const std::string& key, const std::vector<std::string>& defaults)
+{
+    std::vector<Poco::Net::SocketAddress> addresses;
+    for (const std::string& text : reader.getList(key, defaults))
+    {
+        try
+        {
+            addresses.emplace_back(text);
+        }
+        catch (const Poco::Exception& error)
+        {
+            throw ConfigError(reader.fullKey(key), "'" + text + "' is not a host:port address (" + error.displayText() + ")");
+        }
+    }
+    if (addresses.empty())
+        throw ConfigError(reader.fullKey(key), "no address given");
+    return addresses;
+}
+
+} // namespace
+
+HostSettings HostSettings::read(const Poco::Util::AbstractConfiguration& config)
+{
+    ConfigReader reader(config, "host");
+    HostSettings settings;
+    settings.drainTimeout = reader.getDuration("drain_timeout", Poco::Timespan(5, 0), Poco::Timespan(0), Poco::Timespan(600, 0));
+    for (const std::string& name : reader.getList("plugins", {kDefaultPlugin}))
+    {
+        const bool isDefault = name == kDefaultPlugin;
+        PluginSettings plugin;
+        plugin.name = name;
+        plugin.library = reader.getString(name + ".library", isDefault ? kDefaultLibrary : "");
+        plugin.className = reader.getString(name + ".class", isDefault ? kDefaultClass : "");
+        if (plugin.library.empty())
+            throw ConfigError(reader.fullKey(name + ".library"), "missing: which library implements plugin '" + name + "'");
+        if (plugin.className.empty())
+            throw ConfigError(reader.fullKey(name + ".class"), "missing: which class of " + plugin.library + " to run");
+        plugin.listen = parseAddresses(reader, name + ".listen", isDefault ? std::vector<std::string>{kDefaultListen} : std::vector<std::string>{});
+        plugin.maxThreads = static_cast<int>(reader.getInteger(name + ".max_threads", 256, 1, 65536));
+        plugin.maxQueued = static_cast<int>(reader.getInteger(name + ".max_queued", 16, 0, 65536));
+        plugin.backlog = static_cast<int>(reader.getInteger(name + ".backlog", 128, 1, 65536));
+        settings.plugins.push_back(std::move(plugin));
+    }
+    if (settings.plugins.empty())
+        throw ConfigError("host.plugins", "no plugin to run");
+    reader.rejectUnknownKeys();
+    return settings;
+}
+
+} // namespace tthost

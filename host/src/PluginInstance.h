@@ -1,0 +1,64 @@
+#pragma once
+
+#include "HostSettings.h"
+#include "Listener.h"
+
+#include "tthost/ServerPlugin.h"
+
+#include <Poco/ClassLoader.h>
+#include <Poco/Logger.h>
+#include <Poco/Util/AbstractConfiguration.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace tthost
+{
+
+/// One configured plugin, running: its library loaded with Poco::ClassLoader, the plugin
+/// object, and one Listener per listen address. Members are declared so that destruction
+/// stops the listeners first, then the plugin, and unloads the library last.
+class PluginInstance
+{
+public:
+    /// Loads, starts and binds the plugin `settings` describes, with its own keys read from
+    /// `config`'s section of the same name. `searchDirs` are tried, in order, for a library
+    /// given by name. Throws ConfigError naming the key for every configuration problem.
+    PluginInstance(const PluginSettings& settings, const Poco::Util::AbstractConfiguration& config,
+                   const std::vector<std::string>& searchDirs);
+    ~PluginInstance();
+
+    PluginInstance(const PluginInstance&) = delete;
+    PluginInstance& operator=(const PluginInstance&) = delete;
+
+    /// Starts accepting on every address.
+    void startAccepting();
+
+    /// Stops accepting on every address.
+    void stopAccepting();
+
+    /// Ends the plugin's connections (flushing for up to `drainTimeout`) and joins their threads.
+    void stop(Poco::Timespan drainTimeout);
+
+    /// The instance name, e.g. "route".
+    const std::string& name() const { return settings_.name; }
+
+    /// The plugin object.
+    ServerPlugin& plugin() { return *plugin_; }
+
+private:
+    PluginSettings settings_;
+    Poco::Logger& logger_;
+    std::string libraryPath_;
+    Poco::ClassLoader<ServerPlugin> loader_;
+    std::unique_ptr<ServerPlugin> plugin_;
+    std::vector<std::unique_ptr<Listener>> listeners_;
+    bool stopped_ = false;
+};
+
+/// Where a library named in the configuration is: a name with a '/' is a path; a bare name
+/// ("ttroute" or "libttroute.so") is looked up in each of `searchDirs`. Throws ConfigError for `key`.
+std::string locatePluginLibrary(const std::string& key, const std::string& library, const std::vector<std::string>& searchDirs);
+
+} // namespace tthost

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <cstddef>
+
+namespace ttroute
+{
+
+/// Why a msg-server connection ended; logged, and counted for the metrics.
+enum class DisconnectReason
+{
+    PeerClosed,    ///< the msg server closed its end (EOF)
+    ReadError,     ///< the socket failed while reading
+    WriteError,    ///< the socket failed while writing
+    IdleTimeout,   ///< nothing received for idle_timeout
+    QueueOverflow, ///< its outbound queue passed max_outbox_bytes: it stopped reading
+    BadFrame,      ///< a header broke the framing limits
+    Shutdown,      ///< the server is stopping
+};
+
+/// Number of DisconnectReason values, for tables indexed by reason.
+constexpr std::size_t kDisconnectReasonCount = 7;
+
+/// A short lower-case name for logs and metric labels, e.g. "idle_timeout".
+const char* toString(DisconnectReason reason);
+
+} // namespace ttroute

@@ -1,0 +1,145 @@
+#include "Outbox.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+namespace ttroute
+{
+namespace
+{
+
+/// Queued chunks gathered into one sendmsg().
+constexpr std::size_t kMaxIov = 64;
+
+std::int64_t nowNs()
+{
+    return std::chrono::steady_clock::now().time_since_epoch().count();
+}
+
+/// send() that never blocks or raises SIGPIPE; -1 with errno on failure, 0 when the socket is full.
+ssize_t sendSome(int fd, const char* data, std::size_t size)
+{
+    for (;;)
+    {
+        const ssize_t sent = ::send(fd, data, size, MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (sent >= 0)
+            return sent;
+        if (errno == EINTR)
+            continue;
+        return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
+    }
+}
+
+} // namespace
+
+Outbox::Outbox(int fd)
+    : fd_(fd)
+    , lastPushNs_(nowNs())
+{
+}
+
+std::chrono::steady_clock::time_point Outbox::lastPush() const
+{
+    return std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(lastPushNs_.load(std::memory_order_relaxed)));
+}
+
+Outbox::PushResult Outbox::push(FrameBatch& batch, std::size_t limit)
+{
+    std::lock_guard lock(mutex_);
+    if (closed_)
+        return PushResult::Closed;
+    lastPushNs_.store(nowNs(), std::memory_order_relaxed);
+    framesOut_.fetch_add(batch.frameCount(), std::memory_order_relaxed);
+    bytesOut_.fetch_add(batch.size(), std::memory_order_relaxed);
+    const std::size_t queued = queuedBytes_.load(std::memory_order_relaxed);
+    if (queued == 0)
+    {
+        const ssize_t sent = sendSome(fd_, batch.data(), batch.size());
+        if (sent < 0)
+        {
+            closeLocked();
+            return PushResult::Failed;
+        }
+        const auto rest = batch.size() - static_cast<std::size_t>(sent);
+        if (rest == 0)
+            return PushResult::Written;
+        if (rest > limit)
+        {
+            overflowBytes_.store(rest, std::memory_order_relaxed);
+            closeLocked();
+            return PushResult::Overflow;
+        }
+        queue_.push_back({batch.shared(), static_cast<std::size_t>(sent)});
+        queuedBytes_.store(rest, std::memory_order_relaxed);
+        return PushResult::QueuedFirst;
+    }
+    if (queued + batch.size() > limit)
+    {
+        overflowBytes_.store(queued + batch.size(), std::memory_order_relaxed);
+        closeLocked();
+        return PushResult::Overflow;
+    }
+    queue_.push_back({batch.shared(), 0});
+    queuedBytes_.store(queued + batch.size(), std::memory_order_relaxed);
+    return PushResult::Queued;
+}
+
+Outbox::FlushResult Outbox::flush()
+{
+    std::lock_guard lock(mutex_);
+    while (!queue_.empty() && !closed_)
+    {
+        iovec iov[kMaxIov];
+        std::size_t count = 0;
+        for (auto it = queue_.begin(); it != queue_.end() && count < kMaxIov; ++it, ++count)
+        {
+            iov[count].iov_base = const_cast<char*>(it->bytes->data() + it->offset);
+            iov[count].iov_len = it->bytes->size() - it->offset;
+        }
+        msghdr message{};
+        message.msg_iov = iov;
+        message.msg_iovlen = count;
+        const ssize_t sent = ::sendmsg(fd_, &message, MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (sent < 0)
+        {
+            if (errno == EINTR)
+                continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK)
+                return FlushResult::Pending;
+            closeLocked();
+            return FlushResult::Failed;
+        }
+        auto left = static_cast<std::size_t>(sent);
+        queuedBytes_.fetch_sub(left, std::memory_order_relaxed);
+        while (left > 0)
+        {
+            Chunk& front = queue_.front();
+            const std::size_t inFront = front.bytes->size() - front.offset;
+            if (left < inFront)
+            {
+                front.offset += left;
+                break;
+            }
+            left -= inFront;
+            queue_.pop_front();
+        }
+    }
+    return closed_ ? FlushResult::Failed : FlushResult::Empty;
+}
+
+void Outbox::close()
+{
+    std::lock_guard lock(mutex_);
+    closeLocked();
+}
+
+void Outbox::closeLocked()
+{
+    closed_ = true;
+    queue_.clear();
+    queuedBytes_.store(0, std::memory_order_relaxed);
+}
+
+} // namespace ttroute

@@ -1,0 +1,41 @@
+#include "PeerDirectory.h"
+
+#include <algorithm>
+
+namespace ttroute
+{
+
+PeerDirectory::PeerDirectory()
+    : peers_(std::make_shared<const PeerList>())
+{
+}
+
+void PeerDirectory::add(std::shared_ptr<PeerLink> peer)
+{
+    std::lock_guard lock(mutex_);
+    auto next = std::make_shared<PeerList>(*peers_);
+    next->push_back(std::move(peer));
+    peers_ = std::move(next);
+}
+
+void PeerDirectory::remove(const PeerLink& peer)
+{
+    std::lock_guard lock(mutex_);
+    auto next = std::make_shared<PeerList>(*peers_);
+    next->erase(std::remove_if(next->begin(), next->end(), [&](const auto& p) { return p.get() == &peer; }), next->end());
+    peers_ = std::move(next);
+}
+
+std::shared_ptr<const PeerDirectory::PeerList> PeerDirectory::snapshot() const
+{
+    std::lock_guard lock(mutex_);
+    return peers_;
+}
+
+std::size_t PeerDirectory::size() const
+{
+    std::lock_guard lock(mutex_);
+    return peers_->size();
+}
+
+} // namespace ttroute

@@ -1,0 +1,355 @@
+#include "PresenceRegistry.h"
+
+#include "ProtocolIds.h"
+
+#include <algorithm>
+#include <cassert>
+#include <mutex>
+#include <unordered_map>
+#include <utility>
+
+namespace ttroute
+{
+
+namespace
+{
+
+constexpr std::size_t kMinCapacity = 1024;
+
+/// A Login packed into 8 bytes: the client type takes the top byte of the count word.
+struct PackedLogin
+{
+    ConnectionId connection;
+    std::uint32_t typeAndCount;
+
+    std::uint32_t clientType() const { return typeAndCount >> 24; }
+    std::uint32_t count() const { return typeAndCount & PresenceRegistry::kMaxCount; }
+    void setCount(std::uint32_t count) { typeAndCount = (typeAndCount & ~PresenceRegistry::kMaxCount) | count; }
+    static PackedLogin make(ConnectionId connection, std::uint32_t clientType, std::uint32_t count)
+    {
+        return PackedLogin{connection, ((clientType & 0xFF) << 24) | count};
+    }
+};
+
+/// One table slot: a user and up to two of their (connection, client type) counts inline.
+struct Slot
+{
+    static constexpr std::uint32_t kEmpty = 0;
+    static constexpr std::uint32_t kSpilled = 3; ///< the logins live in the table's side map
+
+    std::uint32_t userId;
+    std::uint32_t state; ///< kEmpty, 1 or 2 inline logins, or kSpilled
+    PackedLogin logins[2];
+};
+
+static_assert(sizeof(Slot) == 24, "a slot is meant to stay at 24 bytes");
+
+std::size_t hashUser(std::uint32_t userId, unsigned shift)
+{
+    // Fibonacci hashing spreads sequential ids, which real user ids are.
+    return static_cast<std::size_t>((std::uint64_t{userId} * 0x9E3779B97F4A7C15ull) >> shift);
+}
+
+} // namespace
+
+/// Open-addressing map userId → Slot with linear probing and backward-shift deletion.
+class PresenceRegistry::Table
+{
+public:
+    Table() { rehash(kMinCapacity); }
+
+    Slot* find(std::uint32_t userId) { return const_cast<Slot*>(std::as_const(*this).find(userId)); }
+
+    const Slot* find(std::uint32_t userId) const
+    {
+        for (std::size_t i = home(userId);; i = (i + 1) & mask_)
+        {
+            const Slot& slot = slots_[i];
+            if (slot.state == Slot::kEmpty)
+                return nullptr;
+            if (slot.userId == userId)
+                return &slot;
+        }
+    }
+
+    Slot& insert(std::uint32_t userId)
+    {
+        if ((used_ + 1) * 4 > capacity() * 3)
+            rehash(capacity() * 2);
+        std::size_t i = home(userId);
+        while (slots_[i].state != Slot::kEmpty)
+            i = (i + 1) & mask_;
+        ++used_;
+        slots_[i] = Slot{userId, 0, {}};
+        return slots_[i];
+    }
+
+    void erase(Slot& slot)
+    {
+        assert(slot.state != Slot::kSpilled);
+        std::size_t hole = static_cast<std::size_t>(&slot - slots_.get());
+        // Backward shift: pull later members of the probe run into the hole, so lookups
+        // never need tombstones.
+        for (std::size_t i = (hole + 1) & mask_; slots_[i].state != Slot::kEmpty; i = (i + 1) & mask_)
+        {
+            const std::size_t want = home(slots_[i].userId);
+            if (((i - want) & mask_) >= ((i - hole) & mask_))
+            {
+                slots_[hole] = slots_[i];
+                hole = i;
+            }
+        }
+        slots_[hole].state = Slot::kEmpty;
+        --used_;
+        if (capacity() > kMinCapacity && used_ * 8 < capacity())
+            rehash(std::max(kMinCapacity, capacity() / 4));
+    }
+
+    /// Number of (connection, client type) logins of the user in `slot`.
+    std::size_t loginCount(const Slot& slot) const
+    {
+        return slot.state == Slot::kSpilled ? spilled_.at(slot.userId).size() : slot.state;
+    }
+
+    /// Calls f(PackedLogin&) for each login of the user in `slot`.
+    template <typename F>
+    void forEachLogin(Slot& slot, F&& f)
+    {
+        if (slot.state == Slot::kSpilled)
+            for (auto& login : spilled_.at(slot.userId))
+                f(login);
+        else
+            for (std::uint32_t i = 0; i < slot.state; ++i)
+                f(slot.logins[i]);
+    }
+
+    /// Calls f(const PackedLogin&) for each login of the user in `slot`.
+    template <typename F>
+    void forEachLogin(const Slot& slot, F&& f) const
+    {
+        if (slot.state == Slot::kSpilled)
+            for (const auto& login : spilled_.at(slot.userId))
+                f(login);
+        else
+            for (std::uint32_t i = 0; i < slot.state; ++i)
+                f(slot.logins[i]);
+    }
+
+    bool hasPcLogin(const Slot& slot) const
+    {
+        bool found = false;
+        forEachLogin(slot, [&](const PackedLogin& login) { found = found || isPcClientType(login.clientType()); });
+        return found;
+    }
+
+    void addLogin(Slot& slot, ConnectionId connection, std::uint32_t clientType)
+    {
+        PackedLogin* match = findLogin(slot, connection, clientType);
+        if (match)
+        {
+            match->setCount(std::min(match->count() + 1, kMaxCount));
+            return;
+        }
+        const PackedLogin login = PackedLogin::make(connection, clientType, 1);
+        if (slot.state < 2)
+            slot.logins[slot.state++] = login;
+        else if (slot.state == 2)
+        {
+            spilled_[slot.userId] = {slot.logins[0], slot.logins[1], login};
+            slot.state = Slot::kSpilled;
+        }
+        else
+            spilled_.at(slot.userId).push_back(login);
+    }
+
+    /// Decrements one login count (never below zero); drops the login when it reaches zero.
+    void removeLogin(Slot& slot, ConnectionId connection, std::uint32_t clientType)
+    {
+        PackedLogin* match = findLogin(slot, connection, clientType);
+        if (!match)
+            return;
+        match->setCount(match->count() - 1);
+        if (match->count() == 0)
+            dropLogins(slot, [&](const PackedLogin& login) { return &login == match; });
+    }
+
+    /// Drops every login through `connection`; returns whether one of them was a PC login.
+    bool removeConnectionLogins(Slot& slot, ConnectionId connection)
+    {
+        bool hadPc = false;
+        dropLogins(slot, [&](const PackedLogin& login) {
+            if (login.connection != connection)
+                return false;
+            hadPc = hadPc || isPcClientType(login.clientType());
+            return true;
+        });
+        return hadPc;
+    }
+
+    /// Users with at least one login through `connection`.
+    std::vector<std::uint32_t> usersOn(ConnectionId connection)
+    {
+        std::vector<std::uint32_t> users;
+        for (std::size_t i = 0; i < capacity(); ++i)
+        {
+            Slot& slot = slots_[i];
+            if (slot.state == Slot::kEmpty)
+                continue;
+            bool onConnection = false;
+            forEachLogin(slot, [&](const PackedLogin& login) { onConnection = onConnection || login.connection == connection; });
+            if (onConnection)
+                users.push_back(slot.userId);
+        }
+        return users;
+    }
+
+    std::size_t size() const { return used_; }
+
+private:
+    std::size_t capacity() const { return mask_ + 1; }
+    std::size_t home(std::uint32_t userId) const { return hashUser(userId, shift_); }
+
+    PackedLogin* findLogin(Slot& slot, ConnectionId connection, std::uint32_t clientType)
+    {
+        PackedLogin* match = nullptr;
+        forEachLogin(slot, [&](PackedLogin& login) {
+            if (login.connection == connection && login.clientType() == (clientType & 0xFF))
+                match = &login;
+        });
+        return match;
+    }
+
+    /// Removes the logins `drop` selects, and moves spilled logins back inline when they fit.
+    template <typename Predicate>
+    void dropLogins(Slot& slot, Predicate drop)
+    {
+        if (slot.state == Slot::kSpilled)
+        {
+            auto& logins = spilled_.at(slot.userId);
+            logins.erase(std::remove_if(logins.begin(), logins.end(), drop), logins.end());
+            if (logins.size() <= 2)
+            {
+                slot.state = static_cast<std::uint32_t>(logins.size());
+                std::copy(logins.begin(), logins.end(), slot.logins);
+                spilled_.erase(slot.userId);
+            }
+            return;
+        }
+        std::uint32_t kept = 0;
+        for (std::uint32_t i = 0; i < slot.state; ++i)
+            if (!drop(slot.logins[i]))
+                slot.logins[kept++] = slot.logins[i];
+        slot.state = kept;
+    }
+
+    void rehash(std::size_t newCapacity)
+    {
+        auto old = std::move(slots_);
+        const std::size_t oldCapacity = old ? capacity() : 0;
+        slots_ = std::make_unique<Slot[]>(newCapacity);
+        mask_ = newCapacity - 1;
+        shift_ = 64 - static_cast<unsigned>(__builtin_ctzll(newCapacity));
+        for (std::size_t i = 0; i < oldCapacity; ++i)
+        {
+            if (old[i].state == Slot::kEmpty)
+                continue;
+            std::size_t j = home(old[i].userId);
+            while (slots_[j].state != Slot::kEmpty)
+                j = (j + 1) & mask_;
+            slots_[j] = old[i];
+        }
+    }
+
+    std::unique_ptr<Slot[]> slots_;
+    std::size_t mask_ = 0;
+    unsigned shift_ = 64;
+    std::size_t used_ = 0;
+    std::unordered_map<std::uint32_t, std::vector<PackedLogin>> spilled_;
+};
+
+PresenceRegistry::PresenceRegistry()
+    : table_(std::make_unique<Table>())
+{
+}
+
+PresenceRegistry::~PresenceRegistry() = default;
+
+PresenceOutcome PresenceRegistry::apply(ConnectionId connection, std::uint32_t userId, std::uint32_t status, std::uint32_t clientType)
+{
+    std::unique_lock lock(mutex_);
+    Slot* slot = table_->find(userId);
+    if (status == UserStatus::Offline)
+    {
+        if (!slot)
+            return {};
+        table_->removeLogin(*slot, connection, clientType);
+        if (table_->loginCount(*slot) == 0)
+        {
+            table_->erase(*slot);
+            return {};
+        }
+    }
+    else
+    {
+        if (!slot)
+            slot = &table_->insert(userId);
+        table_->addLogin(*slot, connection, clientType);
+    }
+    return {true, table_->hasPcLogin(*slot)};
+}
+
+bool PresenceRegistry::isOnline(std::uint32_t userId) const
+{
+    std::shared_lock lock(mutex_);
+    const Slot* slot = table_->find(userId);
+    return slot && table_->hasPcLogin(*slot);
+}
+
+void PresenceRegistry::queryOnline(const std::uint32_t* userIds, std::size_t count, std::vector<bool>& online) const
+{
+    online.resize(count);
+    std::shared_lock lock(mutex_);
+    for (std::size_t i = 0; i < count; ++i)
+    {
+        const Slot* slot = table_->find(userIds[i]);
+        online[i] = slot && table_->hasPcLogin(*slot);
+    }
+}
+
+std::vector<LostUser> PresenceRegistry::removeConnection(ConnectionId connection)
+{
+    std::unique_lock lock(mutex_);
+    std::vector<LostUser> lost;
+    for (std::uint32_t userId : table_->usersOn(connection))
+    {
+        Slot* slot = table_->find(userId);
+        const bool hadPc = table_->removeConnectionLogins(*slot, connection);
+        const bool stillKnown = table_->loginCount(*slot) > 0;
+        const bool pcLeft = stillKnown && table_->hasPcLogin(*slot);
+        if (!stillKnown)
+            table_->erase(*slot);
+        if (hadPc && !pcLeft)
+            lost.push_back({userId, stillKnown});
+    }
+    return lost;
+}
+
+std::vector<Login> PresenceRegistry::loginsOf(std::uint32_t userId) const
+{
+    std::shared_lock lock(mutex_);
+    std::vector<Login> logins;
+    const Slot* slot = table_->find(userId);
+    if (slot)
+        table_->forEachLogin(*slot, [&](const PackedLogin& login) {
+            logins.push_back({login.connection, login.clientType(), login.count()});
+        });
+    return logins;
+}
+
+std::size_t PresenceRegistry::userCount() const
+{
+    std::shared_lock lock(mutex_);
+    return table_->size();
+}
+
+} // namespace ttroute

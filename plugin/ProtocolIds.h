@@ -1,0 +1,57 @@
+#pragma once
+
+#include <cstdint>
+
+namespace ttroute
+{
+
+/// Service ids of protocol.md §2. Replies and notifications carry these.
+namespace ServiceId
+{
+constexpr std::uint16_t BuddyList = 0x0002;
+constexpr std::uint16_t Message = 0x0003;
+constexpr std::uint16_t Group = 0x0004;
+constexpr std::uint16_t File = 0x0005;
+constexpr std::uint16_t SwitchService = 0x0006;
+constexpr std::uint16_t Other = 0x0007;
+} // namespace ServiceId
+
+/// Command ids of protocol.md §2. Dispatch is by command id alone, as in the original.
+namespace CommandId
+{
+constexpr std::uint16_t Heartbeat = 0x0701;
+constexpr std::uint16_t RoleSet = 0x0707;
+constexpr std::uint16_t OnlineUserInfo = 0x0708;
+constexpr std::uint16_t UserStatusUpdate = 0x070a;
+constexpr std::uint16_t ServerKickUser = 0x070d;
+constexpr std::uint16_t LoginStatusNotify = 0x070e;
+constexpr std::uint16_t BuddyStatusNotify = 0x0203;
+constexpr std::uint16_t UsersStatusRequest = 0x020a;
+constexpr std::uint16_t UsersStatusResponse = 0x020b;
+constexpr std::uint16_t RemoveSessionNotify = 0x020f;
+constexpr std::uint16_t SignInfoChangedNotify = 0x0215;
+constexpr std::uint16_t MsgData = 0x0301;
+constexpr std::uint16_t MsgReadNotify = 0x0304;
+constexpr std::uint16_t GroupChangeMemberNotify = 0x040b;
+constexpr std::uint16_t FileNotify = 0x0508;
+constexpr std::uint16_t SwitchP2PCmd = 0x0601;
+} // namespace CommandId
+
+/// UserStatType values of protocol.md §2.
+namespace UserStatus
+{
+constexpr std::uint32_t Online = 1;
+constexpr std::uint32_t Offline = 2;
+constexpr std::uint32_t Leave = 3;
+} // namespace UserStatus
+
+/// True for PC client types (bit 0x10 clear), false for mobile ones (protocol.md §2).
+constexpr bool isPcClientType(std::uint32_t clientType)
+{
+    return (clientType & 0x10) == 0;
+}
+
+/// A readable name for a command id, for logs ("MSG_DATA"); "UNKNOWN" for ids we do not speak.
+const char* commandName(std::uint16_t commandId);
+
+} // namespace ttroute

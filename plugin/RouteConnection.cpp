@@ -1,0 +1,192 @@
+#include "RouteConnection.h"
+
+#include "FrameDecoder.h"
+#include "Peer.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <poll.h>
+#include <sys/socket.h>
+
+namespace ttroute
+{
+namespace
+{
+
+using Clock = std::chrono::steady_clock;
+
+/// The longest a poll waits, so changed settings apply within this time on idle lines.
+constexpr std::chrono::milliseconds kMaxPollWait{1000};
+
+/// "a.b.c.d:port" of the remote end; a connection reset before we ask has none any more.
+std::string remoteAddress(const Poco::Net::StreamSocket& socket)
+{
+    try
+    {
+        return socket.peerAddress().toString();
+    }
+    catch (const Poco::Exception&)
+    {
+        return "(gone)";
+    }
+}
+
+int millisUntil(Clock::time_point deadline, Clock::time_point now)
+{
+    const auto wait = std::chrono::ceil<std::chrono::milliseconds>(deadline - now);
+    return static_cast<int>(std::clamp(wait, std::chrono::milliseconds(0), kMaxPollWait).count());
+}
+
+} // namespace
+
+RouteConnection::RouteConnection(const Poco::Net::StreamSocket& socket, std::shared_ptr<RouteService> service)
+    : Poco::Net::TCPServerConnection(socket)
+    , service_(std::move(service))
+{
+}
+
+void RouteConnection::run()
+{
+    RouteService& service = *service_;
+    Poco::Net::StreamSocket& sock = socket();
+    sock.setNoDelay(true);
+    auto peer = std::make_shared<Peer>(service.nextConnectionId(), remoteAddress(sock), sock.impl()->sockfd(), service.settings());
+    if (!service.admit(peer))
+    {
+        service.logger().information(peer->description() + ": refused, the server is stopping");
+        return;
+    }
+    service.logger().information(peer->description() + ": connected");
+    const DisconnectReason reason = serve(*peer);
+    service.retire(*peer);
+    RouteCounters::add(service.counters().disconnects[static_cast<std::size_t>(reason)], 1);
+    logEnd(*peer, reason);
+}
+
+DisconnectReason RouteConnection::serve(Peer& peer)
+{
+    RouteService& service = *service_;
+    const int fd = socket().impl()->sockfd();
+    FrameDecoder decoder;
+    std::vector<FrameView> frames;
+    Clock::time_point lastReceive = Clock::now();
+
+    for (;;)
+    {
+        if (const auto request = peer.closeRequest())
+        {
+            if (*request == DisconnectReason::Shutdown)
+                drain(peer);
+            if (*request == DisconnectReason::QueueOverflow)
+                detail_ = "its outbound queue would have held " + std::to_string(peer.outbox().overflowBytes()) +
+                          " bytes, over max_outbox_bytes " + std::to_string(service.settings().maxOutboxBytes()) +
+                          ": it stopped reading";
+            return *request;
+        }
+
+        const Clock::time_point now = Clock::now();
+        const auto idleDeadline = lastReceive + service.settings().idleTimeout();
+        if (now >= idleDeadline)
+        {
+            detail_ = "nothing received for " + std::to_string(service.settings().idleTimeout().count()) + " ms";
+            return DisconnectReason::IdleTimeout;
+        }
+        auto heartbeatDue = peer.outbox().lastPush() + service.settings().heartbeatInterval();
+        if (now >= heartbeatDue)
+        {
+            FrameBatch heartbeat(service.heartbeatFrame(), 1);
+            peer.deliver(heartbeat);
+            heartbeatDue = now + service.settings().heartbeatInterval();
+        }
+
+        pollfd fds[2] = {{fd, static_cast<short>(POLLIN | (peer.outbox().hasPending() ? POLLOUT : 0)), 0},
+                         {peer.wakeup().fd(), POLLIN, 0}};
+        const int ready = ::poll(fds, 2, millisUntil(std::min(idleDeadline, heartbeatDue), now));
+        if (ready < 0)
+        {
+            if (errno == EINTR)
+                continue;
+            detail_ = std::string("poll failed: ") + std::strerror(errno);
+            return DisconnectReason::ReadError;
+        }
+        if (fds[1].revents)
+            peer.wakeup().clear();
+        if ((fds[0].revents & POLLOUT) && peer.outbox().flush() == Outbox::FlushResult::Failed)
+            peer.close(DisconnectReason::WriteError);
+        if (!(fds[0].revents & (POLLIN | POLLHUP | POLLERR)))
+            continue;
+
+        const auto [space, capacity] = decoder.prepareRead();
+        const ssize_t received = ::recv(fd, space, capacity, MSG_DONTWAIT);
+        if (received == 0)
+            return DisconnectReason::PeerClosed;
+        if (received < 0)
+        {
+            if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+                continue;
+            detail_ = std::string("read failed: ") + std::strerror(errno);
+            return DisconnectReason::ReadError;
+        }
+        lastReceive = Clock::now();
+        frames.clear();
+        try
+        {
+            decoder.commit(static_cast<std::size_t>(received), service.settings().maxPduBytes(), frames);
+        }
+        catch (const FrameError& error)
+        {
+            // The frames before the bad header are sound: route them, then give up the stream.
+            service.router().route(peer, frames);
+            RouteCounters::add(service.counters().framesRejected, 1);
+            const FrameHeader& header = error.header();
+            detail_ = std::string(error.what()) + " (service " + std::to_string(header.serviceId) + ", command " +
+                      std::to_string(header.commandId) + ", seq " + std::to_string(header.seqNum) + ")";
+            return DisconnectReason::BadFrame;
+        }
+        framesIn_ += frames.size();
+        bytesIn_ += static_cast<std::size_t>(received);
+        if (!frames.empty())
+            service.router().route(peer, frames);
+    }
+}
+
+void RouteConnection::drain(Peer& peer)
+{
+    const int fd = socket().impl()->sockfd();
+    const Clock::time_point deadline = service_->drainDeadline();
+    while (peer.outbox().hasPending())
+    {
+        const Clock::time_point now = Clock::now();
+        if (now >= deadline)
+            return;
+        pollfd out{fd, POLLOUT, 0};
+        const int ready = ::poll(&out, 1, millisUntil(deadline, now));
+        if (ready < 0 && errno != EINTR)
+            return;
+        if (ready > 0 && peer.outbox().flush() == Outbox::FlushResult::Failed)
+            return;
+    }
+}
+
+void RouteConnection::logEnd(Peer& peer, DisconnectReason reason)
+{
+    std::string line = peer.description() + ": disconnected (" + toString(reason) + ")";
+    if (!detail_.empty())
+        line += ": " + detail_;
+    line += "; received " + std::to_string(framesIn_) + " frames / " + std::to_string(bytesIn_) + " bytes, sent " +
+            std::to_string(peer.outbox().framesOut()) + " frames / " + std::to_string(peer.outbox().bytesOut()) + " bytes";
+    Poco::Logger& logger = service_->logger();
+    switch (reason)
+    {
+        case DisconnectReason::PeerClosed:
+        case DisconnectReason::Shutdown:
+            logger.information(line);
+            break;
+        default:
+            logger.warning(line);
+            break;
+    }
+}
+
+} // namespace ttroute

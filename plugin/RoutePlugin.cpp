@@ -1,0 +1,52 @@
+#include "RoutePlugin.h"
+
+#include "RouteConnectionFactory.h"
+
+#include <Poco/ClassLibrary.h>
+
+namespace ttroute
+{
+
+RoutePlugin::RoutePlugin() = default;
+
+RoutePlugin::~RoutePlugin() = default;
+
+std::string RoutePlugin::name() const
+{
+    return "ttroute";
+}
+
+std::string RoutePlugin::version() const
+{
+    return TTROUTE_VERSION;
+}
+
+void RoutePlugin::start(const Poco::Util::AbstractConfiguration& config, Poco::Logger& logger)
+{
+    const RouteSettings settings = RouteSettings::read(config);
+    service_ = std::make_shared<RouteService>(settings, logger);
+    factory_ = Poco::makeShared<RouteConnectionFactory>(service_);
+    logger.information("ttroute " + version() + ": heartbeat every " + std::to_string(settings.heartbeatInterval.count()) +
+                       " ms, idle timeout " + std::to_string(settings.idleTimeout.count()) + " ms, max_pdu_bytes " +
+                       std::to_string(settings.maxPduBytes) + ", max_status_query_ids " + std::to_string(settings.maxStatusQueryIds) +
+                       ", max_outbox_bytes " + std::to_string(settings.maxOutboxBytes) + ", relay mode broadcast");
+}
+
+Poco::Net::TCPServerConnectionFactory::Ptr RoutePlugin::connectionFactory()
+{
+    return factory_;
+}
+
+void RoutePlugin::stop(Poco::Timespan drainTimeout)
+{
+    if (service_)
+        service_->stop(drainTimeout);
+}
+
+} // namespace ttroute
+
+using ttroute::RoutePlugin;
+
+POCO_BEGIN_MANIFEST(tthost::ServerPlugin)
+POCO_EXPORT_CLASS(RoutePlugin)
+POCO_END_MANIFEST

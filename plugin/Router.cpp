@@ -1,0 +1,387 @@
+#include "Router.h"
+
+#include "IM.Buddy.pb.h"
+#include "IM.Server.pb.h"
+#include "ProtocolIds.h"
+
+#include <algorithm>
+
+namespace ttroute
+{
+namespace
+{
+
+/// Generated frames are handed over in blocks of about this size, so a burst (a connection
+/// that hosted many users going away) travels as a few large shared blocks.
+constexpr std::size_t kGeneratedBlockBytes = 256 * 1024;
+
+/// Appends the notifications protocol.md §5 prescribes after user `userId` sent `status`
+/// with `clientType` and presence became `outcome`; returns how many frames it appended.
+std::uint32_t appendStatusNotifications(std::string& out, std::uint32_t userId, std::uint32_t status,
+                                        std::uint32_t clientType, PresenceOutcome outcome)
+{
+    std::uint32_t frames = 0;
+    const bool offline = status == UserStatus::Offline;
+    const bool pc = isPcClientType(clientType);
+    if (outcome.known && ((offline && pc && !outcome.pcOnline) || (!offline && outcome.pcOnline)))
+    {
+        IM::Server::IMServerPCLoginStatusNotify notify;
+        notify.set_user_id(userId);
+        notify.set_login_status(offline ? 0 : 1);
+        appendFrame(out, ServiceId::Other, CommandId::LoginStatusNotify, 0, notify);
+        ++frames;
+    }
+    if (pc && !(offline && outcome.pcOnline))
+    {
+        IM::Buddy::IMUserStatNotify notify;
+        notify.mutable_user_stat()->set_user_id(userId);
+        notify.mutable_user_stat()->set_status(static_cast<IM::BaseDefine::UserStatType>(status));
+        appendFrame(out, ServiceId::BuddyList, CommandId::BuddyStatusNotify, 0, notify);
+        ++frames;
+    }
+    return frames;
+}
+
+/// "0x070a": how ids appear in logs, as in protocol.md.
+std::string hex(std::uint16_t id)
+{
+    static const char digits[] = "0123456789abcdef";
+    return {'0', 'x', digits[(id >> 12) & 0xF], digits[(id >> 8) & 0xF], digits[(id >> 4) & 0xF], digits[id & 0xF]};
+}
+
+/// " [N similar lines suppressed]" after a rate-limited line, or nothing.
+std::string suppressedNote(std::uint64_t suppressed)
+{
+    return suppressed ? " [" + std::to_string(suppressed) + " similar lines suppressed]" : std::string();
+}
+
+bool isKnownUserStatus(std::uint32_t status)
+{
+    return status == UserStatus::Online || status == UserStatus::Offline || status == UserStatus::Leave;
+}
+
+} // namespace
+
+/// The routing of one read's frames: groups consecutive frames with the same destinations
+/// into one batch and hands each batch over as soon as the next frame goes elsewhere.
+class Router::Step
+{
+public:
+    Step(Router& router, PeerLink& from)
+        : router_(router)
+        , from_(from)
+    {
+    }
+
+    /// A frame relayed as received: to every other peer, or to everyone including the sender.
+    void relay(const FrameView& frame, bool includeSender)
+    {
+        const Destination destination = includeSender ? Destination::Everyone : Destination::Others;
+        if (pending_ == destination && frame.bytes == runEnd_)
+        {
+            runEnd_ += frame.header.length;
+            ++runFrames_;
+            return;
+        }
+        flush();
+        pending_ = destination;
+        runBegin_ = frame.bytes;
+        runEnd_ = frame.bytes + frame.header.length;
+        runFrames_ = 1;
+    }
+
+    /// USER_STATUS_UPDATE: apply it, then notify everyone (protocol.md §4, §5).
+    void statusUpdate(const FrameView& frame)
+    {
+        IM::Server::IMUserStatusUpdate update;
+        if (!update.ParseFromArray(frame.body(), static_cast<int>(frame.bodySize())) || !isKnownUserStatus(update.user_status()))
+            return dropBody(frame);
+        startGenerated(Destination::Notifications);
+        const PresenceOutcome outcome = router_.presence_.apply(from_.id(), update.user_id(), update.user_status(), update.client_type());
+        generatedFrames_ += appendStatusNotifications(generated_, update.user_id(), update.user_status(), update.client_type(), outcome);
+        flushIfLarge();
+    }
+
+    /// ONLINE_USER_INFO: apply every entry as a status update from this peer, without notifications.
+    void onlineUserInfo(const FrameView& frame)
+    {
+        IM::Server::IMOnlineUserInfo info;
+        if (!info.ParseFromArray(frame.body(), static_cast<int>(frame.bodySize())))
+            return dropBody(frame);
+        startGenerated(Destination::Notifications);
+        for (const auto& entry : info.user_stat_list())
+            router_.presence_.apply(from_.id(), entry.user_id(), entry.status(), entry.client_type());
+    }
+
+    /// USERS_STATUS_REQUEST: answer on the same connection (protocol.md §5).
+    void statusRequest(const FrameView& frame)
+    {
+        IM::Buddy::IMUsersStatReq request;
+        if (!request.ParseFromArray(frame.body(), static_cast<int>(frame.bodySize())))
+            return dropBody(frame);
+        startGenerated(Destination::Sender);
+        const std::size_t asked = static_cast<std::size_t>(request.user_id_list_size());
+        const std::size_t answered = std::min(asked, router_.settings_.maxStatusQueryIds());
+        if (answered < asked)
+            logQueryCap(frame, asked, answered);
+        router_.presence_.queryOnline(request.user_id_list().data(), answered, online_);
+        IM::Buddy::IMUsersStatRsp response;
+        response.set_user_id(request.user_id());
+        if (request.has_attach_data())
+            response.set_attach_data(request.attach_data());
+        response.mutable_user_stat_list()->Reserve(static_cast<int>(answered));
+        for (std::size_t i = 0; i < answered; ++i)
+        {
+            auto* stat = response.add_user_stat_list();
+            stat->set_user_id(request.user_id_list(static_cast<int>(i)));
+            stat->set_status(online_[i] ? IM::BaseDefine::USER_STATUS_ONLINE : IM::BaseDefine::USER_STATUS_OFFLINE);
+        }
+        appendFrame(generated_, ServiceId::BuddyList, CommandId::UsersStatusResponse, frame.header.seqNum, response);
+        ++generatedFrames_;
+        ++statusQueries_;
+        idsQueried_ += answered;
+        flushIfLarge();
+    }
+
+    /// ROLE_SET: only recorded (protocol.md §5).
+    void roleSet(const FrameView& frame)
+    {
+        IM::Server::IMRoleSet role;
+        if (!role.ParseFromArray(frame.body(), static_cast<int>(frame.bodySize())))
+            return dropBody(frame);
+        from_.setMaster(role.master() != 0);
+        router_.logger_.information(from_.description() + " calls itself " + (role.master() != 0 ? "master" : "slave"));
+    }
+
+    /// Hands the batch being built to its destinations.
+    void flush()
+    {
+        switch (pending_)
+        {
+            case Destination::Nothing:
+                return;
+            case Destination::Others:
+            case Destination::Everyone:
+            {
+                FrameBatch batch(runBegin_, static_cast<std::size_t>(runEnd_ - runBegin_), runFrames_);
+                router_.deliverToAll(batch, pending_ == Destination::Others ? &from_ : nullptr);
+                relayed_ += runFrames_;
+                break;
+            }
+            case Destination::Notifications:
+                if (!generated_.empty())
+                {
+                    FrameBatch batch(std::make_shared<const std::string>(std::move(generated_)), generatedFrames_);
+                    router_.deliverToAll(batch, nullptr);
+                    notifications_ += generatedFrames_;
+                }
+                presenceOrder_.unlock();
+                break;
+            case Destination::Sender:
+            {
+                FrameBatch batch(std::make_shared<const std::string>(std::move(generated_)), generatedFrames_);
+                from_.deliver(batch);
+                break;
+            }
+        }
+        pending_ = Destination::Nothing;
+        generated_.clear();
+        generatedFrames_ = 0;
+    }
+
+    /// Adds what this step counted to the router's totals.
+    void count(std::size_t frames, std::size_t bytes)
+    {
+        RouteCounters& c = router_.counters_;
+        RouteCounters::add(c.framesReceived, frames);
+        RouteCounters::add(c.bytesReceived, bytes);
+        RouteCounters::add(c.framesRelayed, relayed_);
+        RouteCounters::add(c.statusQueries, statusQueries_);
+        RouteCounters::add(c.idsQueried, idsQueried_);
+        RouteCounters::add(c.notificationsSent, notifications_);
+        RouteCounters::add(c.bodiesDropped, dropped_);
+    }
+
+private:
+    enum class Destination
+    {
+        Nothing,
+        Others,        ///< relayed run, to every peer but the sender
+        Everyone,      ///< relayed run, to every peer
+        Notifications, ///< generated, to every peer; presenceOrder_ held
+        Sender,        ///< generated replies, to the sender
+    };
+
+    void startGenerated(Destination destination)
+    {
+        if (pending_ == destination)
+            return;
+        flush();
+        if (destination == Destination::Notifications)
+            presenceOrder_ = std::unique_lock(router_.presenceOrder_);
+        pending_ = destination;
+    }
+
+    void flushIfLarge()
+    {
+        if (generated_.size() < kGeneratedBlockBytes)
+            return;
+        const Destination destination = pending_;
+        flush();
+        startGenerated(destination);
+    }
+
+    void dropBody(const FrameView& frame)
+    {
+        ++dropped_;
+        router_.logDroppedBody(from_, frame);
+    }
+
+    void logQueryCap(const FrameView& frame, std::size_t asked, std::size_t answered)
+    {
+        std::uint64_t suppressed = 0;
+        if (router_.queryCapLog_.allow(suppressed))
+            router_.logger_.warning(from_.description() + ": USERS_STATUS_REQUEST seq " + std::to_string(frame.header.seqNum) +
+                                    " asks for " + std::to_string(asked) + " ids; answering the first " + std::to_string(answered) +
+                                    " (max_status_query_ids)" + suppressedNote(suppressed));
+    }
+
+    Router& router_;
+    PeerLink& from_;
+    Destination pending_ = Destination::Nothing;
+    const char* runBegin_ = nullptr;
+    const char* runEnd_ = nullptr;
+    std::uint32_t runFrames_ = 0;
+    std::string generated_;
+    std::uint32_t generatedFrames_ = 0;
+    std::unique_lock<std::mutex> presenceOrder_;
+    std::vector<bool> online_;
+    std::uint64_t relayed_ = 0;
+    std::uint64_t statusQueries_ = 0;
+    std::uint64_t idsQueried_ = 0;
+    std::uint64_t notifications_ = 0;
+    std::uint64_t dropped_ = 0;
+};
+
+Router::Router(PresenceRegistry& presence, PeerDirectory& peers, const LiveSettings& settings, RouteCounters& counters,
+               Poco::Logger& logger)
+    : presence_(presence)
+    , peers_(peers)
+    , settings_(settings)
+    , counters_(counters)
+    , logger_(logger)
+{
+}
+
+void Router::attach(std::shared_ptr<PeerLink> peer)
+{
+    peers_.add(std::move(peer));
+}
+
+void Router::detach(PeerLink& peer, bool announce)
+{
+    peers_.remove(peer);
+    std::lock_guard order(presenceOrder_);
+    const std::vector<LostUser> lost = presence_.removeConnection(peer.id());
+    if (!announce || lost.empty())
+        return;
+    std::string block;
+    std::uint32_t frames = 0;
+    std::uint64_t total = 0;
+    auto send = [&] {
+        FrameBatch batch(std::make_shared<const std::string>(std::move(block)), frames);
+        deliverToAll(batch, nullptr);
+        total += frames;
+        block.clear();
+        frames = 0;
+    };
+    // As if each of them had sent OFFLINE for their last PC login (protocol.md §7, beyond).
+    for (const LostUser& user : lost)
+    {
+        const std::uint32_t anyPcType = IM::BaseDefine::CLIENT_TYPE_WINDOWS;
+        frames += appendStatusNotifications(block, user.userId, UserStatus::Offline, anyPcType, {user.stillKnown, false});
+        if (block.size() >= kGeneratedBlockBytes)
+            send();
+    }
+    if (frames)
+        send();
+    RouteCounters::add(counters_.notificationsSent, total);
+    logger_.information(peer.description() + ": " + std::to_string(lost.size()) + " users went offline with it; " +
+                        std::to_string(total) + " notifications sent");
+}
+
+void Router::route(PeerLink& from, const std::vector<FrameView>& frames)
+{
+    Step step(*this, from);
+    std::size_t bytes = 0;
+    for (const FrameView& frame : frames)
+    {
+        bytes += frame.header.length;
+        switch (frame.header.commandId)
+        {
+            case CommandId::MsgData:
+            case CommandId::SwitchP2PCmd:
+            case CommandId::MsgReadNotify:
+            case CommandId::ServerKickUser:
+            case CommandId::GroupChangeMemberNotify:
+            case CommandId::FileNotify:
+            case CommandId::RemoveSessionNotify:
+                step.relay(frame, false);
+                break;
+            case CommandId::SignInfoChangedNotify:
+                step.relay(frame, true);
+                break;
+            case CommandId::UserStatusUpdate:
+                step.statusUpdate(frame);
+                break;
+            case CommandId::OnlineUserInfo:
+                step.onlineUserInfo(frame);
+                break;
+            case CommandId::UsersStatusRequest:
+                step.statusRequest(frame);
+                break;
+            case CommandId::RoleSet:
+                step.roleSet(frame);
+                break;
+            case CommandId::Heartbeat:
+                break; // life only; the connection already noted it
+            default:
+                RouteCounters::add(counters_.framesIgnored, 1);
+                logIgnored(from, frame);
+                break;
+        }
+    }
+    step.flush();
+    step.count(frames.size(), bytes);
+}
+
+void Router::deliverToAll(FrameBatch& batch, const PeerLink* except)
+{
+    const auto peers = peers_.snapshot();
+    for (const auto& peer : *peers)
+        if (peer.get() != except)
+            peer->deliver(batch);
+}
+
+void Router::logDroppedBody(const PeerLink& from, const FrameView& frame)
+{
+    std::uint64_t suppressed = 0;
+    if (badBodyLog_.allow(suppressed))
+        logger_.warning(from.description() + ": dropped " + commandName(frame.header.commandId) + " (service " +
+                        hex(frame.header.serviceId) + ", command " + hex(frame.header.commandId) + ", seq " +
+                        std::to_string(frame.header.seqNum) + "): body of " + std::to_string(frame.bodySize()) +
+                        " bytes is not a valid message" + suppressedNote(suppressed));
+}
+
+void Router::logIgnored(const PeerLink& from, const FrameView& frame)
+{
+    if (!logger_.debug())
+        return;
+    std::uint64_t suppressed = 0;
+    if (ignoredLog_.allow(suppressed))
+        logger_.debug(from.description() + ": ignored frame with service " + hex(frame.header.serviceId) + ", command " +
+                      hex(frame.header.commandId) + " (" + std::to_string(frame.header.length) + " bytes): not routed" +
+                      suppressedNote(suppressed));
+}
+
+} // namespace ttroute
