@@ -55,6 +55,13 @@ std::string suppressedNote(std::uint64_t suppressed)
     return suppressed ? " [" + std::to_string(suppressed) + " similar lines suppressed]" : std::string();
 }
 
+/// Parses a frame's body. A body missing required fields fails like a malformed one, without
+/// libprotobuf's own (unthrottled) error print: the router logs it, rate-limited.
+bool parseBody(google::protobuf::MessageLite& message, const FrameView& frame)
+{
+    return message.ParsePartialFromArray(frame.body(), static_cast<int>(frame.bodySize())) && message.IsInitialized();
+}
+
 bool isKnownUserStatus(std::uint32_t status)
 {
     return status == UserStatus::Online || status == UserStatus::Offline || status == UserStatus::Leave;
@@ -94,7 +101,7 @@ public:
     void statusUpdate(const FrameView& frame)
     {
         IM::Server::IMUserStatusUpdate update;
-        if (!update.ParseFromArray(frame.body(), static_cast<int>(frame.bodySize())) || !isKnownUserStatus(update.user_status()))
+        if (!parseBody(update, frame) || !isKnownUserStatus(update.user_status()))
             return dropBody(frame);
         startGenerated(Destination::Notifications);
         const PresenceOutcome outcome = router_.presence_.apply(from_.id(), update.user_id(), update.user_status(), update.client_type());
@@ -106,7 +113,7 @@ public:
     void onlineUserInfo(const FrameView& frame)
     {
         IM::Server::IMOnlineUserInfo info;
-        if (!info.ParseFromArray(frame.body(), static_cast<int>(frame.bodySize())))
+        if (!parseBody(info, frame))
             return dropBody(frame);
         startGenerated(Destination::Notifications);
         for (const auto& entry : info.user_stat_list())
@@ -117,7 +124,7 @@ public:
     void statusRequest(const FrameView& frame)
     {
         IM::Buddy::IMUsersStatReq request;
-        if (!request.ParseFromArray(frame.body(), static_cast<int>(frame.bodySize())))
+        if (!parseBody(request, frame))
             return dropBody(frame);
         startGenerated(Destination::Sender);
         const std::size_t asked = static_cast<std::size_t>(request.user_id_list_size());
@@ -147,7 +154,7 @@ public:
     void roleSet(const FrameView& frame)
     {
         IM::Server::IMRoleSet role;
-        if (!role.ParseFromArray(frame.body(), static_cast<int>(frame.bodySize())))
+        if (!parseBody(role, frame))
             return dropBody(frame);
         from_.setMaster(role.master() != 0);
         router_.logger_.information(from_.description() + " calls itself " + (role.master() != 0 ? "master" : "slave"));

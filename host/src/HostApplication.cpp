@@ -107,8 +107,7 @@ void HostApplication::loadConfiguration()
         if (configFileGiven_)
             throw ConfigError("--config-file", "'" + file + "' does not exist");
         fileConfig_ = new Poco::Util::PropertyFileConfiguration;
-        configureLogging(fileConfig_);
-        logger().warning("no " + file + "; running on built-in defaults");
+        configOrigin_ = "built-in defaults (no " + file + ")";
     }
     else
     {
@@ -120,9 +119,9 @@ void HostApplication::loadConfiguration()
         {
             throw ConfigError("--config-file", "cannot read '" + file + "': " + error.displayText());
         }
-        configureLogging(fileConfig_);
-        logger().information("configuration from " + file);
+        configOrigin_ = file;
     }
+    configureLogging(fileConfig_);
     settings_ = HostSettings::read(*fileConfig_);
 }
 
@@ -139,6 +138,8 @@ void HostApplication::startPlugins()
     const auto searchDirs = pluginSearchDirs();
     for (const PluginSettings& plugin : settings_.plugins)
         plugins_.push_back(std::make_unique<PluginInstance>(plugin, *fileConfig_, searchDirs));
+    // Logged only now, so a configuration error is the only line tthost prints.
+    logger().information("configuration from " + configOrigin_);
     for (auto& plugin : plugins_)
         plugin->startAccepting();
 }

@@ -45,6 +45,7 @@ private:
 
     std::string startDirectory_;
     std::string configFile_;
+    std::string configOrigin_; ///< the file in force, or what stands in for it, for logs
     bool configFileGiven_ = false;
     bool exitAfterOptions_ = false;
     Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> fileConfig_;

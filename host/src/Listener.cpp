@@ -1,13 +1,8 @@
 #include "Listener.h"
 
-#include <Poco/Net/ServerSocket.h>
-
 namespace tthost
 {
-namespace
-{
-
-Poco::Net::ServerSocket bindSocket(const Poco::Net::SocketAddress& address, int backlog)
+Poco::Net::ServerSocket bindListenSocket(const Poco::Net::SocketAddress& address, int backlog)
 {
     Poco::Net::ServerSocket socket;
     if (address.family() == Poco::Net::SocketAddress::IPv6)
@@ -17,6 +12,9 @@ Poco::Net::ServerSocket bindSocket(const Poco::Net::SocketAddress& address, int 
     socket.listen(backlog);
     return socket;
 }
+
+namespace
+{
 
 Poco::Net::TCPServerParams::Ptr serverParams(int maxThreads, int maxQueued)
 {
@@ -28,10 +26,10 @@ Poco::Net::TCPServerParams::Ptr serverParams(int maxThreads, int maxQueued)
 
 } // namespace
 
-Listener::Listener(Poco::Net::TCPServerConnectionFactory::Ptr factory, const Poco::Net::SocketAddress& address, int maxThreads,
-                   int maxQueued, int backlog)
-    : threads_("conn-" + std::to_string(address.port()), 1, maxThreads)
-    , server_(std::make_unique<Poco::Net::TCPServer>(factory, threads_, bindSocket(address, backlog), serverParams(maxThreads, maxQueued)))
+Listener::Listener(Poco::Net::TCPServerConnectionFactory::Ptr factory, const Poco::Net::ServerSocket& socket, int maxThreads,
+                   int maxQueued)
+    : threads_("conn-" + std::to_string(socket.address().port()), 1, maxThreads)
+    , server_(std::make_unique<Poco::Net::TCPServer>(factory, threads_, socket, serverParams(maxThreads, maxQueued)))
 {
 }
 

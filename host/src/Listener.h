@@ -1,5 +1,6 @@
 #pragma once
 
+#include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/TCPServer.h>
 #include <Poco/Net/TCPServerConnectionFactory.h>
@@ -16,10 +17,10 @@ namespace tthost
 class Listener
 {
 public:
-    /// Binds `address` at once (throws Poco::Net::NetException when it cannot);
-    /// serving starts with start().
-    Listener(Poco::Net::TCPServerConnectionFactory::Ptr factory, const Poco::Net::SocketAddress& address, int maxThreads,
-             int maxQueued, int backlog);
+    /// Serves `socket` (see bindListenSocket) with connections from `factory`, on up to
+    /// `maxThreads` threads; serving starts with start().
+    Listener(Poco::Net::TCPServerConnectionFactory::Ptr factory, const Poco::Net::ServerSocket& socket, int maxThreads,
+             int maxQueued);
     ~Listener();
 
     Listener(const Listener&) = delete;
@@ -41,5 +42,9 @@ private:
     Poco::ThreadPool threads_;
     std::unique_ptr<Poco::Net::TCPServer> server_;
 };
+
+/// A socket bound to `address` and listening (IPv6 addresses only for IPv6); throws
+/// Poco::Net::NetException when the address cannot be bound, e.g. because it is in use.
+Poco::Net::ServerSocket bindListenSocket(const Poco::Net::SocketAddress& address, int backlog);
 
 } // namespace tthost

@@ -56,8 +56,21 @@ PluginInstance::PluginInstance(const PluginSettings& settings, const Poco::Util:
                 exported += (exported.empty() ? "" : ", ") + std::string(exportedMeta->name());
         throw ConfigError(prefix + "class", "'" + settings.className + "' is not exported by " + libraryPath_ + " (it exports: " + exported + ")");
     }
-    plugin_.reset(meta->create());
+    // Bind first: a port in use is a configuration error, found before the plugin starts.
+    std::vector<Poco::Net::ServerSocket> sockets;
+    for (const Poco::Net::SocketAddress& address : settings.listen)
+    {
+        try
+        {
+            sockets.push_back(bindListenSocket(address, settings.backlog));
+        }
+        catch (const Poco::Exception& error)
+        {
+            throw ConfigError(prefix + "listen", "cannot listen on " + address.toString() + ": " + error.displayText());
+        }
+    }
 
+    plugin_.reset(meta->create());
     try
     {
         plugin_->start(*config.createView(settings.name), logger_);
@@ -67,20 +80,8 @@ PluginInstance::PluginInstance(const PluginSettings& settings, const Poco::Util:
         // The plugin names keys within its own section.
         throw ConfigError(settings.name + "." + error.key(), error.problem());
     }
-
-    for (std::size_t i = 0; i < settings.listen.size(); ++i)
-    {
-        const Poco::Net::SocketAddress& address = settings.listen[i];
-        try
-        {
-            listeners_.push_back(std::make_unique<Listener>(plugin_->connectionFactory(), address, settings.maxThreads,
-                                                            settings.maxQueued, settings.backlog));
-        }
-        catch (const Poco::Exception& error)
-        {
-            throw ConfigError(prefix + "listen", "cannot listen on " + address.toString() + ": " + error.displayText());
-        }
-    }
+    for (const Poco::Net::ServerSocket& socket : sockets)
+        listeners_.push_back(std::make_unique<Listener>(plugin_->connectionFactory(), socket, settings.maxThreads, settings.maxQueued));
 }
 
 PluginInstance::~PluginInstance()

@@ -1,0 +1,502 @@
+// The real tthost binary as a child process: started with a temporary properties file from a
+// temporary working directory, serving the route plugin on 127.0.0.1 (ephemeral ports only),
+// stopped by signals; its command line and its configuration errors (exit status 78).
+#include "FakeMsgServer.h"
+#include "HostProcess.h"
+#include "WireFrames.h"
+
+#include "IM.Buddy.pb.h"
+#include "IM.Server.pb.h"
+
+#include <Poco/File.h>
+#include <Poco/FileStream.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/StreamCopier.h>
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <iostream>
+#include <regex>
+#include <spawn.h>
+#include <sstream>
+#include <stdexcept>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+extern char** environ;
+
+using tttest::FakeMsgServer;
+using tttest::HostProcess;
+using tttest::TempDir;
+using tttest::WireFrame;
+using namespace std::chrono_literals;
+
+namespace
+{
+
+constexpr int kExitConfig = 78;
+
+/// Every test's starting point: the route plugin on an ephemeral loopback port.
+const std::string kBaseConfig = "# written by HostEndToEndTest\n"
+                                "host.route.listen = 127.0.0.1:0\n"
+                                "host.drain_timeout = 2s\n";
+
+std::string readFile(const std::string& path)
+{
+    if (!Poco::File(path).exists())
+        return {};
+    Poco::FileInputStream in(path);
+    std::string content;
+    Poco::StreamCopier::copyToString(in, content);
+    return content;
+}
+
+std::vector<std::string> linesOf(const std::string& text)
+{
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);)
+        if (!line.empty())
+            lines.push_back(line);
+    return lines;
+}
+
+/// A finished tthost run with stdout and stderr kept apart (HostProcess merges them).
+struct Run
+{
+    int status = -1;
+    std::string out;
+    std::string err;
+
+    std::string describe() const { return "exit " + std::to_string(status) + "\n--- stdout\n" + out + "--- stderr\n" + err; }
+};
+
+/// Runs tthost with `args` from `workDir` to completion; kills it after `timeout`.
+Run runHost(const std::vector<std::string>& args, const std::string& workDir, std::chrono::milliseconds timeout = 20s)
+{
+    TempDir scratch;
+    const std::string outFile = scratch.path() + "/stdout";
+    const std::string errFile = scratch.path() + "/stderr";
+    std::vector<std::string> argvStrings{TTHOST_PATH};
+    argvStrings.insert(argvStrings.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& arg : argvStrings)
+        argv.push_back(arg.data());
+    argv.push_back(nullptr);
+
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, outFile.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, 2, errFile.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addchdir_np(&actions, workDir.c_str());
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    sigset_t none;
+    sigemptyset(&none);
+    posix_spawnattr_setsigmask(&attributes, &none);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK);
+    pid_t pid = -1;
+    const int error = posix_spawn(&pid, TTHOST_PATH, &actions, &attributes, argv.data(), environ);
+    posix_spawnattr_destroy(&attributes);
+    posix_spawn_file_actions_destroy(&actions);
+    if (error != 0)
+        throw std::runtime_error(std::string("cannot start tthost: ") + std::strerror(error));
+
+    Run run;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;)
+    {
+        int status = 0;
+        const pid_t done = ::waitpid(pid, &status, WNOHANG);
+        if (done == pid)
+        {
+            run.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+            break;
+        }
+        if (std::chrono::steady_clock::now() >= deadline)
+        {
+            ::kill(pid, SIGKILL);
+            ::waitpid(pid, nullptr, 0);
+            run.status = -1;
+            break;
+        }
+        std::this_thread::sleep_for(10ms);
+    }
+    run.out = readFile(outFile);
+    run.err = readFile(errFile);
+    return run;
+}
+
+/// Writes `properties` as tthost.properties in `dir` and runs tthost on it from `dir`.
+Run runWithConfig(const TempDir& dir, const std::string& properties)
+{
+    const std::string file = dir.write("tthost.properties", properties);
+    return runHost({"--config-file=" + file}, dir.path());
+}
+
+/// tthost serving `properties` from a fresh temporary directory, output in a log file there.
+class RunningHost
+{
+public:
+    explicit RunningHost(const std::string& properties, std::vector<std::string> args = {"--config-file=tthost.properties"})
+    {
+        dir_.write("tthost.properties", properties);
+        process_ = std::make_unique<HostProcess>(TTHOST_PATH, args, dir_.path(), dir_.path() + "/tthost.log");
+    }
+
+    HostProcess& process() { return *process_; }
+    const TempDir& dir() const { return dir_; }
+
+    /// Waits for the n-th "listening on 127.0.0.1:PORT" line.
+    std::uint16_t port(std::size_t nth = 0)
+    {
+        const std::uint16_t port = process_->waitForListenPort(nth);
+        CPPUNIT_ASSERT_MESSAGE(process_->output(), port != 0 && port != 8200);
+        return port;
+    }
+
+    /// Sends `signal` and returns the exit status (-1 when it did not exit within 15 s).
+    int stopWith(int signal)
+    {
+        process_->signal(signal);
+        return process_->wait(15s);
+    }
+
+private:
+    TempDir dir_;
+    std::unique_ptr<HostProcess> process_;
+};
+
+std::string describe(const std::vector<WireFrame>& frames)
+{
+    std::string text = "[";
+    for (const auto& frame : frames)
+        text += (text.size() > 1 ? ", " : "") + std::string("svc ") + std::to_string(frame.serviceId) + " cmd " +
+                std::to_string(frame.commandId) + " len " + std::to_string(frame.length);
+    return text + "]";
+}
+
+/// Asserts `frames` are LOGIN_STATUS_NOTIFY(user, 1) then BUDDY_LIST_STATUS_NOTIFY(user, ONLINE).
+void assertOnlineNotifications(const std::vector<WireFrame>& frames, std::uint32_t userId, const std::string& who)
+{
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(who + " got " + describe(frames), std::size_t(2), frames.size());
+    IM::Server::IMServerPCLoginStatusNotify login;
+    CPPUNIT_ASSERT_EQUAL(std::uint16_t(0x070e), frames[0].commandId);
+    CPPUNIT_ASSERT(frames[0].parse(login));
+    CPPUNIT_ASSERT_EQUAL(userId, login.user_id());
+    CPPUNIT_ASSERT_EQUAL(std::uint32_t(1), login.login_status());
+    IM::Buddy::IMUserStatNotify buddy;
+    CPPUNIT_ASSERT_EQUAL(std::uint16_t(0x0203), frames[1].commandId);
+    CPPUNIT_ASSERT(frames[1].parse(buddy));
+    CPPUNIT_ASSERT_EQUAL(userId, buddy.user_stat().user_id());
+    CPPUNIT_ASSERT(buddy.user_stat().status() == IM::BaseDefine::USER_STATUS_ONLINE);
+}
+
+/// Queries `ids` from `fake` and returns "id:status" pairs, e.g. "1:1 2:2 ".
+std::string query(FakeMsgServer& fake, const std::vector<std::uint32_t>& ids, std::uint16_t seq = 0x0102)
+{
+    const std::string attach = "e2e";
+    fake.send(tttest::statusRequest(seq, 5150, ids, &attach));
+    const WireFrame frame = fake.receive();
+    CPPUNIT_ASSERT_EQUAL(std::uint16_t(0x020b), frame.commandId);
+    CPPUNIT_ASSERT_EQUAL(std::uint16_t(2), frame.serviceId);
+    CPPUNIT_ASSERT_EQUAL(seq, frame.seqNum);
+    IM::Buddy::IMUsersStatRsp response;
+    CPPUNIT_ASSERT(frame.parse(response));
+    CPPUNIT_ASSERT_EQUAL(std::uint32_t(5150), response.user_id());
+    CPPUNIT_ASSERT_EQUAL(attach, response.attach_data());
+    std::string text;
+    for (const auto& stat : response.user_stat_list())
+        text += std::to_string(stat.user_id()) + ":" + std::to_string(stat.status()) + " ";
+    return text;
+}
+
+/// Presence and relay through a running tthost on `port`, with three fake msg servers.
+void exerciseRouting(std::uint16_t port)
+{
+    FakeMsgServer a(port);
+    FakeMsgServer b(port);
+    FakeMsgServer c(port);
+    for (FakeMsgServer* fake : {&a, &b, &c})
+    {
+        const auto got = fake->sync();
+        CPPUNIT_ASSERT_MESSAGE(describe(got), got.empty());
+    }
+
+    a.send(tttest::onlineUserInfo({{201, 1, 0x12}}));
+    a.send(tttest::statusUpdate(202, 1, 0x01));
+    assertOnlineNotifications(a.sync(), 202, "a");
+    assertOnlineNotifications(b.sync(), 202, "b");
+    assertOnlineNotifications(c.sync(), 202, "c");
+    CPPUNIT_ASSERT_EQUAL(std::string("202:1 201:2 203:2 "), query(b, {202, 201, 203}));
+
+    const std::string message = tttest::msgData(202, 203, 42, "hello through tthost");
+    a.send(message);
+    CPPUNIT_ASSERT(a.sync().empty());
+    for (FakeMsgServer* other : {&b, &c})
+    {
+        const auto got = other->sync();
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(describe(got), std::size_t(1), got.size());
+        CPPUNIT_ASSERT(message == got[0].bytes);
+    }
+
+    // Log 202 off, so closing these connections announces nobody to whoever connects next.
+    a.send(tttest::statusUpdate(202, 2, 0x01));
+    a.sync();
+}
+
+/// Asserts a configuration error: exit 78, and exactly one stderr line
+/// "tthost: configuration error: <key>: <problem>" mentioning `mentions`.
+void assertConfigError(const Run& run, const std::string& key, const std::string& mentions = "")
+{
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(run.describe(), kExitConfig, run.status);
+    const std::string prefix = "tthost: configuration error: ";
+    std::vector<std::string> errors;
+    for (const auto& line : linesOf(run.err))
+        if (line.find("configuration error") != std::string::npos)
+            errors.push_back(line);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(run.describe(), std::size_t(1), errors.size());
+    const std::string& line = errors[0];
+    CPPUNIT_ASSERT_MESSAGE(run.describe(), line.rfind(prefix + key + ": ", 0) == 0);
+    CPPUNIT_ASSERT_MESSAGE(run.describe(), line.size() > prefix.size() + key.size() + 2);
+    if (!mentions.empty())
+        CPPUNIT_ASSERT_MESSAGE(run.describe(), line.find(mentions) != std::string::npos);
+    CPPUNIT_ASSERT_MESSAGE(run.describe(), run.out.find("configuration error") == std::string::npos);
+    CPPUNIT_ASSERT_MESSAGE(run.describe(), (run.out + run.err).find("listening on") == std::string::npos);
+}
+
+/// The shipped config with every host.<plugin>.listen line pointed at 127.0.0.1:0, so a
+/// test never touches the production port; adds one for the route plugin when it has none.
+std::string withEphemeralListen(const std::string& shipped)
+{
+    static const std::regex listenLine(R"(^\s*host\.[A-Za-z0-9_]+\.listen\s*[=:])");
+    std::istringstream in(shipped);
+    std::string out;
+    bool routeListen = false;
+    bool continuation = false;
+    for (std::string line; std::getline(in, line);)
+    {
+        const bool continues = !line.empty() && line.back() == '\\';
+        if (continuation)
+        {
+            // The rest of a rewritten multi-line value.
+            continuation = continues;
+            continue;
+        }
+        std::smatch match;
+        if (std::regex_search(line, match, listenLine))
+        {
+            const std::string key = line.substr(0, line.find_first_of("=:"));
+            routeListen = routeListen || key.find("host.route.listen") != std::string::npos;
+            out += key + "= 127.0.0.1:0\n";
+            continuation = continues;
+            continue;
+        }
+        out += line + "\n";
+    }
+    if (!routeListen)
+        out += "host.route.listen = 127.0.0.1:0\n";
+    return out;
+}
+
+} // namespace
+
+class HostEndToEndTest : public CppUnit::TestFixture
+{
+    CPPUNIT_TEST_SUITE(HostEndToEndTest);
+    CPPUNIT_TEST(helpPrintsUsageAndExitsZero);
+    CPPUNIT_TEST(versionPrintsVersionAndExitsZero);
+    CPPUNIT_TEST(servesStatusQueryAndRelayThenStopsOnSigterm);
+    CPPUNIT_TEST(sigintAlsoStopsCleanly);
+    CPPUNIT_TEST(everyListenAddressServesTheSamePresence);
+    CPPUNIT_TEST(unknownPluginLibraryIsAConfigurationError);
+    CPPUNIT_TEST(unknownPluginClassIsAConfigurationError);
+    CPPUNIT_TEST(badListenAddressIsAConfigurationError);
+    CPPUNIT_TEST(portInUseIsAConfigurationError);
+    CPPUNIT_TEST(badPluginValueIsAConfigurationError);
+    CPPUNIT_TEST(unknownPluginKeyIsAConfigurationError);
+    CPPUNIT_TEST(unknownHostKeyIsAConfigurationError);
+    CPPUNIT_TEST(missingConfigFileIsAConfigurationError);
+    CPPUNIT_TEST(configFileOptionWithoutArgumentExits78);
+    CPPUNIT_TEST(configurationErrorIsTheOnlyLineOnStderr);
+    CPPUNIT_TEST(shippedDefaultConfigStarts);
+    CPPUNIT_TEST_SUITE_END();
+
+public:
+    void helpPrintsUsageAndExitsZero()
+    {
+        TempDir dir;
+        for (const char* option : {"--help", "-h"})
+        {
+            const Run run = runHost({option}, dir.path());
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(run.describe(), 0, run.status);
+            CPPUNIT_ASSERT_MESSAGE(run.describe(), run.out.find("usage: tthost") != std::string::npos);
+            CPPUNIT_ASSERT_MESSAGE(run.describe(), run.out.find("--config-file=FILE") != std::string::npos);
+            CPPUNIT_ASSERT_MESSAGE(run.describe(), run.out.find("--version") != std::string::npos);
+            CPPUNIT_ASSERT_MESSAGE(run.describe(), run.out.find("78") != std::string::npos);
+            CPPUNIT_ASSERT_MESSAGE(run.describe(), (run.out + run.err).find("listening on") == std::string::npos);
+        }
+    }
+
+    void versionPrintsVersionAndExitsZero()
+    {
+        TempDir dir;
+        static const std::regex version(R"(^tthost [0-9]+\.[0-9]+\.[0-9]+\s*$)");
+        for (const char* option : {"--version", "-v"})
+        {
+            const Run run = runHost({option}, dir.path());
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(run.describe(), 0, run.status);
+            CPPUNIT_ASSERT_MESSAGE(run.describe(), std::regex_match(run.out, version));
+            CPPUNIT_ASSERT_MESSAGE(run.describe(), (run.out + run.err).find("listening on") == std::string::npos);
+        }
+    }
+
+    void servesStatusQueryAndRelayThenStopsOnSigterm()
+    {
+        // A relative --config-file is read from the working directory, a temporary one, so the
+        // plugin must be found from wherever tthost is started.
+        RunningHost host(kBaseConfig + "route.heartbeat_interval = 5s\n");
+        const std::uint16_t port = host.port();
+        CPPUNIT_ASSERT_MESSAGE(host.process().output(),
+                               host.process().output().find("configuration from " + host.dir().path() + "/tthost.properties") != std::string::npos);
+        exerciseRouting(port);
+
+        FakeMsgServer idle(port);
+        CPPUNIT_ASSERT(idle.sync().empty());
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(host.process().output(), 0, host.stopWith(SIGTERM));
+        CPPUNIT_ASSERT(idle.waitClosed());
+        const std::string output = host.process().output();
+        CPPUNIT_ASSERT_MESSAGE(output, output.find("received Terminated, stopping") != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(output, output.find("tthost: stopped\n") != std::string::npos);
+    }
+
+    void sigintAlsoStopsCleanly()
+    {
+        RunningHost host(kBaseConfig);
+        const std::uint16_t port = host.port();
+        FakeMsgServer fake(port);
+        CPPUNIT_ASSERT_EQUAL(std::string("1:2 "), query(fake, {1}));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(host.process().output(), 0, host.stopWith(SIGINT));
+        CPPUNIT_ASSERT(fake.waitClosed());
+        const std::string output = host.process().output();
+        CPPUNIT_ASSERT_MESSAGE(output, output.find("received Interrupt, stopping") != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(output, output.find("tthost: stopped\n") != std::string::npos);
+    }
+
+    void everyListenAddressServesTheSamePresence()
+    {
+        RunningHost host("host.route.listen = 127.0.0.1:0, 127.0.0.1:0\n");
+        const std::uint16_t first = host.port(0);
+        const std::uint16_t second = host.port(1);
+        CPPUNIT_ASSERT(first != second);
+        FakeMsgServer a(first);
+        FakeMsgServer b(second);
+        CPPUNIT_ASSERT(a.sync().empty());
+        CPPUNIT_ASSERT(b.sync().empty());
+        a.send(tttest::statusUpdate(301, 1, 0x02));
+        assertOnlineNotifications(a.sync(), 301, "a");
+        assertOnlineNotifications(b.sync(), 301, "b");
+        CPPUNIT_ASSERT_EQUAL(std::string("301:1 "), query(b, {301}));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(host.process().output(), 0, host.stopWith(SIGTERM));
+    }
+
+    void unknownPluginLibraryIsAConfigurationError()
+    {
+        TempDir dir;
+        assertConfigError(runWithConfig(dir, kBaseConfig + "host.route.library = nosuchlib\n"), "host.route.library", "libnosuchlib.so");
+    }
+
+    void unknownPluginClassIsAConfigurationError()
+    {
+        TempDir dir;
+        assertConfigError(runWithConfig(dir, kBaseConfig + "host.route.class = Nope\n"), "host.route.class", "RoutePlugin");
+    }
+
+    void badListenAddressIsAConfigurationError()
+    {
+        TempDir dir;
+        assertConfigError(runWithConfig(dir, "host.route.listen = 127.0.0.1:notaport\n"), "host.route.listen", "127.0.0.1:notaport");
+    }
+
+    void portInUseIsAConfigurationError()
+    {
+        Poco::Net::ServerSocket taken;
+        taken.bind(Poco::Net::SocketAddress("127.0.0.1", 0), false, false);
+        taken.listen(4);
+        const std::string address = "127.0.0.1:" + std::to_string(taken.address().port());
+        TempDir dir;
+        assertConfigError(runWithConfig(dir, "host.route.listen = " + address + "\n"), "host.route.listen", address);
+    }
+
+    void badPluginValueIsAConfigurationError()
+    {
+        TempDir dir;
+        assertConfigError(runWithConfig(dir, kBaseConfig + "route.idle_timeout = soon\n"), "route.idle_timeout", "soon");
+    }
+
+    void unknownPluginKeyIsAConfigurationError()
+    {
+        TempDir dir;
+        assertConfigError(runWithConfig(dir, kBaseConfig + "route.idle_timout = 5\n"), "route.idle_timout");
+    }
+
+    void unknownHostKeyIsAConfigurationError()
+    {
+        TempDir dir;
+        assertConfigError(runWithConfig(dir, kBaseConfig + "host.route.max_thread = 4\n"), "host.route.max_thread");
+    }
+
+    void missingConfigFileIsAConfigurationError()
+    {
+        TempDir dir;
+        assertConfigError(runHost({"--config-file=nosuch.properties"}, dir.path()), "--config-file", "nosuch.properties");
+    }
+
+    void configFileOptionWithoutArgumentExits78()
+    {
+        TempDir dir;
+        const Run run = runHost({"--config-file"}, dir.path());
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(run.describe(), kExitConfig, run.status);
+        CPPUNIT_ASSERT_MESSAGE(run.describe(), run.err.find("config-file") != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(run.describe(), (run.out + run.err).find("listening on") == std::string::npos);
+    }
+
+    void configurationErrorIsTheOnlyLineOnStderr()
+    {
+        // README and the host's contract: exit 78 "with one line on stderr that names the key".
+        TempDir dir;
+        const Run run = runWithConfig(dir, kBaseConfig + "route.idle_timeout = soon\n");
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(run.describe(), kExitConfig, run.status);
+        const auto lines = linesOf(run.err);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE("stderr should be the one error line; " + run.describe(), std::size_t(1), lines.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("tthost: configuration error: route.idle_timeout: 'soon' is not a duration (e.g. 5s, 250ms)"),
+                             lines[0]);
+    }
+
+    void shippedDefaultConfigStarts()
+    {
+        const std::string shipped = std::string(TTROUTE_SOURCE_DIR) + "/conf/tthost.properties";
+        if (!Poco::File(shipped).exists())
+        {
+            std::cerr << "\n  SKIPPED shippedDefaultConfigStarts: " << shipped << " does not exist yet\n";
+            return;
+        }
+        const std::string config = withEphemeralListen(readFile(shipped));
+        CPPUNIT_ASSERT_MESSAGE(config, std::regex_search(config, std::regex(R"(host\.route\.listen\s*=\s*127\.0\.0\.1:0)")));
+        for (const auto& line : linesOf(config))
+            CPPUNIT_ASSERT_MESSAGE("a test must never listen on 8200: " + line,
+                                   line.find(":8200") == std::string::npos || line.find_first_not_of(" \t") == line.find('#'));
+        RunningHost host(config);
+        const std::uint16_t port = host.port();
+        FakeMsgServer fake(port);
+        CPPUNIT_ASSERT_EQUAL(std::string("1:2 "), query(fake, {1}));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(host.process().output(), 0, host.stopWith(SIGTERM));
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(HostEndToEndTest);

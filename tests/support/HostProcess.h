@@ -1,0 +1,75 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <sys/types.h>
+#include <vector>
+
+namespace tttest
+{
+
+/// A scratch directory, removed with everything in it when the object goes.
+class TempDir
+{
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+
+    /// Absolute path of the directory.
+    const std::string& path() const { return path_; }
+
+    /// Writes `content` to `name` inside the directory and returns its path.
+    std::string write(const std::string& name, const std::string& content) const;
+
+private:
+    std::string path_;
+};
+
+/// The real tthost binary as a child process, its stdout and stderr going to a file.
+/// Killed (SIGKILL) and reaped on destruction if a test left it running.
+class HostProcess
+{
+public:
+    /// Starts `executable` with `args` and `workDir` as working directory; output goes to `logFile`.
+    HostProcess(const std::string& executable, const std::vector<std::string>& args, const std::string& workDir,
+                const std::string& logFile);
+    ~HostProcess();
+    HostProcess(const HostProcess&) = delete;
+    HostProcess& operator=(const HostProcess&) = delete;
+
+    /// The child's pid.
+    pid_t pid() const { return pid_; }
+
+    /// Everything the child wrote so far.
+    std::string output() const;
+
+    /// Waits until the output contains `text`; false when it does not within `timeout` or the child exited.
+    bool waitForOutput(const std::string& text, std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
+
+    /// Waits for the "listening on 127.0.0.1:PORT" line and returns PORT (the n-th such line, from 0).
+    std::uint16_t waitForListenPort(std::size_t nth = 0, std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
+
+    /// Sends `signal` to the child.
+    void signal(int signal) const;
+
+    /// Waits for the child to exit and returns its exit status (128+N when killed by signal N),
+    /// or -1 when it is still running after `timeout`.
+    int wait(std::chrono::milliseconds timeout = std::chrono::seconds(15));
+
+    /// True until wait() saw the child exit.
+    bool running() const { return pid_ > 0; }
+
+private:
+    pid_t pid_ = -1;
+    std::string logFile_;
+};
+
+/// Runs `executable` with `args` to completion (at most `timeout`) and returns its exit
+/// status; its output is stored in `output`.
+int runToCompletion(const std::string& executable, const std::vector<std::string>& args, const std::string& workDir,
+                    std::string& output, std::chrono::milliseconds timeout = std::chrono::seconds(15));
+
+} // namespace tttest
