@@ -94,8 +94,8 @@ void PluginInstance::startAccepting()
     for (auto& listener : listeners_)
     {
         listener->start();
-        logger_.information(plugin_->name() + " " + plugin_->version() + " listening on " + listener->address().toString() +
-                            " (up to " + std::to_string(settings_.maxThreads) + " connections)");
+        logger_.information(plugin_->name() + " " + plugin_->version() + " (" + libraryPath_ + ") listening on " +
+                            listener->address().toString() + " (up to " + std::to_string(settings_.maxThreads) + " connections)");
     }
 }
 
