@@ -13,6 +13,8 @@ const char* toString(DisconnectReason reason)
         case DisconnectReason::IdleTimeout: return "idle_timeout";
         case DisconnectReason::QueueOverflow: return "queue_overflow";
         case DisconnectReason::BadFrame: return "bad_frame";
+        case DisconnectReason::NotAllowed: return "not_allowed";
+        case DisconnectReason::InternalError: return "internal_error";
         case DisconnectReason::Shutdown: return "shutdown";
     }
     return "unknown";

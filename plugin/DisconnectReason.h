@@ -14,11 +14,13 @@ enum class DisconnectReason
     IdleTimeout,   ///< nothing received for idle_timeout
     QueueOverflow, ///< its outbound queue passed max_outbox_bytes: it stopped reading
     BadFrame,      ///< a header broke the framing limits
-    Shutdown,      ///< the server is stopping
+    NotAllowed,    ///< its address left route.allow on a reload
+    InternalError, ///< handling it failed unexpectedly (logged with the cause)
+    Shutdown,      ///< the server is stopping; keep last: kDisconnectReasonCount follows from it
 };
 
 /// Number of DisconnectReason values, for tables indexed by reason.
-constexpr std::size_t kDisconnectReasonCount = 7;
+constexpr std::size_t kDisconnectReasonCount = static_cast<std::size_t>(DisconnectReason::Shutdown) + 1;
 
 /// A short lower-case name for logs and metric labels, e.g. "idle_timeout".
 const char* toString(DisconnectReason reason);

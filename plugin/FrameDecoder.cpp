@@ -6,12 +6,6 @@
 namespace ttroute
 {
 
-FrameError::FrameError(const FrameHeader& header, const std::string& reason)
-    : std::runtime_error(reason)
-    , header_(header)
-{
-}
-
 FrameDecoder::FrameDecoder(std::size_t readChunk)
     : readChunk_(std::max<std::size_t>(readChunk, kFrameHeaderSize))
 {
@@ -20,7 +14,8 @@ FrameDecoder::FrameDecoder(std::size_t readChunk)
 
 void FrameDecoder::resize(std::size_t capacity)
 {
-    auto bigger = std::make_unique<char[]>(capacity);
+    // Not make_unique: it would zero every byte, only to be overwritten by the next read.
+    std::unique_ptr<char[]> bigger(new char[capacity]);
     if (end_ > begin_)
         std::memcpy(bigger.get(), buffer_.get() + begin_, end_ - begin_);
     end_ -= begin_;

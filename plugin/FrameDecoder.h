@@ -1,29 +1,15 @@
 #pragma once
 
 #include "Frame.h"
+#include "FrameError.h"
 
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <stdexcept>
 #include <vector>
 
 namespace ttroute
 {
-
-/// A header whose length field breaks the limits of protocol.md §1; the connection must close.
-class FrameError : public std::runtime_error
-{
-public:
-    /// `header` is the offending header, `reason` says which limit it broke.
-    FrameError(const FrameHeader& header, const std::string& reason);
-
-    /// The header as received.
-    const FrameHeader& header() const noexcept { return header_; }
-
-private:
-    FrameHeader header_;
-};
 
 /// Cuts a byte stream into whole PDUs, across arbitrary read boundaries.
 ///
@@ -34,7 +20,8 @@ private:
 class FrameDecoder
 {
 public:
-    /// Free space a read gets at least (the buffer grows beyond it for one large frame).
+    /// The normal buffer size: what a read may fill when no frame is pending (the buffer
+    /// grows beyond it for one large frame).
     static constexpr std::size_t kDefaultReadChunk = 256 * 1024;
 
     /// `readChunk`: the size of a normal read.

@@ -50,40 +50,33 @@ Outbox::PushResult Outbox::push(FrameBatch& batch, std::size_t limit)
     std::lock_guard lock(mutex_);
     if (closed_)
         return PushResult::Closed;
-    lastPushNs_.store(nowNs(), std::memory_order_relaxed);
-    framesOut_.fetch_add(batch.frameCount(), std::memory_order_relaxed);
-    bytesOut_.fetch_add(batch.size(), std::memory_order_relaxed);
     const std::size_t queued = queuedBytes_.load(std::memory_order_relaxed);
+    std::size_t sent = 0;
     if (queued == 0)
     {
-        const ssize_t sent = sendSome(fd_, batch.data(), batch.size());
-        if (sent < 0)
+        const ssize_t written = sendSome(fd_, batch.data(), batch.size());
+        if (written < 0)
         {
             closeLocked();
             return PushResult::Failed;
         }
-        const auto rest = batch.size() - static_cast<std::size_t>(sent);
-        if (rest == 0)
-            return PushResult::Written;
-        if (rest > limit)
-        {
-            overflowBytes_.store(rest, std::memory_order_relaxed);
-            closeLocked();
-            return PushResult::Overflow;
-        }
-        queue_.push_back({batch.shared(), static_cast<std::size_t>(sent)});
-        queuedBytes_.store(rest, std::memory_order_relaxed);
-        return PushResult::QueuedFirst;
+        sent = static_cast<std::size_t>(written);
     }
-    if (queued + batch.size() > limit)
+    const std::size_t rest = batch.size() - sent;
+    if (queued + rest > limit)
     {
-        overflowBytes_.store(queued + batch.size(), std::memory_order_relaxed);
+        overflowBytes_.store(queued + rest, std::memory_order_relaxed);
         closeLocked();
         return PushResult::Overflow;
     }
-    queue_.push_back({batch.shared(), 0});
-    queuedBytes_.store(queued + batch.size(), std::memory_order_relaxed);
-    return PushResult::Queued;
+    lastPushNs_.store(nowNs(), std::memory_order_relaxed);
+    framesOut_.fetch_add(batch.frameCount(), std::memory_order_relaxed);
+    bytesOut_.fetch_add(batch.size(), std::memory_order_relaxed);
+    if (rest == 0)
+        return PushResult::Written;
+    queue_.push_back({batch.shared(), sent});
+    queuedBytes_.store(queued + rest, std::memory_order_relaxed);
+    return queued == 0 ? PushResult::QueuedFirst : PushResult::Queued;
 }
 
 Outbox::FlushResult Outbox::flush()
@@ -93,10 +86,12 @@ Outbox::FlushResult Outbox::flush()
     {
         iovec iov[kMaxIov];
         std::size_t count = 0;
+        std::size_t offered = 0;
         for (auto it = queue_.begin(); it != queue_.end() && count < kMaxIov; ++it, ++count)
         {
             iov[count].iov_base = const_cast<char*>(it->bytes->data() + it->offset);
             iov[count].iov_len = it->bytes->size() - it->offset;
+            offered += iov[count].iov_len;
         }
         msghdr message{};
         message.msg_iov = iov;
@@ -125,6 +120,9 @@ Outbox::FlushResult Outbox::flush()
             left -= inFront;
             queue_.pop_front();
         }
+        // A short write means the socket is full: asking again would only hear EAGAIN.
+        if (static_cast<std::size_t>(sent) < offered)
+            return FlushResult::Pending;
     }
     return closed_ ? FlushResult::Failed : FlushResult::Empty;
 }

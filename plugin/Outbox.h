@@ -60,7 +60,7 @@ public:
     /// Queue size a push would have reached when the outbox overflowed (0 if it did not).
     std::size_t overflowBytes() const { return overflowBytes_.load(std::memory_order_relaxed); }
 
-    /// When the last push happened: the owner sends a heartbeat after a quiet interval.
+    /// When the last accepted push happened: the owner sends a heartbeat after a quiet interval.
     std::chrono::steady_clock::time_point lastPush() const;
 
     /// Frames accepted (written or queued) so far.

@@ -3,11 +3,10 @@
 namespace ttroute
 {
 
-Peer::Peer(ConnectionId id, std::string address, int fd, const LiveSettings& settings)
+Peer::Peer(ConnectionId id, const Poco::Net::SocketAddress& remote, int fd, const LiveSettings& settings)
     : id_(id)
-    , address_(std::move(address))
-    , description_("msg server " + address_ + " #" + std::to_string(id))
-    , connectedSince_(std::chrono::system_clock::now())
+    , remote_(remote)
+    , description_("msg server " + remote.toString() + " #" + std::to_string(id))
     , settings_(settings)
     , outbox_(fd)
 {

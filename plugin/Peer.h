@@ -2,11 +2,12 @@
 
 #include "Outbox.h"
 #include "PeerLink.h"
-#include "RouteSettings.h"
+#include "LiveSettings.h"
 #include "WakeupEvent.h"
 
+#include <Poco/Net/SocketAddress.h>
+
 #include <atomic>
-#include <chrono>
 #include <optional>
 #include <string>
 
@@ -20,23 +21,24 @@ namespace ttroute
 class Peer final : public PeerLink
 {
 public:
-    /// A peer writing to socket `fd` (owned by the connection) from `address`.
-    Peer(ConnectionId id, std::string address, int fd, const LiveSettings& settings);
+    /// A peer writing to socket `fd` (owned by the connection), connected from `remote`.
+    Peer(ConnectionId id, const Poco::Net::SocketAddress& remote, int fd, const LiveSettings& settings);
 
+    /// See PeerLink.
     ConnectionId id() const override { return id_; }
+    /// See PeerLink.
     const std::string& description() const override { return description_; }
+    /// See PeerLink: writes now if the socket has room, queues otherwise.
     void deliver(FrameBatch& batch) override;
-    void setMaster(bool master) override { master_.store(master, std::memory_order_relaxed); }
+    /// See PeerLink.
+    bool setMaster(bool master) override { return role_.exchange(master ? kMaster : kSlave, std::memory_order_relaxed) != (master ? kMaster : kSlave); }
+    /// See PeerLink.
+    std::size_t queuedBytes() const override { return outbox_.queuedBytes(); }
+    /// See PeerLink: wakes the connection's thread, which ends the connection.
     void close(DisconnectReason reason) override;
 
-    /// The remote "address:port".
-    const std::string& address() const { return address_; }
-
-    /// What ROLE_SET said last; false until then.
-    bool isMaster() const { return master_.load(std::memory_order_relaxed); }
-
-    /// When the connection was accepted.
-    std::chrono::system_clock::time_point connectedSince() const { return connectedSince_; }
+    /// The msg server's address and port.
+    const Poco::Net::SocketAddress& remote() const { return remote_; }
 
     /// Why the peer was asked to close, once it was; the first reason given wins.
     std::optional<DisconnectReason> closeRequest() const;
@@ -51,13 +53,15 @@ private:
     static constexpr int kNoReason = -1;
 
     const ConnectionId id_;
-    const std::string address_;
+    const Poco::Net::SocketAddress remote_;
     const std::string description_;
-    const std::chrono::system_clock::time_point connectedSince_;
     const LiveSettings& settings_;
     Outbox outbox_;
     WakeupEvent wakeup_;
-    std::atomic<bool> master_{false};
+    static constexpr int kUnknownRole = -1; ///< no ROLE_SET yet
+    static constexpr int kSlave = 0;
+    static constexpr int kMaster = 1;
+    std::atomic<int> role_{kUnknownRole};
     std::atomic<int> closeReason_{kNoReason};
 };
 

@@ -1,9 +1,10 @@
 #pragma once
 
+#include "ConnectionId.h"
 #include "DisconnectReason.h"
 #include "FrameBatch.h"
-#include "PresenceRegistry.h"
 
+#include <cstddef>
 #include <string>
 
 namespace ttroute
@@ -27,8 +28,12 @@ public:
     /// Sends the batch's frames after everything delivered before; never blocks.
     virtual void deliver(FrameBatch& batch) = 0;
 
-    /// Records what the msg server said with ROLE_SET (protocol.md §5: no effect on routing).
-    virtual void setMaster(bool master) = 0;
+    /// Records what the msg server said with ROLE_SET (protocol.md §5: no effect on routing);
+    /// true when that changed its role.
+    virtual bool setMaster(bool master) = 0;
+
+    /// Bytes delivered to it that still wait for its socket.
+    virtual std::size_t queuedBytes() const = 0;
 
     /// Asks the connection to end for `reason`; returns at once, from any thread.
     virtual void close(DisconnectReason reason) = 0;

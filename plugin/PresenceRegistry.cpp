@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cassert>
-#include <mutex>
 #include <unordered_map>
 #include <utility>
 
@@ -187,12 +186,12 @@ public:
     }
 
     /// Users with at least one login through `connection`.
-    std::vector<std::uint32_t> usersOn(ConnectionId connection)
+    std::vector<std::uint32_t> usersOn(ConnectionId connection) const
     {
         std::vector<std::uint32_t> users;
         for (std::size_t i = 0; i < capacity(); ++i)
         {
-            Slot& slot = slots_[i];
+            const Slot& slot = slots_[i];
             if (slot.state == Slot::kEmpty)
                 continue;
             bool onConnection = false;
@@ -276,7 +275,6 @@ PresenceRegistry::~PresenceRegistry() = default;
 
 PresenceOutcome PresenceRegistry::apply(ConnectionId connection, std::uint32_t userId, std::uint32_t status, std::uint32_t clientType)
 {
-    std::unique_lock lock(mutex_);
     Slot* slot = table_->find(userId);
     if (status == UserStatus::Offline)
     {
@@ -300,7 +298,6 @@ PresenceOutcome PresenceRegistry::apply(ConnectionId connection, std::uint32_t u
 
 bool PresenceRegistry::isOnline(std::uint32_t userId) const
 {
-    std::shared_lock lock(mutex_);
     const Slot* slot = table_->find(userId);
     return slot && table_->hasPcLogin(*slot);
 }
@@ -308,7 +305,6 @@ bool PresenceRegistry::isOnline(std::uint32_t userId) const
 void PresenceRegistry::queryOnline(const std::uint32_t* userIds, std::size_t count, std::vector<bool>& online) const
 {
     online.resize(count);
-    std::shared_lock lock(mutex_);
     for (std::size_t i = 0; i < count; ++i)
     {
         const Slot* slot = table_->find(userIds[i]);
@@ -316,27 +312,37 @@ void PresenceRegistry::queryOnline(const std::uint32_t* userIds, std::size_t cou
     }
 }
 
+std::vector<std::uint32_t> PresenceRegistry::usersOn(ConnectionId connection) const
+{
+    return table_->usersOn(connection);
+}
+
+std::optional<LostUser> PresenceRegistry::removeLogins(ConnectionId connection, std::uint32_t userId)
+{
+    Slot* slot = table_->find(userId);
+    if (!slot)
+        return std::nullopt;
+    const bool hadPc = table_->removeConnectionLogins(*slot, connection);
+    const bool stillKnown = table_->loginCount(*slot) > 0;
+    const bool pcLeft = stillKnown && table_->hasPcLogin(*slot);
+    if (!stillKnown)
+        table_->erase(*slot);
+    if (hadPc && !pcLeft)
+        return LostUser{userId, stillKnown};
+    return std::nullopt;
+}
+
 std::vector<LostUser> PresenceRegistry::removeConnection(ConnectionId connection)
 {
-    std::unique_lock lock(mutex_);
     std::vector<LostUser> lost;
-    for (std::uint32_t userId : table_->usersOn(connection))
-    {
-        Slot* slot = table_->find(userId);
-        const bool hadPc = table_->removeConnectionLogins(*slot, connection);
-        const bool stillKnown = table_->loginCount(*slot) > 0;
-        const bool pcLeft = stillKnown && table_->hasPcLogin(*slot);
-        if (!stillKnown)
-            table_->erase(*slot);
-        if (hadPc && !pcLeft)
-            lost.push_back({userId, stillKnown});
-    }
+    for (std::uint32_t userId : usersOn(connection))
+        if (const auto user = removeLogins(connection, userId))
+            lost.push_back(*user);
     return lost;
 }
 
 std::vector<Login> PresenceRegistry::loginsOf(std::uint32_t userId) const
 {
-    std::shared_lock lock(mutex_);
     std::vector<Login> logins;
     const Slot* slot = table_->find(userId);
     if (slot)
@@ -348,7 +354,6 @@ std::vector<Login> PresenceRegistry::loginsOf(std::uint32_t userId) const
 
 std::size_t PresenceRegistry::userCount() const
 {
-    std::shared_lock lock(mutex_);
     return table_->size();
 }
 

@@ -1,16 +1,15 @@
 #pragma once
 
+#include "ConnectionId.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <shared_mutex>
+#include <optional>
 #include <vector>
 
 namespace ttroute
 {
-
-/// Identifies one msg-server connection for the lifetime of the process (never reused).
-using ConnectionId = std::uint32_t;
 
 /// Logins of one user through one connection with one client type.
 struct Login
@@ -39,8 +38,8 @@ struct LostUser
 /// Counts are kept per connection, so removing one connection is exact. Users live in one
 /// flat open-addressing table (linear probing, backward-shift deletion) whose slots hold up
 /// to two (connection, client type) counts inline: 24 bytes a slot, no heap node per user.
-/// Users with more distinct logins spill into a side map. Thread-safe: updates take the
-/// lock exclusively, status lookups share it.
+/// Users with more distinct logins spill into a side map. Not thread-safe by itself: the
+/// Router guards it with the lock that also orders what it sends.
 class PresenceRegistry
 {
 public:
@@ -59,8 +58,15 @@ public:
     /// Writes, for each of `count` ids, whether it is online (protocol.md §4), under one shared lock.
     void queryOnline(const std::uint32_t* userIds, std::size_t count, std::vector<bool>& online) const;
 
+    /// Users with at least one login through `connection`, in no particular order.
+    std::vector<std::uint32_t> usersOn(ConnectionId connection) const;
+
+    /// Removes every login of `userId` through `connection`; returns the user when that was
+    /// their last PC login anywhere.
+    std::optional<LostUser> removeLogins(ConnectionId connection, std::uint32_t userId);
+
     /// Removes everything `connection` contributed and returns the users who thereby lost
-    /// their last PC login, in no particular order.
+    /// their last PC login: usersOn() then removeLogins() for each, in one go.
     std::vector<LostUser> removeConnection(ConnectionId connection);
 
     /// Every login of `userId` (empty when the user is unknown), for inspection and tests.
@@ -72,7 +78,6 @@ public:
 private:
     class Table;
 
-    mutable std::shared_mutex mutex_;
     std::unique_ptr<Table> table_;
 };
 

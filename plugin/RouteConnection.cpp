@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <linux/sockios.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 namespace ttroute
@@ -19,16 +21,16 @@ using Clock = std::chrono::steady_clock;
 /// The longest a poll waits, so changed settings apply within this time on idle lines.
 constexpr std::chrono::milliseconds kMaxPollWait{1000};
 
-/// "a.b.c.d:port" of the remote end; a connection reset before we ask has none any more.
-std::string remoteAddress(const Poco::Net::StreamSocket& socket)
+/// The remote end; a connection reset before we ask has none any more (0.0.0.0:0 then).
+Poco::Net::SocketAddress remoteAddress(const Poco::Net::StreamSocket& socket)
 {
     try
     {
-        return socket.peerAddress().toString();
+        return socket.peerAddress();
     }
     catch (const Poco::Exception&)
     {
-        return "(gone)";
+        return {};
     }
 }
 
@@ -57,11 +59,29 @@ void RouteConnection::run()
         service.logger().information(peer->description() + ": refused, the server is stopping");
         return;
     }
-    service.logger().information(peer->description() + ": connected");
-    const DisconnectReason reason = serve(*peer);
+    DisconnectReason reason = DisconnectReason::InternalError;
+    try
+    {
+        service.logger().information(peer->description() + ": connected");
+        reason = serve(*peer);
+    }
+    catch (const std::exception& error)
+    {
+        // Whatever failed (a log channel on a full disk, memory), the peer must still be
+        // retired below: a peer left in the directory would write into whatever socket
+        // reuses this one's descriptor.
+        detail_ = error.what();
+    }
     service.retire(*peer);
     RouteCounters::add(service.counters().disconnects[static_cast<std::size_t>(reason)], 1);
-    logEnd(*peer, reason);
+    try
+    {
+        logEnd(*peer, reason);
+    }
+    catch (const std::exception&)
+    {
+        // Nothing is left to do for this connection; the log is what failed.
+    }
 }
 
 DisconnectReason RouteConnection::serve(Peer& peer)
@@ -153,20 +173,33 @@ DisconnectReason RouteConnection::serve(Peer& peer)
 
 void RouteConnection::drain(Peer& peer)
 {
+    // Flush the outbox, then wait until the kernel has sent everything and the peer has
+    // acknowledged it: closing a socket with unread input sends a reset, and a reset throws
+    // away whatever is still in the kernel's send queue. Input is read and dropped meanwhile.
     const int fd = socket().impl()->sockfd();
     const Clock::time_point deadline = service_->drainDeadline();
-    while (peer.outbox().hasPending())
+    char discard[16384];
+    for (;;)
     {
+        const bool pending = peer.outbox().hasPending();
+        int unsent = 0;
+        if (!pending && (::ioctl(fd, SIOCOUTQ, &unsent) != 0 || unsent == 0))
+            break;
         const Clock::time_point now = Clock::now();
         if (now >= deadline)
-            return;
-        pollfd out{fd, POLLOUT, 0};
-        const int ready = ::poll(&out, 1, millisUntil(deadline, now));
-        if (ready < 0 && errno != EINTR)
-            return;
-        if (ready > 0 && peer.outbox().flush() == Outbox::FlushResult::Failed)
-            return;
+            break;
+        pollfd events{fd, static_cast<short>(POLLIN | (pending ? POLLOUT : 0)), 0};
+        // The kernel signals nothing when its send queue empties: look again every 10 ms.
+        const int wait = pending ? millisUntil(deadline, now) : std::min(10, millisUntil(deadline, now));
+        if (::poll(&events, 1, wait) < 0 && errno != EINTR)
+            break;
+        if ((events.revents & POLLOUT) && peer.outbox().flush() == Outbox::FlushResult::Failed)
+            break;
+        if ((events.revents & (POLLIN | POLLHUP | POLLERR)) && ::recv(fd, discard, sizeof discard, MSG_DONTWAIT) <= 0 &&
+            !(errno == EAGAIN || errno == EINTR))
+            break;
     }
+    ::shutdown(fd, SHUT_WR);
 }
 
 void RouteConnection::logEnd(Peer& peer, DisconnectReason reason)

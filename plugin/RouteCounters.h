@@ -21,6 +21,7 @@ struct RouteCounters
     std::atomic<std::uint64_t> bodiesDropped{0};    ///< frames dropped because their body did not parse
     std::atomic<std::uint64_t> framesIgnored{0};    ///< frames of commands the route server does not handle
     std::atomic<std::uint64_t> framesRejected{0};   ///< headers that broke the framing limits
+    std::atomic<std::uint64_t> refused{0};          ///< connections refused at accept (route.allow)
     std::atomic<std::uint64_t> disconnects[kDisconnectReasonCount]{};    ///< connections ended, by DisconnectReason
 
     /// Adds `count` to `counter` without ordering.

@@ -1,6 +1,7 @@
 #include "RoutePlugin.h"
 
 #include "RouteConnectionFactory.h"
+#include "RouteConnectionFilter.h"
 
 #include <Poco/ClassLibrary.h>
 
@@ -26,15 +27,34 @@ void RoutePlugin::start(const Poco::Util::AbstractConfiguration& config, Poco::L
     const RouteSettings settings = RouteSettings::read(config);
     service_ = std::make_shared<RouteService>(settings, logger);
     factory_ = Poco::makeShared<RouteConnectionFactory>(service_);
+    filter_ = Poco::makeAuto<RouteConnectionFilter>(service_);
     logger.information("ttroute " + version() + ": heartbeat every " + std::to_string(settings.heartbeatInterval.count()) +
                        " ms, idle timeout " + std::to_string(settings.idleTimeout.count()) + " ms, max_pdu_bytes " +
                        std::to_string(settings.maxPduBytes) + ", max_status_query_ids " + std::to_string(settings.maxStatusQueryIds) +
-                       ", max_outbox_bytes " + std::to_string(settings.maxOutboxBytes) + ", relay mode broadcast");
+                       ", max_outbox_bytes " + std::to_string(settings.maxOutboxBytes) + ", relay mode broadcast, allowing " +
+                       settings.allow.toString());
 }
 
 Poco::Net::TCPServerConnectionFactory::Ptr RoutePlugin::connectionFactory()
 {
     return factory_;
+}
+
+Poco::Net::TCPServerConnectionFilter::Ptr RoutePlugin::connectionFilter()
+{
+    return filter_;
+}
+
+void RoutePlugin::validate(const Poco::Util::AbstractConfiguration& config) const
+{
+    RouteSettings::read(config);
+}
+
+std::vector<std::string> RoutePlugin::reconfigure(const Poco::Util::AbstractConfiguration& config)
+{
+    // Every key of the route plugin applies live.
+    service_->reconfigure(RouteSettings::read(config));
+    return {};
 }
 
 void RoutePlugin::stop(Poco::Timespan drainTimeout)

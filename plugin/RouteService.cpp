@@ -3,6 +3,8 @@
 #include "IM.Other.pb.h"
 #include "ProtocolIds.h"
 
+#include <algorithm>
+
 namespace ttroute
 {
 namespace
@@ -25,24 +27,63 @@ RouteService::RouteService(const RouteSettings& settings, Poco::Logger& logger)
 {
 }
 
+bool RouteService::accepts(const Poco::Net::SocketAddress& remote)
+{
+    const auto allow = settings_.allow();
+    if (allow->allows(remote.host()))
+        return true;
+    logger_.warning("msg server " + remote.toString() + ": refused, not in route.allow (" + allow->toString() + ")");
+    RouteCounters::add(counters_.refused, 1);
+    return false;
+}
+
 bool RouteService::admit(const std::shared_ptr<Peer>& peer)
 {
     std::lock_guard lock(mutex_);
-    // Checked under the lock stop() takes, so stop() sees every admitted peer in the directory.
+    // Checked under the lock stop() takes, so stop() reaches every admitted peer.
     if (stopping_.load())
         return false;
     router_.attach(peer);
-    ++admitted_;
+    connections_.push_back(peer);
     return true;
 }
 
-void RouteService::retire(Peer& peer)
+void RouteService::retire(Peer& peer) noexcept
 {
-    router_.detach(peer, !stopping_.load());
+    // First what cannot fail: after this no thread writes to the peer's socket.
     peer.outbox().close();
+    try
+    {
+        router_.detach(peer, !stopping_.load());
+    }
+    catch (const std::exception& error)
+    {
+        try
+        {
+            logger_.error(peer.description() + ": removing its presence failed: " + error.what());
+        }
+        catch (const std::exception&)
+        {
+        }
+    }
     std::lock_guard lock(mutex_);
-    --admitted_;
+    connections_.erase(std::find_if(connections_.begin(), connections_.end(), [&](const auto& p) { return p.get() == &peer; }));
     retired_.notify_all();
+}
+
+void RouteService::reconfigure(const RouteSettings& settings)
+{
+    settings_.update(settings);
+    std::lock_guard lock(mutex_);
+    for (const auto& peer : connections_)
+    {
+        if (!settings.allow.allows(peer->remote().host()))
+        {
+            logger_.warning(peer->description() + ": closing, no longer in route.allow (" + settings.allow.toString() + ")");
+            peer->close(DisconnectReason::NotAllowed);
+        }
+        peer->wakeup().signal();
+    }
 }
 
 std::chrono::steady_clock::time_point RouteService::drainDeadline() const
@@ -55,18 +96,13 @@ void RouteService::stop(Poco::Timespan drainTimeout)
     const auto drain = std::chrono::microseconds(drainTimeout.totalMicroseconds());
     const auto deadline = std::chrono::steady_clock::now() + drain;
     drainDeadlineNs_.store(deadline.time_since_epoch().count());
-    {
-        std::lock_guard lock(mutex_);
-        stopping_.store(true);
-    }
-    const auto peers = peers_.snapshot();
-    for (const auto& peer : *peers)
-        peer->close(DisconnectReason::Shutdown);
-
     std::unique_lock lock(mutex_);
+    stopping_.store(true);
+    for (const auto& peer : connections_)
+        peer->close(DisconnectReason::Shutdown);
     // A handler that is in the middle of a write needs a moment beyond the drain deadline.
-    if (!retired_.wait_until(lock, deadline + std::chrono::seconds(2), [this] { return admitted_ == 0; }))
-        logger_.warning("stop: " + std::to_string(admitted_) + " connections still ending after the drain timeout");
+    if (!retired_.wait_until(lock, deadline + std::chrono::seconds(2), [this] { return connections_.empty(); }))
+        logger_.warning("stop: " + std::to_string(connections_.size()) + " connections still ending after the drain timeout");
 }
 
 } // namespace ttroute

@@ -5,10 +5,12 @@
 #include "PeerDirectory.h"
 #include "PresenceRegistry.h"
 #include "RouteCounters.h"
+#include "LiveSettings.h"
 #include "RouteSettings.h"
 #include "Router.h"
 
 #include <Poco/Logger.h>
+#include <Poco/Net/SocketAddress.h>
 #include <Poco/Timespan.h>
 
 #include <atomic>
@@ -16,12 +18,13 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 namespace ttroute
 {
 
 /// Everything the route server's connections share: settings, presence, peers, router,
-/// counters, and the bookkeeping that lets stop() end every connection and wait for it.
+/// counters, and the bookkeeping that lets reconfigure() and stop() reach every connection.
 ///
 /// Each connection handler holds a shared_ptr to it, so it outlives the last handler.
 class RouteService
@@ -36,12 +39,6 @@ public:
     /// The routing rules.
     Router& router() { return router_; }
 
-    /// Who is online where.
-    const PresenceRegistry& presence() const { return presence_; }
-
-    /// The connected msg servers.
-    const PeerDirectory& peers() const { return peers_; }
-
     /// Totals for operators.
     RouteCounters& counters() { return counters_; }
 
@@ -54,21 +51,27 @@ public:
     /// The HEARTBEAT frame (protocol.md §7), built once and shared by every connection.
     const SharedBytes& heartbeatFrame() const { return heartbeatFrame_; }
 
+    /// True when a connection from `remote` may be served (route.allow); logs a refusal.
+    bool accepts(const Poco::Net::SocketAddress& remote);
+
     /// Starts routing for `peer` unless the service is stopping; the caller must call
     /// retire() after the peer's last use when this returned true.
     bool admit(const std::shared_ptr<Peer>& peer);
 
-    /// Ends routing for an admitted peer (announcing its users' loss unless stopping).
-    void retire(Peer& peer);
-
-    /// True once stop() began.
-    bool stopping() const { return stopping_.load(); }
+    /// Ends routing for an admitted peer (announcing its users' loss unless stopping). Never
+    /// throws: it runs on every way out of a connection.
+    void retire(Peer& peer) noexcept;
 
     /// When connections must give up flushing during a stop.
     std::chrono::steady_clock::time_point drainDeadline() const;
 
-    /// Asks every connection to end after flushing for up to `drainTimeout`, and waits for
-    /// them, a little longer than that at most.
+    /// Puts `settings` in force: limits and timeouts at their next use (connection threads
+    /// are woken to re-plan their deadlines), and connections outside a narrowed allowlist closed.
+    void reconfigure(const RouteSettings& settings);
+
+    /// Asks every connection to end after flushing for up to `drainTimeout`, and waits a
+    /// little longer than that at most for their handlers to retire them; the host joins
+    /// the handler threads afterwards.
     void stop(Poco::Timespan drainTimeout);
 
 private:
@@ -83,7 +86,7 @@ private:
 
     std::mutex mutex_;
     std::condition_variable retired_;
-    std::size_t admitted_ = 0;
+    std::vector<std::shared_ptr<Peer>> connections_; ///< admitted and not yet retired
     std::atomic<bool> stopping_{false};
     std::atomic<std::int64_t> drainDeadlineNs_{0};
 };

@@ -1,11 +1,14 @@
 #include "RouteSettings.h"
 
+#include "tthost/ConfigError.h"
 #include "tthost/ConfigReader.h"
 
 namespace ttroute
 {
 namespace
 {
+
+constexpr std::size_t kOutboxHeadroom = 1024 * 1024;
 
 std::chrono::milliseconds toMillis(Poco::Timespan span)
 {
@@ -29,22 +32,27 @@ RouteSettings RouteSettings::read(const Poco::Util::AbstractConfiguration& confi
     settings.idleTimeout = toMillis(reader.getDuration(
         "idle_timeout", fromMillis(defaults.idleTimeout), Poco::Timespan(0, 100000), Poco::Timespan(24 * 3600, 0)));
     settings.maxPduBytes = reader.getByteSize("max_pdu_bytes", defaults.maxPduBytes, 1024, 256u * 1024 * 1024);
+    // The cap bounds how long one query holds presence updates back.
     settings.maxStatusQueryIds = static_cast<std::size_t>(
-        reader.getInteger("max_status_query_ids", static_cast<std::int64_t>(defaults.maxStatusQueryIds), 1, 1000000));
-    settings.maxOutboxBytes = reader.getByteSize("max_outbox_bytes", defaults.maxOutboxBytes, 64 * 1024, 64ull * 1024 * 1024 * 1024);
+        reader.getInteger("max_status_query_ids", static_cast<std::int64_t>(defaults.maxStatusQueryIds), 1, 100000));
+    settings.maxOutboxBytes = reader.getByteSize("max_outbox_bytes", defaults.maxOutboxBytes, 1024 * 1024, 64ull * 1024 * 1024 * 1024);
+    // One delivery can bring a whole frame plus a read's worth of others; a limit below that
+    // would drop msg servers that read perfectly well.
+    if (settings.maxOutboxBytes < settings.maxPduBytes + kOutboxHeadroom)
+        throw tthost::ConfigError(reader.fullKey("max_outbox_bytes"),
+                                  std::to_string(settings.maxOutboxBytes) + " is less than max_pdu_bytes + 1M (" +
+                                      std::to_string(settings.maxPduBytes + kOutboxHeadroom) + ")");
     reader.getChoice("relay.mode", "broadcast", {"broadcast"});
-    settings.relayMode = RelayMode::Broadcast;
+    try
+    {
+        settings.allow = AllowList::parse(reader.getList("allow", {}));
+    }
+    catch (const std::invalid_argument& error)
+    {
+        throw tthost::ConfigError(reader.fullKey("allow"), error.what());
+    }
     reader.rejectUnknownKeys();
     return settings;
-}
-
-LiveSettings::LiveSettings(const RouteSettings& settings)
-    : heartbeatMs_(settings.heartbeatInterval.count())
-    , idleTimeoutMs_(settings.idleTimeout.count())
-    , maxPduBytes_(settings.maxPduBytes)
-    , maxStatusQueryIds_(settings.maxStatusQueryIds)
-    , maxOutboxBytes_(settings.maxOutboxBytes)
-{
 }
 
 } // namespace ttroute

@@ -5,6 +5,8 @@
 #include "ProtocolIds.h"
 
 #include <algorithm>
+#include <shared_mutex>
+#include <thread>
 
 namespace ttroute
 {
@@ -14,6 +16,9 @@ namespace
 /// Generated frames are handed over in blocks of about this size, so a burst (a connection
 /// that hosted many users going away) travels as a few large shared blocks.
 constexpr std::size_t kGeneratedBlockBytes = 256 * 1024;
+
+/// Users of a lost connection removed under one hold of the presence lock.
+constexpr std::size_t kDetachSlice = 4096;
 
 /// Appends the notifications protocol.md §5 prescribes after user `userId` sent `status`
 /// with `clientType` and presence became `outcome`; returns how many frames it appended.
@@ -103,7 +108,7 @@ public:
         IM::Server::IMUserStatusUpdate update;
         if (!parseBody(update, frame) || !isKnownUserStatus(update.user_status()))
             return dropBody(frame);
-        startGenerated(Destination::Notifications);
+        startGenerated(Destination::PresenceChanges);
         const PresenceOutcome outcome = router_.presence_.apply(from_.id(), update.user_id(), update.user_status(), update.client_type());
         generatedFrames_ += appendStatusNotifications(generated_, update.user_id(), update.user_status(), update.client_type(), outcome);
         flushIfLarge();
@@ -115,7 +120,7 @@ public:
         IM::Server::IMOnlineUserInfo info;
         if (!parseBody(info, frame))
             return dropBody(frame);
-        startGenerated(Destination::Notifications);
+        startGenerated(Destination::PresenceChanges);
         for (const auto& entry : info.user_stat_list())
             router_.presence_.apply(from_.id(), entry.user_id(), entry.status(), entry.client_type());
     }
@@ -126,7 +131,7 @@ public:
         IM::Buddy::IMUsersStatReq request;
         if (!parseBody(request, frame))
             return dropBody(frame);
-        startGenerated(Destination::Sender);
+        startGenerated(Destination::Replies);
         const std::size_t asked = static_cast<std::size_t>(request.user_id_list_size());
         const std::size_t answered = std::min(asked, router_.settings_.maxStatusQueryIds());
         if (answered < asked)
@@ -150,15 +155,39 @@ public:
         flushIfLarge();
     }
 
-    /// ROLE_SET: only recorded (protocol.md §5).
+    /// ROLE_SET: only recorded (protocol.md §5); logged when the role changes.
     void roleSet(const FrameView& frame)
     {
         IM::Server::IMRoleSet role;
         if (!parseBody(role, frame))
             return dropBody(frame);
-        from_.setMaster(role.master() != 0);
-        router_.logger_.information(from_.description() + " calls itself " + (role.master() != 0 ? "master" : "slave"));
+        if (from_.setMaster(role.master() != 0))
+            router_.logger_.information(from_.description() + " calls itself " + (role.master() != 0 ? "master" : "slave"));
     }
+
+    /// Removes the logins `from_` (a lost connection) had for `userIds`; with `announce`,
+    /// notifies the others of each user who thereby lost their last PC login, as if that user
+    /// had sent OFFLINE for it (protocol.md §7, beyond).
+    void connectionLost(const std::uint32_t* userIds, std::size_t count, bool announce)
+    {
+        startGenerated(Destination::PresenceChanges);
+        for (std::size_t i = 0; i < count; ++i)
+        {
+            const auto lost = router_.presence_.removeLogins(from_.id(), userIds[i]);
+            if (!lost || !announce)
+                continue;
+            ++lostUsers_;
+            const std::uint32_t anyPcType = IM::BaseDefine::CLIENT_TYPE_WINDOWS;
+            generatedFrames_ += appendStatusNotifications(generated_, lost->userId, UserStatus::Offline, anyPcType, {lost->stillKnown, false});
+            flushIfLarge();
+        }
+    }
+
+    /// Users announced offline by connectionLost().
+    std::uint64_t lostUsers() const { return lostUsers_; }
+
+    /// Notifications handed over so far.
+    std::uint64_t notifications() const { return notifications_; }
 
     /// Hands the batch being built to its destinations.
     void flush()
@@ -175,19 +204,20 @@ public:
                 relayed_ += runFrames_;
                 break;
             }
-            case Destination::Notifications:
+            case Destination::PresenceChanges:
                 if (!generated_.empty())
                 {
                     FrameBatch batch(std::make_shared<const std::string>(std::move(generated_)), generatedFrames_);
                     router_.deliverToAll(batch, nullptr);
                     notifications_ += generatedFrames_;
                 }
-                presenceOrder_.unlock();
+                exclusive_.unlock();
                 break;
-            case Destination::Sender:
+            case Destination::Replies:
             {
                 FrameBatch batch(std::make_shared<const std::string>(std::move(generated_)), generatedFrames_);
                 from_.deliver(batch);
+                shared_.unlock();
                 break;
             }
         }
@@ -213,10 +243,10 @@ private:
     enum class Destination
     {
         Nothing,
-        Others,        ///< relayed run, to every peer but the sender
-        Everyone,      ///< relayed run, to every peer
-        Notifications, ///< generated, to every peer; presenceOrder_ held
-        Sender,        ///< generated replies, to the sender
+        Others,          ///< relayed run, to every peer but the sender
+        Everyone,        ///< relayed run, to every peer
+        PresenceChanges, ///< presence changed, generated notifications to every peer; lock held exclusively
+        Replies,         ///< generated answers to the sender; lock held shared
     };
 
     void startGenerated(Destination destination)
@@ -224,8 +254,10 @@ private:
         if (pending_ == destination)
             return;
         flush();
-        if (destination == Destination::Notifications)
-            presenceOrder_ = std::unique_lock(router_.presenceOrder_);
+        if (destination == Destination::PresenceChanges)
+            exclusive_ = std::unique_lock(router_.presenceLock_);
+        else
+            shared_ = std::shared_lock(router_.presenceLock_);
         pending_ = destination;
     }
 
@@ -261,13 +293,15 @@ private:
     std::uint32_t runFrames_ = 0;
     std::string generated_;
     std::uint32_t generatedFrames_ = 0;
-    std::unique_lock<std::mutex> presenceOrder_;
+    std::unique_lock<WriterPriorityMutex> exclusive_;
+    std::shared_lock<WriterPriorityMutex> shared_;
     std::vector<bool> online_;
     std::uint64_t relayed_ = 0;
     std::uint64_t statusQueries_ = 0;
     std::uint64_t idsQueried_ = 0;
     std::uint64_t notifications_ = 0;
     std::uint64_t dropped_ = 0;
+    std::uint64_t lostUsers_ = 0;
 };
 
 Router::Router(PresenceRegistry& presence, PeerDirectory& peers, const LiveSettings& settings, RouteCounters& counters,
@@ -288,33 +322,29 @@ void Router::attach(std::shared_ptr<PeerLink> peer)
 void Router::detach(PeerLink& peer, bool announce)
 {
     peers_.remove(peer);
-    std::lock_guard order(presenceOrder_);
-    const std::vector<LostUser> lost = presence_.removeConnection(peer.id());
-    if (!announce || lost.empty())
-        return;
-    std::string block;
-    std::uint32_t frames = 0;
-    std::uint64_t total = 0;
-    auto send = [&] {
-        FrameBatch batch(std::make_shared<const std::string>(std::move(block)), frames);
-        deliverToAll(batch, nullptr);
-        total += frames;
-        block.clear();
-        frames = 0;
-    };
-    // As if each of them had sent OFFLINE for their last PC login (protocol.md §7, beyond).
-    for (const LostUser& user : lost)
+    std::vector<std::uint32_t> users;
     {
-        const std::uint32_t anyPcType = IM::BaseDefine::CLIENT_TYPE_WINDOWS;
-        frames += appendStatusNotifications(block, user.userId, UserStatus::Offline, anyPcType, {user.stillKnown, false});
-        if (block.size() >= kGeneratedBlockBytes)
-            send();
+        std::shared_lock lock(presenceLock_);
+        users = presence_.usersOn(peer.id());
     }
-    if (frames)
-        send();
-    RouteCounters::add(counters_.notificationsSent, total);
-    logger_.information(peer.description() + ": " + std::to_string(lost.size()) + " users went offline with it; " +
-                        std::to_string(total) + " notifications sent");
+    // Nothing else changes this connection's logins any more: taking them off in slices is
+    // exact, and each slice re-checks the users' other logins at the moment it runs.
+    std::uint64_t lost = 0;
+    std::uint64_t notifications = 0;
+    for (std::size_t begin = 0; begin < users.size(); begin += kDetachSlice)
+    {
+        Step step(*this, peer);
+        step.connectionLost(users.data() + begin, std::min(kDetachSlice, users.size() - begin), announce);
+        step.flush();
+        step.count(0, 0);
+        lost += step.lostUsers();
+        notifications += step.notifications();
+        if (step.notifications() > 0)
+            waitForOutboxes();
+    }
+    if (lost > 0)
+        logger_.information(peer.description() + ": " + std::to_string(lost) + " users went offline with it; " +
+                            std::to_string(notifications) + " notifications sent");
 }
 
 void Router::route(PeerLink& from, const std::vector<FrameView>& frames)
@@ -368,6 +398,22 @@ void Router::deliverToAll(FrameBatch& batch, const PeerLink* except)
     for (const auto& peer : *peers)
         if (peer.get() != except)
             peer->deliver(batch);
+}
+
+void Router::waitForOutboxes()
+{
+    // A connection that hosted a million users goes with a million announcements: give the
+    // others' outboxes the time to take them, rather than overflowing peers that do read.
+    const std::size_t comfortable = settings_.maxOutboxBytes() / 4;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    for (;;)
+    {
+        const auto peers = peers_.snapshot();
+        const bool busy = std::any_of(peers->begin(), peers->end(), [&](const auto& p) { return p->queuedBytes() > comfortable; });
+        if (!busy || std::chrono::steady_clock::now() >= deadline)
+            return;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
 }
 
 void Router::logDroppedBody(const PeerLink& from, const FrameView& frame)

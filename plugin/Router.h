@@ -1,16 +1,16 @@
 #pragma once
 
 #include "Frame.h"
+#include "LiveSettings.h"
 #include "LogRateLimiter.h"
 #include "PeerDirectory.h"
 #include "PresenceRegistry.h"
 #include "RouteCounters.h"
-#include "RouteSettings.h"
+#include "WriterPriorityMutex.h"
 
 #include <Poco/Logger.h>
 
 #include <memory>
-#include <mutex>
 #include <vector>
 
 namespace ttroute
@@ -20,9 +20,11 @@ namespace ttroute
 ///
 /// Thread-safe: every connection thread routes its own frames. Runs of consecutive frames of
 /// one read that go to the same destinations travel as one batch, written straight from the
-/// read buffer. Presence updates and the notifications they cause are serialised by one
-/// mutex held until those notifications are handed to the outboxes, so every msg server sees
-/// status changes in the order they were applied.
+/// read buffer. One writer-priority lock guards presence and orders what depends on it: a
+/// status update holds it exclusively until its notifications are in every outbox, a status
+/// query holds it shared until its answer is, so no msg server ever sees an answer older than
+/// a notification it already got, and every msg server sees status changes in the order they
+/// were applied.
 class Router
 {
 public:
@@ -35,6 +37,9 @@ public:
 
     /// Removes `peer` and everything it contributed to presence. With `announce`, users who
     /// thereby lost their last PC login are announced to the remaining peers (protocol.md §7).
+    /// Works through the peer's users in slices, so presence updates and queries from other
+    /// connections wait for one slice at most, and paces the announcements to what the other
+    /// peers' outboxes take.
     void detach(PeerLink& peer, bool announce);
 
     /// Handles the frames of one read from `from`, in order.
@@ -44,6 +49,7 @@ private:
     class Step;
 
     void deliverToAll(FrameBatch& batch, const PeerLink* except);
+    void waitForOutboxes();
     void logDroppedBody(const PeerLink& from, const FrameView& frame);
     void logIgnored(const PeerLink& from, const FrameView& frame);
 
@@ -52,7 +58,7 @@ private:
     const LiveSettings& settings_;
     RouteCounters& counters_;
     Poco::Logger& logger_;
-    std::mutex presenceOrder_;
+    WriterPriorityMutex presenceLock_;
     LogRateLimiter badBodyLog_{10};
     LogRateLimiter ignoredLog_{10};
     LogRateLimiter queryCapLog_{10};

@@ -180,25 +180,34 @@ std::vector<std::string> ConfigReader::getList(const std::string& key, const std
     return items;
 }
 
-void ConfigReader::collectKeys(const std::string& key, std::vector<std::string>& out) const
-{
-    const std::string name = fullKey(key);
-    if (!key.empty() && config_.hasProperty(name))
-        out.push_back(key);
-    Poco::Util::AbstractConfiguration::Keys children;
-    config_.keys(key.empty() ? prefix_ : name, children);
-    for (const auto& child : children)
-        collectKeys(key.empty() ? child : key + "." + child, out);
-}
-
 void ConfigReader::rejectUnknownKeys() const
 {
-    std::vector<std::string> present;
-    collectKeys("", present);
-    std::sort(present.begin(), present.end());
-    for (const auto& key : present)
+    for (const auto& [key, value] : flattenConfig(config_, prefix_))
         if (known_.count(key) == 0)
-            throw ConfigError(fullKey(key), "unknown key (check the spelling against conf/tthost.properties)");
+            throw ConfigError(fullKey(key), "unknown key (value '" + value + "'; check the spelling against conf/tthost.properties)");
+}
+
+namespace
+{
+
+void collectValues(const Poco::Util::AbstractConfiguration& config, const std::string& name, const std::string& relative,
+                   std::map<std::string, std::string>& out)
+{
+    if (!relative.empty() && config.hasProperty(name))
+        out[relative] = config.getRawString(name);
+    Poco::Util::AbstractConfiguration::Keys children;
+    config.keys(name, children);
+    for (const auto& child : children)
+        collectValues(config, name.empty() ? child : name + "." + child, relative.empty() ? child : relative + "." + child, out);
+}
+
+} // namespace
+
+std::map<std::string, std::string> flattenConfig(const Poco::Util::AbstractConfiguration& config, const std::string& prefix)
+{
+    std::map<std::string, std::string> values;
+    collectValues(config, prefix, "", values);
+    return values;
 }
 
 std::string formatDuration(Poco::Timespan span)

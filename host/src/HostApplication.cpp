@@ -3,28 +3,69 @@
 #include "LoggingSetup.h"
 
 #include "tthost/ConfigError.h"
+#include "tthost/ConfigReader.h"
 
 #include <Poco/Exception.h>
 #include <Poco/File.h>
 #include <Poco/Path.h>
 #include <Poco/Util/HelpFormatter.h>
+#include <Poco/Util/MapConfiguration.h>
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionCallback.h>
 
 #include <csignal>
 #include <cstring>
+#include <ctime>
 #include <iostream>
 
 namespace tthost
 {
+namespace
+{
+
+/// How often the configuration file is checked for changes.
+constexpr int kConfigPollSeconds = 1;
+
+/// "key: old → new; key2: (unset) → value" for every key whose value differs.
+std::string describeChanges(const Poco::Util::AbstractConfiguration& before, const Poco::Util::AbstractConfiguration& after)
+{
+    const auto old = flattenConfig(before);
+    const auto next = flattenConfig(after);
+    std::string changes;
+    auto add = [&](const std::string& key, const std::string& from, const std::string& to) {
+        changes += (changes.empty() ? "" : "; ") + key + ": " + from + " -> " + to;
+    };
+    for (const auto& [key, value] : next)
+    {
+        const auto found = old.find(key);
+        if (found == old.end())
+            add(key, "(unset)", value);
+        else if (found->second != value)
+            add(key, found->second, value);
+    }
+    for (const auto& [key, value] : old)
+        if (next.count(key) == 0)
+            add(key, value, "(unset)");
+    return changes;
+}
+
+} // namespace
 
 HostApplication::HostApplication(std::string startDirectory)
     : startDirectory_(std::move(startDirectory))
-    , configFile_(kDefaultConfigFile)
 {
 }
 
 HostApplication::~HostApplication() = default;
+
+sigset_t HostApplication::handledSignals()
+{
+    sigset_t signals;
+    sigemptyset(&signals);
+    for (int signal : {SIGINT, SIGTERM, SIGQUIT, SIGHUP})
+        sigaddset(&signals, signal);
+    return signals;
+}
 
 void HostApplication::initialize(Poco::Util::Application& self)
 {
@@ -55,7 +96,8 @@ void HostApplication::handleHelp(const std::string&, const std::string&)
     Poco::Util::HelpFormatter help(options());
     help.setCommand(commandName());
     help.setUsage("[--config-file=FILE] [--daemon] [--pidfile=FILE]");
-    help.setHeader("tthost: serves TeamTalk route-server plugins (ttroute) configured in one properties file.");
+    help.setHeader("tthost: serves TeamTalk route-server plugins (ttroute) configured in one properties file "
+                   "(or an original routeserver.conf). The file is re-read when it changes and on SIGHUP.");
     help.setFooter("Exit status 78 means the configuration is unusable; the message names the key.");
     help.format(std::cout);
     exitAfterOptions_ = true;
@@ -71,7 +113,7 @@ void HostApplication::handleVersion(const std::string&, const std::string&)
 
 void HostApplication::handleConfigFile(const std::string&, const std::string& value)
 {
-    configFile_ = value;
+    configPath_ = value;
     configFileGiven_ = true;
 }
 
@@ -79,9 +121,14 @@ int HostApplication::main(const std::vector<std::string>&)
 {
     if (exitAfterOptions_)
         return EXIT_OK;
+    Poco::Path path(configFileGiven_ ? configPath_ : kDefaultConfigFile);
+    path.makeAbsolute(Poco::Path::forDirectory(startDirectory_));
+    configPath_ = path.toString();
     try
     {
-        loadConfiguration();
+        config_ = readConfiguration(true);
+        configureLogging(config_);
+        settings_ = HostSettings::read(*config_);
         startPlugins();
     }
     catch (const ConfigError& error)
@@ -90,39 +137,23 @@ int HostApplication::main(const std::vector<std::string>&)
         plugins_.clear();
         return EXIT_CONFIG;
     }
-    const int signal = waitForStopSignal();
+    const int signal = serveUntilStopSignal();
     logger().information(std::string("received ") + ::strsignal(signal) + ", stopping");
     stopPlugins();
     logger().information("stopped");
     return EXIT_OK;
 }
 
-void HostApplication::loadConfiguration()
+Poco::AutoPtr<Poco::Util::AbstractConfiguration> HostApplication::readConfiguration(bool starting)
 {
-    Poco::Path path(configFile_);
-    path.makeAbsolute(Poco::Path::forDirectory(startDirectory_));
-    const std::string file = path.toString();
-    if (!Poco::File(file).exists())
-    {
-        if (configFileGiven_)
-            throw ConfigError("--config-file", "'" + file + "' does not exist");
-        fileConfig_ = new Poco::Util::PropertyFileConfiguration;
-        configOrigin_ = "built-in defaults (no " + file + ")";
-    }
-    else
-    {
-        try
-        {
-            fileConfig_ = new Poco::Util::PropertyFileConfiguration(file);
-        }
-        catch (const Poco::Exception& error)
-        {
-            throw ConfigError("--config-file", "cannot read '" + file + "': " + error.displayText());
-        }
-        configOrigin_ = file;
-    }
-    configureLogging(fileConfig_);
-    settings_ = HostSettings::read(*fileConfig_);
+    configStamp_ = FileStamp::of(configPath_);
+    if (configStamp_.size >= 0)
+        return loadConfigFile(configPath_);
+    // Only a start without --config-file may fall back on the defaults; a file that
+    // disappears while running is an operator's slip, not a wish to reset everything.
+    if (starting && !configFileGiven_)
+        return Poco::makeAuto<Poco::Util::MapConfiguration>();
+    throw ConfigError("--config-file", "'" + configPath_ + "' does not exist");
 }
 
 std::vector<std::string> HostApplication::pluginSearchDirs() const
@@ -137,26 +168,92 @@ void HostApplication::startPlugins()
 {
     const auto searchDirs = pluginSearchDirs();
     for (const PluginSettings& plugin : settings_.plugins)
-        plugins_.push_back(std::make_unique<PluginInstance>(plugin, *fileConfig_, searchDirs));
+        plugins_.push_back(std::make_unique<PluginInstance>(plugin, *config_, searchDirs));
     // Logged only now, so a configuration error is the only line tthost prints.
-    logger().information("configuration from " + configOrigin_);
+    logger().information("configuration from " + (configStamp_.size < 0 ? "built-in defaults (no " + configPath_ + ")" : configPath_));
     for (auto& plugin : plugins_)
         plugin->startAccepting();
 }
 
-int HostApplication::waitForStopSignal()
+int HostApplication::serveUntilStopSignal()
 {
-    // main() blocked these signals before any thread started, so they wait for us here.
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
-    sigaddset(&signals, SIGQUIT);
-    int signal = 0;
-    while (sigwait(&signals, &signal) != 0)
+    const sigset_t signals = handledSignals();
+    for (;;)
     {
+        const timespec wait{kConfigPollSeconds, 0};
+        const int signal = sigtimedwait(&signals, nullptr, &wait);
+        if (signal == SIGHUP)
+            reload("on SIGHUP");
+        else if (signal > 0)
+            return signal;
+        else if (FileStamp::of(configPath_) != configStamp_)
+            reload("after " + configPath_ + " changed");
+        for (auto& plugin : plugins_)
+            plugin->reapRetiredListeners();
     }
-    return signal;
+}
+
+void HostApplication::reload(const std::string& trigger)
+{
+    try
+    {
+        auto next = readConfiguration(false);
+        const HostSettings nextSettings = HostSettings::read(*next);
+        std::vector<std::string> restartKeys;
+        if (nextSettings.plugins.size() != settings_.plugins.size() ||
+            !std::equal(nextSettings.plugins.begin(), nextSettings.plugins.end(), settings_.plugins.begin(),
+                        [](const auto& a, const auto& b) { return a.name == b.name; }))
+            restartKeys.push_back("host.plugins");
+
+        // Check everything before changing anything: a reload applies whole or not at all.
+        std::vector<PluginInstance::Reload> prepared;
+        const auto searchDirs = pluginSearchDirs();
+        for (const auto& plugin : plugins_)
+        {
+            const auto wanted = std::find_if(nextSettings.plugins.begin(), nextSettings.plugins.end(),
+                                             [&](const auto& p) { return p.name == plugin->name(); });
+            // An instance dropped from host.plugins keeps running until a restart, on its old settings.
+            const PluginSettings& settings = wanted != nextSettings.plugins.end() ? *wanted
+                                             : *std::find_if(settings_.plugins.begin(), settings_.plugins.end(),
+                                                             [&](const auto& p) { return p.name == plugin->name(); });
+            prepared.push_back(plugin->prepareReload(settings, *next, searchDirs));
+        }
+        try
+        {
+            configureLogging(next);
+        }
+        catch (const ConfigError&)
+        {
+            configureLogging(config_); // known good: puts the old logging back exactly
+            throw;
+        }
+
+        for (std::size_t i = 0; i < plugins_.size(); ++i)
+            for (std::string& key : plugins_[i]->applyReload(std::move(prepared[i]), *next))
+                restartKeys.push_back(std::move(key));
+        const std::string changes = describeChanges(*config_, *next);
+        settings_.drainTimeout = nextSettings.drainTimeout;
+        config_ = next;
+
+        if (changes.empty())
+        {
+            logger().information("configuration re-read " + trigger + ": no value changed");
+            return;
+        }
+        std::string line = "configuration reloaded " + trigger + ": " + changes;
+        if (!restartKeys.empty())
+        {
+            std::string keys;
+            for (const auto& key : restartKeys)
+                keys += (keys.empty() ? "" : ", ") + key;
+            line += " [needs a restart, ignored until then: " + keys + "]";
+        }
+        logger().information(line);
+    }
+    catch (const ConfigError& error)
+    {
+        logger().error("configuration reload " + trigger + " rejected, the running configuration stays in force: " + error.what());
+    }
 }
 
 void HostApplication::stopPlugins()

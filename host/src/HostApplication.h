@@ -1,12 +1,14 @@
 #pragma once
 
+#include "ConfigFile.h"
 #include "HostSettings.h"
 #include "PluginInstance.h"
 
 #include <Poco/AutoPtr.h>
-#include <Poco/Util/PropertyFileConfiguration.h>
+#include <Poco/Util/AbstractConfiguration.h>
 #include <Poco/Util/ServerApplication.h>
 
+#include <csignal>
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,7 +17,8 @@ namespace tthost
 {
 
 /// tthost: reads one properties file, configures logging, loads each configured plugin,
-/// serves it on its listen addresses, and stops cleanly on SIGINT or SIGTERM.
+/// serves it on its listen addresses, re-reads the file when it changes or on SIGHUP, and
+/// stops cleanly on SIGINT or SIGTERM.
 class HostApplication : public Poco::Util::ServerApplication
 {
 public:
@@ -27,6 +30,10 @@ public:
     explicit HostApplication(std::string startDirectory);
     ~HostApplication() override;
 
+    /// The signals tthost acts on (SIGINT, SIGTERM, SIGQUIT stop; SIGHUP reloads). main()
+    /// blocks them before any thread starts, so the main thread alone takes them.
+    static sigset_t handledSignals();
+
 protected:
     void initialize(Poco::Util::Application& self) override;
     void defineOptions(Poco::Util::OptionSet& options) override;
@@ -37,19 +44,20 @@ private:
     void handleVersion(const std::string& name, const std::string& value);
     void handleConfigFile(const std::string& name, const std::string& value);
 
-    void loadConfiguration();
+    Poco::AutoPtr<Poco::Util::AbstractConfiguration> readConfiguration(bool starting);
     void startPlugins();
-    int waitForStopSignal();
+    int serveUntilStopSignal();
+    void reload(const std::string& trigger);
     void stopPlugins();
     std::vector<std::string> pluginSearchDirs() const;
 
     std::string startDirectory_;
-    std::string configFile_;
-    std::string configOrigin_; ///< the file in force, or what stands in for it, for logs
+    std::string configPath_;       ///< absolute
     bool configFileGiven_ = false;
     bool exitAfterOptions_ = false;
-    Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> fileConfig_;
-    HostSettings settings_;
+    FileStamp configStamp_;        ///< of the file when it was last read
+    Poco::AutoPtr<Poco::Util::AbstractConfiguration> config_; ///< the configuration in force
+    HostSettings settings_;        ///< what of it the host uses
     std::vector<std::unique_ptr<PluginInstance>> plugins_;
 };
 

@@ -5,6 +5,8 @@
 
 #include <Poco/Exception.h>
 
+#include <algorithm>
+
 namespace tthost
 {
 namespace
@@ -32,6 +34,7 @@ std::vector<Poco::Net::SocketAddress> parseAddresses(ConfigReader& reader, const
     }
     if (addresses.empty())
         throw ConfigError(reader.fullKey(key), "no address given");
+
     return addresses;
 }
 
@@ -62,6 +65,17 @@ HostSettings HostSettings::read(const Poco::Util::AbstractConfiguration& config)
     if (settings.plugins.empty())
         throw ConfigError("host.plugins", "no plugin to run");
     reader.rejectUnknownKeys();
+
+    // Every key belongs to the host, to logging, or to a plugin's section: anything else is
+    // a typo, or a line of the file that is not "key = value" at all.
+    for (const auto& [key, value] : flattenConfig(config))
+    {
+        const std::string root = key.substr(0, key.find('.'));
+        const bool known = root == "host" || root == "logging" ||
+                           std::any_of(settings.plugins.begin(), settings.plugins.end(), [&](const auto& p) { return p.name == root; });
+        if (!known)
+            throw ConfigError(key, "unknown key (value '" + value + "'; sections are host, logging and the plugins' names)");
+    }
     return settings;
 }
 

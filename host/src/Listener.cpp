@@ -2,9 +2,12 @@
 
 namespace tthost
 {
+
 Poco::Net::ServerSocket bindListenSocket(const Poco::Net::SocketAddress& address, int backlog)
 {
     Poco::Net::ServerSocket socket;
+    // SO_REUSEADDR lets a restart bind past old TIME_WAIT connections; no SO_REUSEPORT, so a
+    // port another process listens on is reported as in use.
     if (address.family() == Poco::Net::SocketAddress::IPv6)
         socket.bind6(address, true, false, true);
     else
@@ -26,16 +29,22 @@ Poco::Net::TCPServerParams::Ptr serverParams(int maxThreads, int maxQueued)
 
 } // namespace
 
-Listener::Listener(Poco::Net::TCPServerConnectionFactory::Ptr factory, const Poco::Net::ServerSocket& socket, int maxThreads,
+Listener::Listener(const Poco::Net::SocketAddress& configured, const Poco::Net::ServerSocket& socket,
+                   Poco::Net::TCPServerConnectionFactory::Ptr factory, Poco::Net::TCPServerConnectionFilter::Ptr filter, int maxThreads,
                    int maxQueued)
-    : threads_("conn-" + std::to_string(socket.address().port()), 1, maxThreads)
+    : configured_(configured)
+    , bound_(socket.address())
+    , socket_(socket)
+    , threads_("conn-" + std::to_string(bound_.port()), 1, maxThreads)
     , server_(std::make_unique<Poco::Net::TCPServer>(factory, threads_, socket, serverParams(maxThreads, maxQueued)))
 {
+    if (filter)
+        server_->setConnectionFilter(filter);
 }
 
 Listener::~Listener()
 {
-    server_->stop();
+    stopAccepting();
     server_.reset();
     threads_.joinAll();
 }
@@ -48,16 +57,19 @@ void Listener::start()
 void Listener::stopAccepting()
 {
     server_->stop();
+    // The TCPServer shares this socket; closing it refuses new connections at once, where a
+    // stopped TCPServer would leave them to wait in the kernel's backlog.
+    socket_.close();
+}
+
+int Listener::activeConnections() const
+{
+    return server_->currentConnections();
 }
 
 void Listener::join()
 {
     threads_.joinAll();
-}
-
-Poco::Net::SocketAddress Listener::address() const
-{
-    return server_->socket().address();
 }
 
 } // namespace tthost

@@ -14,13 +14,19 @@ namespace tthost
 
 /// One listen address of a plugin: a bound socket, a Poco::Net::TCPServer on it, and the
 /// thread pool that serves its connections (one thread per connection).
+///
+/// A listener that stops accepting closes its socket at once but lives on until its
+/// connections end: they belong to the plugin, not to the address they came in on.
 class Listener
 {
 public:
-    /// Serves `socket` (see bindListenSocket) with connections from `factory`, on up to
-    /// `maxThreads` threads; serving starts with start().
-    Listener(Poco::Net::TCPServerConnectionFactory::Ptr factory, const Poco::Net::ServerSocket& socket, int maxThreads,
+    /// Serves `socket` (see bindListenSocket), bound for the configured address `configured`,
+    /// with connections from `factory` that pass `filter` (may be null), on up to `maxThreads` threads.
+    Listener(const Poco::Net::SocketAddress& configured, const Poco::Net::ServerSocket& socket,
+             Poco::Net::TCPServerConnectionFactory::Ptr factory, Poco::Net::TCPServerConnectionFilter::Ptr filter, int maxThreads,
              int maxQueued);
+
+    /// Stops accepting and waits for every connection thread.
     ~Listener();
 
     Listener(const Listener&) = delete;
@@ -29,16 +35,25 @@ public:
     /// Starts accepting connections.
     void start();
 
-    /// Stops accepting; connections already served go on until the plugin ends them.
+    /// Stops accepting and closes the listen socket; connections already served go on.
     void stopAccepting();
+
+    /// Connections being served now.
+    int activeConnections() const;
 
     /// Waits until every connection thread has finished.
     void join();
 
+    /// The address as configured (its port may be 0).
+    const Poco::Net::SocketAddress& configured() const { return configured_; }
+
     /// The address actually bound (its port is the real one when 0 was asked for).
-    Poco::Net::SocketAddress address() const;
+    const Poco::Net::SocketAddress& bound() const { return bound_; }
 
 private:
+    Poco::Net::SocketAddress configured_;
+    Poco::Net::SocketAddress bound_;
+    Poco::Net::ServerSocket socket_;
     Poco::ThreadPool threads_;
     std::unique_ptr<Poco::Net::TCPServer> server_;
 };

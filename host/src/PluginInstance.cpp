@@ -7,8 +7,75 @@
 #include <Poco/Path.h>
 #include <Poco/SharedLibrary.h>
 
+#include <algorithm>
+
 namespace tthost
 {
+namespace
+{
+
+std::vector<Poco::Net::ServerSocket> bindAll(const std::vector<Poco::Net::SocketAddress>& addresses, int backlog, const std::string& key)
+{
+    std::vector<Poco::Net::ServerSocket> sockets;
+    for (const Poco::Net::SocketAddress& address : addresses)
+    {
+        try
+        {
+            sockets.push_back(bindListenSocket(address, backlog));
+        }
+        catch (const Poco::Exception& error)
+        {
+            throw ConfigError(key, "cannot listen on " + address.toString() + ": " + error.displayText());
+        }
+    }
+    return sockets;
+}
+
+/// Loads the library at `path` into `loader` and checks that it exports `className`.
+/// Throws ConfigError for the `prefix` keys library or class.
+void loadPluginClass(Poco::ClassLoader<ServerPlugin>& loader, const std::string& path, const std::string& className,
+                     const std::string& prefix)
+{
+    try
+    {
+        loader.loadLibrary(path);
+    }
+    catch (const Poco::Exception& error)
+    {
+        throw ConfigError(prefix + "library", "cannot load " + path + ": " + error.displayText());
+    }
+    if (loader.findClass(className))
+        return;
+    std::string exported;
+    for (const auto* library : loader)
+        for (const auto* meta : *library->second)
+            exported += (exported.empty() ? "" : ", ") + std::string(meta->name());
+    throw ConfigError(prefix + "class", "'" + className + "' is not exported by " + path + " (it exports: " + exported + ")");
+}
+
+/// Pairs each wanted address with a distinct listener configured for it (an address may be
+/// listed twice with port 0). Returns the wanted addresses left without a listener; `kept`
+/// tells which listeners were paired.
+std::vector<Poco::Net::SocketAddress> unmatchedAddresses(const std::vector<Poco::Net::SocketAddress>& wanted,
+                                                         const std::vector<std::unique_ptr<Listener>>& listeners,
+                                                         std::vector<bool>& kept)
+{
+    kept.assign(listeners.size(), false);
+    std::vector<Poco::Net::SocketAddress> unmatched;
+    for (const auto& address : wanted)
+    {
+        std::size_t i = 0;
+        while (i < listeners.size() && (kept[i] || listeners[i]->configured() != address))
+            ++i;
+        if (i < listeners.size())
+            kept[i] = true;
+        else
+            unmatched.push_back(address);
+    }
+    return unmatched;
+}
+
+} // namespace
 
 std::string locatePluginLibrary(const std::string& key, const std::string& library, const std::vector<std::string>& searchDirs)
 {
@@ -39,38 +106,12 @@ PluginInstance::PluginInstance(const PluginSettings& settings, const Poco::Util:
 {
     const std::string prefix = "host." + settings.name + ".";
     libraryPath_ = locatePluginLibrary(prefix + "library", settings.library, searchDirs);
-    try
-    {
-        loader_.loadLibrary(libraryPath_);
-    }
-    catch (const Poco::Exception& error)
-    {
-        throw ConfigError(prefix + "library", "cannot load " + libraryPath_ + ": " + error.displayText());
-    }
-    const auto* meta = loader_.findClass(settings.className);
-    if (!meta)
-    {
-        std::string exported;
-        for (const auto* library : loader_)
-            for (const auto* exportedMeta : *library->second)
-                exported += (exported.empty() ? "" : ", ") + std::string(exportedMeta->name());
-        throw ConfigError(prefix + "class", "'" + settings.className + "' is not exported by " + libraryPath_ + " (it exports: " + exported + ")");
-    }
-    // Bind first: a port in use is a configuration error, found before the plugin starts.
-    std::vector<Poco::Net::ServerSocket> sockets;
-    for (const Poco::Net::SocketAddress& address : settings.listen)
-    {
-        try
-        {
-            sockets.push_back(bindListenSocket(address, settings.backlog));
-        }
-        catch (const Poco::Exception& error)
-        {
-            throw ConfigError(prefix + "listen", "cannot listen on " + address.toString() + ": " + error.displayText());
-        }
-    }
+    loadPluginClass(loader_, libraryPath_, settings.className, prefix);
 
-    plugin_.reset(meta->create());
+    // Bind first: a port in use is a configuration error, found before the plugin starts.
+    const auto sockets = bindAll(settings.listen, settings.backlog, prefix + "listen");
+
+    plugin_.reset(loader_.create(settings.className));
     try
     {
         plugin_->start(*config.createView(settings.name), logger_);
@@ -80,8 +121,9 @@ PluginInstance::PluginInstance(const PluginSettings& settings, const Poco::Util:
         // The plugin names keys within its own section.
         throw ConfigError(settings.name + "." + error.key(), error.problem());
     }
-    for (const Poco::Net::ServerSocket& socket : sockets)
-        listeners_.push_back(std::make_unique<Listener>(plugin_->connectionFactory(), socket, settings.maxThreads, settings.maxQueued));
+    for (std::size_t i = 0; i < sockets.size(); ++i)
+        listeners_.push_back(std::make_unique<Listener>(settings.listen[i], sockets[i], plugin_->connectionFactory(),
+                                                        plugin_->connectionFilter(), settings.maxThreads, settings.maxQueued));
 }
 
 PluginInstance::~PluginInstance()
@@ -95,8 +137,88 @@ void PluginInstance::startAccepting()
     {
         listener->start();
         logger_.information(plugin_->name() + " " + plugin_->version() + " (" + libraryPath_ + ") listening on " +
-                            listener->address().toString() + " (up to " + std::to_string(settings_.maxThreads) + " connections)");
+                            listener->bound().toString() + " (up to " + std::to_string(settings_.maxThreads) + " connections)");
     }
+}
+
+PluginInstance::Reload PluginInstance::prepareReload(const PluginSettings& settings, const Poco::Util::AbstractConfiguration& config,
+                                                     const std::vector<std::string>& searchDirs) const
+{
+    const std::string prefix = "host." + settings.name + ".";
+    Reload reload;
+    reload.settings = settings;
+    if (settings.library != settings_.library || settings.className != settings_.className)
+    {
+        // Not applied before a restart, but checked now: the file must still start.
+        Poco::ClassLoader<ServerPlugin> probe;
+        loadPluginClass(probe, locatePluginLibrary(prefix + "library", settings.library, searchDirs), settings.className, prefix);
+        if (settings.library != settings_.library)
+            reload.restartKeys.push_back(prefix + "library");
+        if (settings.className != settings_.className)
+            reload.restartKeys.push_back(prefix + "class");
+    }
+    if (settings.maxThreads != settings_.maxThreads)
+        reload.restartKeys.push_back(prefix + "max_threads");
+    if (settings.maxQueued != settings_.maxQueued)
+        reload.restartKeys.push_back(prefix + "max_queued");
+    if (settings.backlog != settings_.backlog)
+        reload.restartKeys.push_back(prefix + "backlog");
+
+    try
+    {
+        plugin_->validate(*config.createView(settings.name));
+    }
+    catch (const ConfigError& error)
+    {
+        throw ConfigError(settings.name + "." + error.key(), error.problem());
+    }
+
+    std::vector<bool> kept;
+    const auto added = unmatchedAddresses(settings.listen, listeners_, kept);
+    const auto sockets = bindAll(added, settings_.backlog, prefix + "listen");
+    for (std::size_t i = 0; i < added.size(); ++i)
+        reload.opened.emplace_back(added[i], sockets[i]);
+    return reload;
+}
+
+std::vector<std::string> PluginInstance::applyReload(Reload reload, const Poco::Util::AbstractConfiguration& config)
+{
+    std::vector<bool> kept;
+    unmatchedAddresses(reload.settings.listen, listeners_, kept);
+    // Open the new addresses before closing the old ones, so the service is never unreachable.
+    std::vector<std::unique_ptr<Listener>> listening;
+    for (const auto& [address, socket] : reload.opened)
+    {
+        listening.push_back(std::make_unique<Listener>(address, socket, plugin_->connectionFactory(), plugin_->connectionFilter(),
+                                                       settings_.maxThreads, settings_.maxQueued));
+        listening.back()->start();
+        logger_.information(plugin_->name() + " now also listening on " + listening.back()->bound().toString());
+    }
+    for (std::size_t i = 0; i < listeners_.size(); ++i)
+    {
+        if (kept[i])
+        {
+            listening.push_back(std::move(listeners_[i]));
+            continue;
+        }
+        listeners_[i]->stopAccepting();
+        logger_.information(plugin_->name() + " no longer listening on " + listeners_[i]->bound().toString() + "; its " +
+                            std::to_string(listeners_[i]->activeConnections()) + " connections stay");
+        retired_.push_back(std::move(listeners_[i]));
+    }
+    listeners_ = std::move(listening);
+    settings_.listen = reload.settings.listen;
+
+    std::vector<std::string> restartKeys = std::move(reload.restartKeys);
+    for (const std::string& key : plugin_->reconfigure(*config.createView(settings_.name)))
+        restartKeys.push_back(settings_.name + "." + key);
+    return restartKeys;
+}
+
+void PluginInstance::reapRetiredListeners()
+{
+    retired_.erase(std::remove_if(retired_.begin(), retired_.end(), [](const auto& l) { return l->activeConnections() == 0; }),
+                   retired_.end());
 }
 
 void PluginInstance::stopAccepting()
@@ -113,6 +235,8 @@ void PluginInstance::stop(Poco::Timespan drainTimeout)
     stopAccepting();
     plugin_->stop(drainTimeout);
     for (auto& listener : listeners_)
+        listener->join();
+    for (auto& listener : retired_)
         listener->join();
 }
 

@@ -7,6 +7,7 @@
 
 #include <Poco/ClassLoader.h>
 #include <Poco/Logger.h>
+#include <Poco/Net/ServerSocket.h>
 #include <Poco/Util/AbstractConfiguration.h>
 
 #include <memory>
@@ -22,6 +23,15 @@ namespace tthost
 class PluginInstance
 {
 public:
+    /// What a configuration change needs, checked and ready: new listen sockets are bound
+    /// already, so applying it cannot fail.
+    struct Reload
+    {
+        PluginSettings settings;
+        std::vector<std::pair<Poco::Net::SocketAddress, Poco::Net::ServerSocket>> opened; ///< new addresses, bound
+        std::vector<std::string> restartKeys; ///< changed keys that only a restart applies
+    };
+
     /// Loads, starts and binds the plugin `settings` describes, with its own keys read from
     /// `config`'s section of the same name. `searchDirs` are tried, in order, for a library
     /// given by name. Throws ConfigError naming the key for every configuration problem.
@@ -35,6 +45,19 @@ public:
     /// Starts accepting on every address.
     void startAccepting();
 
+    /// Checks a new configuration for this instance and binds its new listen addresses,
+    /// changing nothing that runs. Throws ConfigError naming the key when it cannot apply.
+    Reload prepareReload(const PluginSettings& settings, const Poco::Util::AbstractConfiguration& config,
+                         const std::vector<std::string>& searchDirs) const;
+
+    /// Applies a prepared reload: opens the new addresses, stops accepting on the removed
+    /// ones (their connections stay), and hands the plugin its new keys. Returns the keys
+    /// that changed but need a restart.
+    std::vector<std::string> applyReload(Reload reload, const Poco::Util::AbstractConfiguration& config);
+
+    /// Frees listeners that stopped accepting once their last connection ended.
+    void reapRetiredListeners();
+
     /// Stops accepting on every address.
     void stopAccepting();
 
@@ -44,16 +67,16 @@ public:
     /// The instance name, e.g. "route".
     const std::string& name() const { return settings_.name; }
 
-    /// The plugin object.
-    ServerPlugin& plugin() { return *plugin_; }
-
 private:
+    void openListener(const Poco::Net::SocketAddress& configured, const Poco::Net::ServerSocket& socket);
+
     PluginSettings settings_;
     Poco::Logger& logger_;
     std::string libraryPath_;
     Poco::ClassLoader<ServerPlugin> loader_;
     std::unique_ptr<ServerPlugin> plugin_;
     std::vector<std::unique_ptr<Listener>> listeners_;
+    std::vector<std::unique_ptr<Listener>> retired_; ///< no longer accepting; serving until their connections end
     bool stopped_ = false;
 };
 

@@ -4,24 +4,55 @@
 
 #include <csignal>
 #include <iostream>
+#include <string>
+#include <vector>
+
+namespace
+{
+
+/// The command line with a relative --pidfile made absolute: --daemon changes to "/" before
+/// Poco writes the file, and Poco deletes it at exit by the name it was given.
+std::vector<std::string> arguments(int argc, char** argv, const std::string& startDirectory)
+{
+    std::vector<std::string> args(argv, argv + argc);
+    for (std::size_t i = 1; i < args.size(); ++i)
+    {
+        std::string* path = nullptr;
+        std::string prefix;
+        if (args[i].rfind("--pidfile=", 0) == 0)
+        {
+            prefix = "--pidfile=";
+            args[i] = args[i].substr(prefix.size());
+            path = &args[i];
+        }
+        else if (args[i] == "--pidfile" && i + 1 < args.size())
+            path = &args[++i];
+        if (path && !path->empty())
+        {
+            Poco::Path absolute(*path);
+            absolute.makeAbsolute(Poco::Path::forDirectory(startDirectory));
+            *path = prefix + absolute.toString();
+        }
+    }
+    return args;
+}
+
+} // namespace
 
 int main(int argc, char** argv)
 {
-    // Block the stop signals before any thread exists, so every thread inherits the mask and
-    // the main thread alone takes them with sigwait(). Writes to a closed socket must fail
-    // with EPIPE instead of killing the process.
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
-    sigaddset(&signals, SIGQUIT);
+    // Block the signals tthost acts on before any thread exists, so every thread inherits the
+    // mask and the main thread alone takes them with sigtimedwait(). Writes to a closed
+    // socket must fail with EPIPE instead of killing the process.
+    const sigset_t signals = tthost::HostApplication::handledSignals();
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     std::signal(SIGPIPE, SIG_IGN);
 
     try
     {
-        tthost::HostApplication app(Poco::Path::current());
-        return app.run(argc, argv);
+        const std::string startDirectory = Poco::Path::current();
+        tthost::HostApplication app(startDirectory);
+        return app.run(arguments(argc, argv, startDirectory));
     }
     catch (const std::exception& error)
     {

@@ -1077,20 +1077,20 @@ public:
 
     void slowReaderIsDroppedWithoutHurtingOthers()
     {
-        start({{"max_outbox_bytes", "64K"}});
+        start({{"max_pdu_bytes", "64K"}, {"max_outbox_bytes", "1100K"}});
         auto sender = connect(port());
         auto slow = connect(port());
         auto reader = connect(port());
         const std::string chunk = tttest::msgData(151, 152, 1, patterned(60 * 1024, 1));
         bool dropped = false;
-        for (int i = 0; i < 1000 && !dropped; ++i)
+        for (int i = 0; i < 5000 && !dropped; ++i)
         {
             sender->send(chunk);
             assertSameBytes(chunk, reader->receive().bytes, "reader frame " + std::to_string(i));
             dropped = served_->log().find("queue_overflow") != std::string::npos;
         }
         CPPUNIT_ASSERT_MESSAGE(served_->log(), dropped);
-        CPPUNIT_ASSERT_MESSAGE(served_->log(), served_->log().find("max_outbox_bytes 65536") != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(served_->log(), served_->log().find("max_outbox_bytes 1126400") != std::string::npos);
         CPPUNIT_ASSERT(slow->waitClosed(10s));
         const std::string last = tttest::msgData(151, 152, 2, "after the drop");
         sender->send(last);

@@ -25,6 +25,14 @@ FakeMsgServer::FakeMsgServer(std::uint16_t port)
     socket_.setNoDelay(true);
 }
 
+FakeMsgServer::FakeMsgServer(std::uint16_t port, const std::string& sourceAddress)
+    : socket_(Poco::Net::SocketAddress::IPv4)
+{
+    socket_.impl()->bind(Poco::Net::SocketAddress(sourceAddress, 0));
+    socket_.connect(Poco::Net::SocketAddress("127.0.0.1", port));
+    socket_.setNoDelay(true);
+}
+
 void FakeMsgServer::send(const std::string& bytes)
 {
     socket_.sendBytes(bytes.data(), static_cast<int>(bytes.size()));

@@ -21,6 +21,10 @@ public:
     /// Connects to 127.0.0.1:`port`.
     explicit FakeMsgServer(std::uint16_t port);
 
+    /// Connects to 127.0.0.1:`port` from `sourceAddress`, another loopback address such as
+    /// 127.0.0.2 (Linux routes all of 127/8 to lo), so allowlists can tell connections apart.
+    FakeMsgServer(std::uint16_t port, const std::string& sourceAddress);
+
     /// Writes `bytes` as they are.
     void send(const std::string& bytes);
 

@@ -1,6 +1,7 @@
 // Configuration reading: typed values with units and ranges, errors that name the key,
 // unknown keys, the host's and the route plugin's settings, and plugin library lookup.
 #include "HostSettings.h"
+#include "LoggingSetup.h"
 #include "PluginInstance.h"
 #include "RouteSettings.h"
 #include "HostProcess.h"
@@ -74,6 +75,8 @@ class ConfigTest : public CppUnit::TestFixture
     CPPUNIT_TEST(routeSettingsReadEveryKey);
     CPPUNIT_TEST(routeSettingsRejectBadValues);
     CPPUNIT_TEST(pluginLibraryIsFoundByNameOrPath);
+    CPPUNIT_TEST(loggingErrorsNameTheKey);
+    CPPUNIT_TEST(unknownSectionsAreRejected);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -266,6 +269,33 @@ public:
         CPPUNIT_ASSERT(problem.find("libmissing.so") != std::string::npos);
         CPPUNIT_ASSERT(problem.find(first.path()) != std::string::npos);
         CPPUNIT_ASSERT_EQUAL(std::string("k"), errorKey([&] { tthost::locatePluginLibrary("k", "/no/such/libx.so", dirs); }));
+    }
+
+    void loggingErrorsNameTheKey()
+    {
+        const auto keyFor = [](std::initializer_list<std::pair<const char*, const char*>> entries) {
+            auto config = configWith(entries);
+            return errorKey([&] { tthost::configureLogging(config); });
+        };
+        CPPUNIT_ASSERT_EQUAL(std::string("logging.loggers.root.level"), keyFor({{"logging.loggers.root.level", "loud"}}));
+        CPPUNIT_ASSERT_EQUAL(std::string("logging.channels.c.class"), keyFor({{"logging.channels.c.class", "TelegraphChannel"}}));
+        CPPUNIT_ASSERT_EQUAL(std::string("logging.formatters.f.class"), keyFor({{"logging.formatters.f.class", "Prettifier"}}));
+        // A good configuration applies, and the defaults come back with an empty one.
+        tthost::configureLogging(configWith({{"logging.loggers.root.level", "warning"}}));
+        CPPUNIT_ASSERT_EQUAL(int(Poco::Message::PRIO_WARNING), Poco::Logger::get("route").getLevel());
+        tthost::configureLogging(configWith({}));
+        CPPUNIT_ASSERT_EQUAL(int(Poco::Message::PRIO_INFORMATION), Poco::Logger::get("route").getLevel());
+    }
+
+    void unknownSectionsAreRejected()
+    {
+        std::string problem;
+        CPPUNIT_ASSERT_EQUAL(std::string("this is not a property"),
+                             errorKey([] { tthost::HostSettings::read(*configWith({{"this is not a property", ""}})); }, &problem));
+        CPPUNIT_ASSERT_EQUAL(std::string("rout.idle_timeout"),
+                             errorKey([] { tthost::HostSettings::read(*configWith({{"rout.idle_timeout", "5"}})); }));
+        // Sections of the host, logging and the configured plugins are fine.
+        tthost::HostSettings::read(*configWith({{"route.idle_timeout", "5"}, {"logging.loggers.root.level", "debug"}, {"host.drain_timeout", "1"}}));
     }
 };
 

@@ -238,7 +238,12 @@ public:
             batches_.push_back({std::string(batch.data(), batch.size()), batch.frameCount()});
     }
 
-    void setMaster(bool master) override { masterCalls_.push_back(master); }
+    bool setMaster(bool master) override
+    {
+        masterCalls_.push_back(master);
+        return masterCalls_.size() == 1 || masterCalls_[masterCalls_.size() - 2] != master;
+    }
+    std::size_t queuedBytes() const override { return 0; }
     void close(ttroute::DisconnectReason) override { ++closeCalls_; }
 
     /// Everything delivered, in order, as one byte stream.

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -52,12 +53,14 @@ public:
 
 private:
     bool lookup(const std::string& key, std::string& value);
-    void collectKeys(const std::string& key, std::vector<std::string>& out) const;
 
     const Poco::Util::AbstractConfiguration& config_;
     std::string prefix_;
     std::set<std::string> known_;
 };
+
+/// Every key below `prefix` that has a value (names relative to the prefix), with its raw value.
+std::map<std::string, std::string> flattenConfig(const Poco::Util::AbstractConfiguration& config, const std::string& prefix = "");
 
 /// Formats a duration for logs and messages: "250ms", "5s", "1.5s".
 std::string formatDuration(Poco::Timespan span);

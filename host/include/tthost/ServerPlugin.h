@@ -1,11 +1,13 @@
 #pragma once
 
 #include <Poco/Logger.h>
+#include <Poco/Net/TCPServer.h>
 #include <Poco/Net/TCPServerConnectionFactory.h>
 #include <Poco/Timespan.h>
 #include <Poco/Util/AbstractConfiguration.h>
 
 #include <string>
+#include <vector>
 
 namespace tthost
 {
@@ -15,8 +17,10 @@ namespace tthost
 /// The host owns listen sockets, threads, configuration files, logging set-up and signals;
 /// the plugin owns the protocol. A plugin library exports its implementation with
 /// POCO_BEGIN_MANIFEST(tthost::ServerPlugin) / POCO_EXPORT_CLASS(...) / POCO_END_MANIFEST.
-/// The host calls start() once, hands connectionFactory() to each TCPServer it runs,
-/// and calls stop() once after those servers stopped accepting.
+/// The host calls start() once, hands connectionFactory() and connectionFilter() to each
+/// TCPServer it runs, calls validate() then reconfigure() when the configuration changes,
+/// and calls stop() once after those servers stopped accepting. All calls but those to the
+/// factory and filter come from the host's main thread.
 class ServerPlugin
 {
 public:
@@ -34,6 +38,17 @@ public:
 
     /// The factory the host hands to every Poco::Net::TCPServer it runs for this plugin.
     virtual Poco::Net::TCPServerConnectionFactory::Ptr connectionFactory() = 0;
+
+    /// Decides at accept time whether a connection is served at all (e.g. an allowlist);
+    /// null when every connection is. Called from the TCPServers' acceptor threads.
+    virtual Poco::Net::TCPServerConnectionFilter::Ptr connectionFilter() = 0;
+
+    /// Checks `config` as start() would, applying nothing; throws tthost::ConfigError naming the key.
+    virtual void validate(const Poco::Util::AbstractConfiguration& config) const = 0;
+
+    /// Puts a configuration that passed validate() in force without dropping connections.
+    /// Returns the keys (within the plugin's section) that changed but take effect only after a restart.
+    virtual std::vector<std::string> reconfigure(const Poco::Util::AbstractConfiguration& config) = 0;
 
     /// Ends every connection, first flushing what is queued for up to `drainTimeout`,
     /// and returns once no connection handler runs any more.

@@ -1,0 +1,34 @@
+#include "LiveSettings.h"
+
+namespace ttroute
+{
+
+LiveSettings::LiveSettings(const RouteSettings& settings)
+    : heartbeatMs_(settings.heartbeatInterval.count())
+    , idleTimeoutMs_(settings.idleTimeout.count())
+    , maxPduBytes_(settings.maxPduBytes)
+    , maxStatusQueryIds_(settings.maxStatusQueryIds)
+    , maxOutboxBytes_(settings.maxOutboxBytes)
+    , allow_(std::make_shared<const AllowList>(settings.allow))
+{
+}
+
+std::shared_ptr<const AllowList> LiveSettings::allow() const
+{
+    std::lock_guard lock(allowMutex_);
+    return allow_;
+}
+
+void LiveSettings::update(const RouteSettings& settings)
+{
+    heartbeatMs_.store(settings.heartbeatInterval.count(), std::memory_order_relaxed);
+    idleTimeoutMs_.store(settings.idleTimeout.count(), std::memory_order_relaxed);
+    maxPduBytes_.store(settings.maxPduBytes, std::memory_order_relaxed);
+    maxStatusQueryIds_.store(settings.maxStatusQueryIds, std::memory_order_relaxed);
+    maxOutboxBytes_.store(settings.maxOutboxBytes, std::memory_order_relaxed);
+    auto allow = std::make_shared<const AllowList>(settings.allow);
+    std::lock_guard lock(allowMutex_);
+    allow_ = std::move(allow);
+}
+
+} // namespace ttroute

@@ -1,0 +1,50 @@
+#pragma once
+
+#include "AllowList.h"
+#include "RouteSettings.h"
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+
+namespace ttroute
+{
+
+/// The route settings in force, readable from any thread and replaceable while connections
+/// run. Values read on the routing path are atomics, so reading them takes no lock.
+class LiveSettings
+{
+public:
+    /// Starts with `settings` in force.
+    explicit LiveSettings(const RouteSettings& settings);
+
+    /// Puts `settings` in force; each value takes effect at its next use.
+    void update(const RouteSettings& settings);
+
+    /// See RouteSettings.
+    std::chrono::milliseconds heartbeatInterval() const { return std::chrono::milliseconds(heartbeatMs_.load(std::memory_order_relaxed)); }
+    /// See RouteSettings.
+    std::chrono::milliseconds idleTimeout() const { return std::chrono::milliseconds(idleTimeoutMs_.load(std::memory_order_relaxed)); }
+    /// See RouteSettings.
+    std::size_t maxPduBytes() const { return maxPduBytes_.load(std::memory_order_relaxed); }
+    /// See RouteSettings.
+    std::size_t maxStatusQueryIds() const { return maxStatusQueryIds_.load(std::memory_order_relaxed); }
+    /// See RouteSettings.
+    std::size_t maxOutboxBytes() const { return maxOutboxBytes_.load(std::memory_order_relaxed); }
+    /// See RouteSettings; taken under a lock, so only where connections start or settings change.
+    std::shared_ptr<const AllowList> allow() const;
+
+private:
+    std::atomic<std::int64_t> heartbeatMs_;
+    std::atomic<std::int64_t> idleTimeoutMs_;
+    std::atomic<std::size_t> maxPduBytes_;
+    std::atomic<std::size_t> maxStatusQueryIds_;
+    std::atomic<std::size_t> maxOutboxBytes_;
+    mutable std::mutex allowMutex_;
+    std::shared_ptr<const AllowList> allow_;
+};
+
+} // namespace ttroute
