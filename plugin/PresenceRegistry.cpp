@@ -114,24 +114,14 @@ public:
     template <typename F>
     void forEachLogin(Slot& slot, F&& f)
     {
-        if (slot.state == Slot::kSpilled)
-            for (auto& login : spilled_.at(slot.userId))
-                f(login);
-        else
-            for (std::uint32_t i = 0; i < slot.state; ++i)
-                f(slot.logins[i]);
+        visitLogins(*this, slot, f);
     }
 
     /// Calls f(const PackedLogin&) for each login of the user in `slot`.
     template <typename F>
     void forEachLogin(const Slot& slot, F&& f) const
     {
-        if (slot.state == Slot::kSpilled)
-            for (const auto& login : spilled_.at(slot.userId))
-                f(login);
-        else
-            for (std::uint32_t i = 0; i < slot.state; ++i)
-                f(slot.logins[i]);
+        visitLogins(*this, slot, f);
     }
 
     bool hasPcLogin(const Slot& slot) const
@@ -205,6 +195,18 @@ public:
     std::size_t size() const { return used_; }
 
 private:
+    /// The one walk over a user's logins, for const and mutable tables alike.
+    template <typename TableType, typename SlotType, typename F>
+    static void visitLogins(TableType& table, SlotType& slot, F& f)
+    {
+        if (slot.state == Slot::kSpilled)
+            for (auto& login : table.spilled_.at(slot.userId))
+                f(login);
+        else
+            for (std::uint32_t i = 0; i < slot.state; ++i)
+                f(slot.logins[i]);
+    }
+
     std::size_t capacity() const { return mask_ + 1; }
     std::size_t home(std::uint32_t userId) const { return hashUser(userId, shift_); }
 

@@ -8,10 +8,6 @@
 namespace ttroute
 {
 
-RoutePlugin::RoutePlugin() = default;
-
-RoutePlugin::~RoutePlugin() = default;
-
 std::string RoutePlugin::name() const
 {
     return "ttroute";

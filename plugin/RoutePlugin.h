@@ -14,16 +14,21 @@ namespace ttroute
 class RoutePlugin : public tthost::ServerPlugin
 {
 public:
-    RoutePlugin();
-    ~RoutePlugin() override;
-
+    /// "ttroute".
     std::string name() const override;
+    /// The project version.
     std::string version() const override;
+    /// Reads route.* (see RouteSettings) and creates the shared RouteService.
     void start(const Poco::Util::AbstractConfiguration& config, Poco::Logger& logger) override;
+    /// Creates a RouteConnection per accepted socket.
     Poco::Net::TCPServerConnectionFactory::Ptr connectionFactory() override;
+    /// Refuses connections route.allow does not admit.
     Poco::Net::TCPServerConnectionFilter::Ptr connectionFilter() override;
+    /// Reads route.* as start() does.
     void validate(const Poco::Util::AbstractConfiguration& config) const override;
+    /// Applies route.*; every key applies live, so nothing is returned.
     std::vector<std::string> reconfigure(const Poco::Util::AbstractConfiguration& config) override;
+    /// Ends every connection after draining (see RouteService::stop).
     void stop(Poco::Timespan drainTimeout) override;
 
 private:

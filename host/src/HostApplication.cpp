@@ -1,6 +1,5 @@
 #include "HostApplication.h"
 
-#include "LoggingSetup.h"
 
 #include "tthost/ConfigError.h"
 #include "tthost/ConfigReader.h"
@@ -51,8 +50,9 @@ std::string describeChanges(const Poco::Util::AbstractConfiguration& before, con
 
 } // namespace
 
-HostApplication::HostApplication(std::string startDirectory)
+HostApplication::HostApplication(std::string startDirectory, Daemon* daemon)
     : startDirectory_(std::move(startDirectory))
+    , daemon_(daemon)
 {
 }
 
@@ -70,7 +70,10 @@ sigset_t HostApplication::handledSignals()
 void HostApplication::initialize(Poco::Util::Application& self)
 {
     ServerApplication::initialize(self);
+    logging_ = Poco::makeAuto<LogDispatcher>();
+    LogDispatcher::install(logging_);
     setLogger(Poco::Logger::get("tthost"));
+    errorHandler_ = std::make_unique<LoggingErrorHandler>(logger());
 }
 
 void HostApplication::defineOptions(Poco::Util::OptionSet& options)
@@ -127,21 +130,37 @@ int HostApplication::main(const std::vector<std::string>&)
     try
     {
         config_ = readConfiguration(true);
-        configureLogging(config_);
+        logging_->configure(*config_);
         settings_ = HostSettings::read(*config_);
         startPlugins();
     }
     catch (const ConfigError& error)
     {
-        std::cerr << "tthost: configuration error: " << error.what() << std::endl;
         plugins_.clear();
+        reportStartFailure(EXIT_CONFIG, std::string("tthost: configuration error: ") + error.what());
         return EXIT_CONFIG;
     }
+    catch (const std::exception& error)
+    {
+        plugins_.clear();
+        reportStartFailure(EXIT_SOFTWARE, std::string("tthost: cannot start: ") + error.what());
+        return EXIT_SOFTWARE;
+    }
+    if (daemon_)
+        daemon_->ready();
     const int signal = serveUntilStopSignal();
     logger().information(std::string("received ") + ::strsignal(signal) + ", stopping");
     stopPlugins();
     logger().information("stopped");
     return EXIT_OK;
+}
+
+void HostApplication::reportStartFailure(int status, const std::string& line)
+{
+    if (daemon_)
+        daemon_->failed(status, line + "\n");
+    else
+        std::cerr << line << std::endl;
 }
 
 Poco::AutoPtr<Poco::Util::AbstractConfiguration> HostApplication::readConfiguration(bool starting)
@@ -218,15 +237,7 @@ void HostApplication::reload(const std::string& trigger)
                                                              [&](const auto& p) { return p.name == plugin->name(); });
             prepared.push_back(plugin->prepareReload(settings, *next, searchDirs));
         }
-        try
-        {
-            configureLogging(next);
-        }
-        catch (const ConfigError&)
-        {
-            configureLogging(config_); // known good: puts the old logging back exactly
-            throw;
-        }
+        logging_->configure(*next); // the last check: changes nothing when it throws
 
         for (std::size_t i = 0; i < plugins_.size(); ++i)
             for (std::string& key : plugins_[i]->applyReload(std::move(prepared[i]), *next))

@@ -1,7 +1,10 @@
 #pragma once
 
 #include "ConfigFile.h"
+#include "Daemon.h"
 #include "HostSettings.h"
+#include "LogDispatcher.h"
+#include "LoggingErrorHandler.h"
 #include "PluginInstance.h"
 
 #include <Poco/AutoPtr.h>
@@ -18,16 +21,16 @@ namespace tthost
 
 /// tthost: reads one properties file, configures logging, loads each configured plugin,
 /// serves it on its listen addresses, re-reads the file when it changes or on SIGHUP, and
-/// stops cleanly on SIGINT or SIGTERM.
+/// stops cleanly on SIGINT, SIGTERM or SIGQUIT.
 class HostApplication : public Poco::Util::ServerApplication
 {
 public:
     /// The config file used when --config-file is not given.
     static constexpr const char* kDefaultConfigFile = "conf/tthost.properties";
 
-    /// `startDirectory` is the working directory at launch; relative paths given on the
-    /// command line are resolved against it, also after --daemon moved us to "/".
-    explicit HostApplication(std::string startDirectory);
+    /// `startDirectory` is the working directory at launch, against which relative paths
+    /// given on the command line are resolved; `daemon` (may be null) is told how start-up went.
+    HostApplication(std::string startDirectory, Daemon* daemon);
     ~HostApplication() override;
 
     /// The signals tthost acts on (SIGINT, SIGTERM, SIGQUIT stop; SIGHUP reloads). main()
@@ -51,13 +54,18 @@ private:
     void stopPlugins();
     std::vector<std::string> pluginSearchDirs() const;
 
+    void reportStartFailure(int status, const std::string& line);
+
     std::string startDirectory_;
+    Daemon* daemon_;
     std::string configPath_;       ///< absolute
     bool configFileGiven_ = false;
     bool exitAfterOptions_ = false;
     FileStamp configStamp_;        ///< of the file when it was last read
     Poco::AutoPtr<Poco::Util::AbstractConfiguration> config_; ///< the configuration in force
     HostSettings settings_;        ///< what of it the host uses
+    Poco::AutoPtr<LogDispatcher> logging_;
+    std::unique_ptr<LoggingErrorHandler> errorHandler_; ///< declared before plugins_: outlives their threads
     std::vector<std::unique_ptr<PluginInstance>> plugins_;
 };
 

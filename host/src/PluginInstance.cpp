@@ -128,7 +128,21 @@ PluginInstance::PluginInstance(const PluginSettings& settings, const Poco::Util:
 
 PluginInstance::~PluginInstance()
 {
-    stop(Poco::Timespan(0));
+    try
+    {
+        stop(Poco::Timespan(0));
+    }
+    catch (const std::exception& error)
+    {
+        // Destruction cannot fail; the threads are joined by the listeners' destructors.
+        try
+        {
+            logger_.error("stopping " + settings_.name + " failed: " + error.what());
+        }
+        catch (const std::exception&)
+        {
+        }
+    }
 }
 
 void PluginInstance::startAccepting()

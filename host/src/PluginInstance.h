@@ -19,7 +19,8 @@ namespace tthost
 
 /// One configured plugin, running: its library loaded with Poco::ClassLoader, the plugin
 /// object, and one Listener per listen address. Members are declared so that destruction
-/// stops the listeners first, then the plugin, and unloads the library last.
+/// stops the listeners (joining their threads) before the plugin object goes, and the
+/// plugin object before its class loader.
 class PluginInstance
 {
 public:

@@ -1,9 +1,12 @@
+#include "Daemon.h"
 #include "HostApplication.h"
 
 #include <Poco/Path.h>
 
+#include <algorithm>
 #include <csignal>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,8 +54,18 @@ int main(int argc, char** argv)
     try
     {
         const std::string startDirectory = Poco::Path::current();
-        tthost::HostApplication app(startDirectory);
-        return app.run(arguments(argc, argv, startDirectory));
+        std::vector<std::string> args = arguments(argc, argv, startDirectory);
+        // --daemon is ours, not Poco's: Poco would fork before the configuration is read and
+        // leave a bad one to a daemon whose stderr is /dev/null.
+        std::optional<tthost::Daemon> daemon;
+        const auto daemonOption = std::find(args.begin() + 1, args.end(), "--daemon");
+        if (daemonOption != args.end())
+        {
+            args.erase(daemonOption);
+            daemon.emplace(tthost::Daemon::detach());
+        }
+        tthost::HostApplication app(startDirectory, daemon ? &*daemon : nullptr);
+        return app.run(args);
     }
     catch (const std::exception& error)
     {

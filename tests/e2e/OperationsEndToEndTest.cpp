@@ -422,6 +422,19 @@ void readToEnd(Poco::Net::StreamSocket& socket, Drained& result, std::chrono::mi
 
 } // namespace
 
+/// True once `path` no longer exists (within a few seconds).
+bool waitUntilGone(const std::string& path)
+{
+    const auto deadline = Clock::now() + 5s;
+    while (Poco::File(path).exists())
+    {
+        if (Clock::now() >= deadline)
+            return false;
+        std::this_thread::sleep_for(20ms);
+    }
+    return true;
+}
+
 class OperationsEndToEndTest : public CppUnit::TestFixture
 {
     CPPUNIT_TEST_SUITE(OperationsEndToEndTest);
@@ -434,6 +447,7 @@ class OperationsEndToEndTest : public CppUnit::TestFixture
     CPPUNIT_TEST(narrowedAllowlistClosesExactlyTheExcludedConnection);
     CPPUNIT_TEST(legacyRouteserverConfStartsAndServes);
     CPPUNIT_TEST(daemonWritesPidFileServesAndStopsOnSigterm);
+    CPPUNIT_TEST(daemonWithBadConfigurationFailsInTheLauncher);
     CPPUNIT_TEST(sigtermDrainsQueuedRelaysBeforeClosing);
     CPPUNIT_TEST_SUITE_END();
 
@@ -780,6 +794,22 @@ public:
     /// Issue: --daemon --pidfile with relative paths: the launcher exits 0 at once, the pid file
     /// names the running daemon, which logs to its FileChannel, serves, and on SIGTERM exits
     /// and removes the pid file.
+    void daemonWithBadConfigurationFailsInTheLauncher()
+    {
+        // The launcher waits for the daemon's start-up: a bad file is exit 78 and the one-line
+        // error where the operator sees it, not a daemon dying silently behind /dev/null.
+        TempDir dir;
+        dir.write("tthost.properties", kBaseConfig + "route.idle_timeout = soon\n");
+        DaemonGuard guard(dir.path());
+        HostProcess launcher(TTHOST_PATH, {"--daemon", "--pidfile=tthost.pid", "--config-file=tthost.properties"}, dir.path(),
+                             dir.path() + "/launcher.out");
+        const int status = launcher.wait(10s);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(launcher.output(), 78, status);
+        CPPUNIT_ASSERT_MESSAGE(launcher.output(),
+                               launcher.output().find("tthost: configuration error: route.idle_timeout: 'soon'") != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE("the pid file outlived the failed daemon", waitUntilGone(dir.path() + "/tthost.pid"));
+    }
+
     void daemonWritesPidFileServesAndStopsOnSigterm()
     {
         TempDir dir;

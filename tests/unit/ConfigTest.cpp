@@ -1,7 +1,7 @@
 // Configuration reading: typed values with units and ranges, errors that name the key,
 // unknown keys, the host's and the route plugin's settings, and plugin library lookup.
 #include "HostSettings.h"
-#include "LoggingSetup.h"
+#include "LogDispatcher.h"
 #include "PluginInstance.h"
 #include "RouteSettings.h"
 #include "HostProcess.h"
@@ -10,7 +10,14 @@
 #include "tthost/ConfigReader.h"
 
 #include <Poco/AutoPtr.h>
+#include <Poco/Channel.h>
+#include <Poco/Instantiator.h>
+#include <Poco/Logger.h>
+#include <Poco/LoggingFactory.h>
+#include <Poco/Message.h>
 #include <Poco/Util/MapConfiguration.h>
+
+#include <mutex>
 
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -38,6 +45,41 @@ Poco::AutoPtr<Poco::Util::MapConfiguration> configWith(std::initializer_list<std
         config->setString(key, value);
     return config;
 }
+
+/// A log channel class the logging.* keys can name; it keeps the texts of what it gets.
+class CapturingChannel : public Poco::Channel
+{
+public:
+    void log(const Poco::Message& message) override
+    {
+        std::lock_guard lock(mutex());
+        store().push_back(message.getText());
+    }
+
+    static std::vector<std::string> texts()
+    {
+        std::lock_guard lock(mutex());
+        return store();
+    }
+
+    static void clear()
+    {
+        std::lock_guard lock(mutex());
+        store().clear();
+    }
+
+private:
+    static std::mutex& mutex()
+    {
+        static std::mutex instance;
+        return instance;
+    }
+    static std::vector<std::string>& store()
+    {
+        static std::vector<std::string> instance;
+        return instance;
+    }
+};
 
 /// The key of the ConfigError `action` throws; fails when it throws none.
 template <typename Action>
@@ -76,6 +118,7 @@ class ConfigTest : public CppUnit::TestFixture
     CPPUNIT_TEST(routeSettingsRejectBadValues);
     CPPUNIT_TEST(pluginLibraryIsFoundByNameOrPath);
     CPPUNIT_TEST(loggingErrorsNameTheKey);
+    CPPUNIT_TEST(loggingRoutesByLoggerAndLevelAndSwapsWhole);
     CPPUNIT_TEST(unknownSectionsAreRejected);
     CPPUNIT_TEST_SUITE_END();
 
@@ -275,16 +318,42 @@ public:
     {
         const auto keyFor = [](std::initializer_list<std::pair<const char*, const char*>> entries) {
             auto config = configWith(entries);
-            return errorKey([&] { tthost::configureLogging(config); });
+            tthost::LogDispatcher dispatcher;
+            return errorKey([&] { dispatcher.configure(*config); });
         };
         CPPUNIT_ASSERT_EQUAL(std::string("logging.loggers.root.level"), keyFor({{"logging.loggers.root.level", "loud"}}));
         CPPUNIT_ASSERT_EQUAL(std::string("logging.channels.c.class"), keyFor({{"logging.channels.c.class", "TelegraphChannel"}}));
         CPPUNIT_ASSERT_EQUAL(std::string("logging.formatters.f.class"), keyFor({{"logging.formatters.f.class", "Prettifier"}}));
-        // A good configuration applies, and the defaults come back with an empty one.
-        tthost::configureLogging(configWith({{"logging.loggers.root.level", "warning"}}));
-        CPPUNIT_ASSERT_EQUAL(int(Poco::Message::PRIO_WARNING), Poco::Logger::get("route").getLevel());
-        tthost::configureLogging(configWith({}));
-        CPPUNIT_ASSERT_EQUAL(int(Poco::Message::PRIO_INFORMATION), Poco::Logger::get("route").getLevel());
+    }
+
+    void loggingRoutesByLoggerAndLevelAndSwapsWhole()
+    {
+        Poco::LoggingFactory::defaultFactory().registerChannelClass(
+            "CapturingChannel", new Poco::Instantiator<CapturingChannel, Poco::Channel>);
+        tthost::LogDispatcher dispatcher;
+        dispatcher.configure(*configWith({{"logging.channels.c.class", "CapturingChannel"},
+                                          {"logging.loggers.root.channel", "c"},
+                                          {"logging.loggers.root.level", "warning"},
+                                          {"logging.loggers.r.name", "route"},
+                                          {"logging.loggers.r.level", "debug"}}));
+        CapturingChannel::clear();
+        dispatcher.log(Poco::Message("tthost", "host info", Poco::Message::PRIO_INFORMATION));
+        dispatcher.log(Poco::Message("tthost", "host warning", Poco::Message::PRIO_WARNING));
+        dispatcher.log(Poco::Message("route", "route debug", Poco::Message::PRIO_DEBUG));
+        dispatcher.log(Poco::Message("route.sub", "child debug", Poco::Message::PRIO_DEBUG));
+        dispatcher.log(Poco::Message("router", "not a child", Poco::Message::PRIO_DEBUG));
+        dispatcher.log(Poco::Message("route", "route trace", Poco::Message::PRIO_TRACE));
+        CPPUNIT_ASSERT((std::vector<std::string>{"host warning", "route debug", "child debug"}) == CapturingChannel::texts());
+
+        // A bad configuration changes nothing; a good one replaces the routing whole.
+        CPPUNIT_ASSERT_THROW(dispatcher.configure(*configWith({{"logging.loggers.root.level", "loud"}})), ConfigError);
+        dispatcher.log(Poco::Message("route", "still debug", Poco::Message::PRIO_DEBUG));
+        CPPUNIT_ASSERT_EQUAL(std::string("still debug"), CapturingChannel::texts().back());
+        dispatcher.configure(*configWith({{"logging.channels.c.class", "CapturingChannel"}, {"logging.loggers.root.channel", "c"}}));
+        CapturingChannel::clear();
+        dispatcher.log(Poco::Message("route", "debug now dropped", Poco::Message::PRIO_DEBUG));
+        dispatcher.log(Poco::Message("route", "information passes", Poco::Message::PRIO_INFORMATION));
+        CPPUNIT_ASSERT((std::vector<std::string>{"information passes"}) == CapturingChannel::texts());
     }
 
     void unknownSectionsAreRejected()

@@ -50,8 +50,9 @@ public:
     /// Returns the keys (within the plugin's section) that changed but take effect only after a restart.
     virtual std::vector<std::string> reconfigure(const Poco::Util::AbstractConfiguration& config) = 0;
 
-    /// Ends every connection, first flushing what is queued for up to `drainTimeout`,
-    /// and returns once no connection handler runs any more.
+    /// Ends every connection, first flushing what is queued for up to `drainTimeout`, and
+    /// returns once the connections are closed or a little after that timeout. Handler
+    /// threads may still be finishing: the host joins them before destroying the plugin.
     virtual void stop(Poco::Timespan drainTimeout) = 0;
 };
 
