@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <random>
 #include <unordered_map>
 #include <utility>
 
@@ -43,10 +44,26 @@ struct Slot
 
 static_assert(sizeof(Slot) == 24, "a slot is meant to stay at 24 bytes");
 
-std::size_t hashUser(std::uint32_t userId, unsigned shift)
+/// A user's hash under `seed`: murmur3's 64-bit finaliser, so every bit of the id moves
+/// every bit of the hash and the top bits (the home slot) are uniform.
+std::uint64_t hashUser(std::uint32_t userId, std::uint64_t seed)
 {
-    // Fibonacci hashing spreads sequential ids, which real user ids are.
-    return static_cast<std::size_t>((std::uint64_t{userId} * 0x9E3779B97F4A7C15ull) >> shift);
+    std::uint64_t k = userId ^ seed;
+    k ^= k >> 33;
+    k *= 0xff51afd7ed558ccdull;
+    k ^= k >> 33;
+    k *= 0xc4ceb9fe1a85ec53ull;
+    k ^= k >> 33;
+    return k;
+}
+
+/// The next of a sequence of seeds (splitmix64).
+std::uint64_t nextSeed(std::uint64_t& state)
+{
+    std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
 }
 
 } // namespace
@@ -55,7 +72,11 @@ std::size_t hashUser(std::uint32_t userId, unsigned shift)
 class PresenceRegistry::Table
 {
 public:
-    Table() { rehash(kMinCapacity); }
+    Table()
+        : seedState_(std::random_device{}())
+    {
+        rehash(kMinCapacity);
+    }
 
     Slot* find(std::uint32_t userId) { return const_cast<Slot*>(std::as_const(*this).find(userId)); }
 
@@ -70,6 +91,9 @@ public:
                 return &slot;
         }
     }
+
+    /// Starts loading the cache line where `userId`'s probe begins.
+    void prefetch(std::uint32_t userId) const { __builtin_prefetch(&slots_[home(userId)]); }
 
     Slot& insert(std::uint32_t userId)
     {
@@ -208,7 +232,7 @@ private:
     }
 
     std::size_t capacity() const { return mask_ + 1; }
-    std::size_t home(std::uint32_t userId) const { return hashUser(userId, shift_); }
+    std::size_t home(std::uint32_t userId) const { return static_cast<std::size_t>(hashUser(userId, seed_) >> shift_); }
 
     PackedLogin* findLogin(Slot& slot, ConnectionId connection, std::uint32_t clientType)
     {
@@ -250,6 +274,11 @@ private:
         slots_ = std::make_unique<Slot[]>(newCapacity);
         mask_ = newCapacity - 1;
         shift_ = 64 - static_cast<unsigned>(__builtin_ctzll(newCapacity));
+        // A new seed at every resize: the users left after a connection's departure are the
+        // ones whose hashes it did not cover, and under the old hash they would crowd into
+        // one corner of a smaller table. A per-process random seed also keeps chosen ids
+        // from being made to collide.
+        seed_ = nextSeed(seedState_);
         for (std::size_t i = 0; i < oldCapacity; ++i)
         {
             if (old[i].state == Slot::kEmpty)
@@ -261,6 +290,8 @@ private:
         }
     }
 
+    std::uint64_t seedState_;
+    std::uint64_t seed_ = 0;
     std::unique_ptr<Slot[]> slots_;
     std::size_t mask_ = 0;
     unsigned shift_ = 64;
@@ -307,8 +338,15 @@ bool PresenceRegistry::isOnline(std::uint32_t userId) const
 void PresenceRegistry::queryOnline(const std::uint32_t* userIds, std::size_t count, std::vector<bool>& online) const
 {
     online.resize(count);
+    // Queried ids land anywhere in a table larger than the caches: ask for the slots a few
+    // lookups ahead, so the memory loads overlap instead of queueing one after the other.
+    constexpr std::size_t kAhead = 8;
+    for (std::size_t i = 0; i < std::min(kAhead, count); ++i)
+        table_->prefetch(userIds[i]);
     for (std::size_t i = 0; i < count; ++i)
     {
+        if (i + kAhead < count)
+            table_->prefetch(userIds[i + kAhead]);
         const Slot* slot = table_->find(userIds[i]);
         online[i] = slot && table_->hasPcLogin(*slot);
     }

@@ -3,6 +3,7 @@
 #include "IM.Buddy.pb.h"
 #include "IM.Server.pb.h"
 #include "ProtocolIds.h"
+#include "StatusQuery.h"
 
 #include <algorithm>
 #include <shared_mutex>
@@ -128,27 +129,15 @@ public:
     /// USERS_STATUS_REQUEST: answer on the same connection (protocol.md §5).
     void statusRequest(const FrameView& frame)
     {
-        IM::Buddy::IMUsersStatReq request;
-        if (!parseBody(request, frame))
+        if (!query_.parse(frame.body(), frame.bodySize()))
             return dropBody(frame);
         startGenerated(Destination::Replies);
-        const std::size_t asked = static_cast<std::size_t>(request.user_id_list_size());
+        const std::size_t asked = query_.ids().size();
         const std::size_t answered = std::min(asked, router_.settings_.maxStatusQueryIds());
         if (answered < asked)
             logQueryCap(frame, asked, answered);
-        router_.presence_.queryOnline(request.user_id_list().data(), answered, online_);
-        IM::Buddy::IMUsersStatRsp response;
-        response.set_user_id(request.user_id());
-        if (request.has_attach_data())
-            response.set_attach_data(request.attach_data());
-        response.mutable_user_stat_list()->Reserve(static_cast<int>(answered));
-        for (std::size_t i = 0; i < answered; ++i)
-        {
-            auto* stat = response.add_user_stat_list();
-            stat->set_user_id(request.user_id_list(static_cast<int>(i)));
-            stat->set_status(online_[i] ? IM::BaseDefine::USER_STATUS_ONLINE : IM::BaseDefine::USER_STATUS_OFFLINE);
-        }
-        appendFrame(generated_, ServiceId::BuddyList, CommandId::UsersStatusResponse, frame.header.seqNum, response);
+        router_.presence_.queryOnline(query_.ids().data(), answered, online_);
+        query_.appendAnswer(generated_, frame.header.seqNum, answered, online_);
         ++generatedFrames_;
         ++statusQueries_;
         idsQueried_ += answered;
@@ -295,6 +284,7 @@ private:
     std::uint32_t generatedFrames_ = 0;
     std::unique_lock<WriterPriorityMutex> exclusive_;
     std::shared_lock<WriterPriorityMutex> shared_;
+    StatusQuery query_;
     std::vector<bool> online_;
     std::uint64_t relayed_ = 0;
     std::uint64_t statusQueries_ = 0;
@@ -403,15 +393,23 @@ void Router::deliverToAll(FrameBatch& batch, const PeerLink* except)
 void Router::waitForOutboxes()
 {
     // A connection that hosted a million users goes with a million announcements: give the
-    // others' outboxes the time to take them, rather than overflowing peers that do read.
+    // others' outboxes time to take them, rather than overflowing peers that do read. A peer
+    // whose queue stops shrinking is not waited for: its own limit deals with it.
     const std::size_t comfortable = settings_.maxOutboxBytes() / 4;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    std::size_t before = SIZE_MAX;
+    auto progressed = std::chrono::steady_clock::now();
     for (;;)
     {
         const auto peers = peers_.snapshot();
-        const bool busy = std::any_of(peers->begin(), peers->end(), [&](const auto& p) { return p->queuedBytes() > comfortable; });
-        if (!busy || std::chrono::steady_clock::now() >= deadline)
+        std::size_t excess = 0;
+        for (const auto& peer : *peers)
+            excess += peer->queuedBytes() > comfortable ? peer->queuedBytes() - comfortable : 0;
+        const auto now = std::chrono::steady_clock::now();
+        if (excess == 0 || now - progressed > std::chrono::milliseconds(200))
             return;
+        if (excess < before)
+            progressed = now;
+        before = excess;
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
 }

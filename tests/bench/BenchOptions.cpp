@@ -1,0 +1,143 @@
+#include "BenchOptions.h"
+
+#include "BenchSocket.h"
+
+#include <map>
+#include <stdexcept>
+
+namespace ttbench
+{
+namespace
+{
+
+double number(const std::string& key, const std::string& value)
+{
+    std::size_t used = 0;
+    double parsed = 0;
+    try
+    {
+        parsed = std::stod(value, &used);
+    }
+    catch (const std::exception&)
+    {
+        used = 0;
+    }
+    if (used != value.size() || parsed < 0)
+        throw std::invalid_argument("--" + key + " wants a non-negative number, not '" + value + "'");
+    return parsed;
+}
+
+} // namespace
+
+BenchOptions BenchOptions::parse(int argc, char** argv)
+{
+    BenchOptions options;
+    std::string host = "127.0.0.1";
+    int port = -1;
+    for (int i = 1; i < argc; ++i)
+    {
+        std::string arg = argv[i];
+        if (arg == "-h" || arg == "--help")
+        {
+            options.help = true;
+            return options;
+        }
+        if (arg.rfind("--", 0) != 0)
+        {
+            if (!options.mode.empty())
+                throw std::invalid_argument("one mode only, not '" + options.mode + "' and '" + arg + "'");
+            options.mode = arg;
+            continue;
+        }
+        std::string key = arg.substr(2);
+        std::string value;
+        const auto equals = key.find('=');
+        if (equals != std::string::npos)
+        {
+            value = key.substr(equals + 1);
+            key = key.substr(0, equals);
+        }
+        else if (key != "baseline" && key != "targeted")
+        {
+            if (i + 1 >= argc)
+                throw std::invalid_argument("--" + key + " wants a value");
+            value = argv[++i];
+        }
+        if (key == "host")
+            host = value;
+        else if (key == "port")
+            port = static_cast<int>(number(key, value));
+        else if (key == "server-pid")
+            options.serverPid = static_cast<pid_t>(number(key, value));
+        else if (key == "runs")
+            options.runs = std::max(1, static_cast<int>(number(key, value)));
+        else if (key == "baseline")
+            options.baseline = true;
+        else if (key == "duration")
+            options.seconds = number(key, value);
+        else if (key == "senders")
+            options.senders = std::max(1, static_cast<int>(number(key, value)));
+        else if (key == "receivers")
+            options.receivers = std::max(1, static_cast<int>(number(key, value)));
+        else if (key == "body")
+            options.bodyBytes = static_cast<std::size_t>(number(key, value));
+        else if (key == "window")
+            options.window = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(number(key, value)));
+        else if (key == "batch")
+            options.batch = std::max<std::uint32_t>(1, static_cast<std::uint32_t>(number(key, value)));
+        else if (key == "rate")
+            options.rate = number(key, value);
+        else if (key == "targeted")
+            options.targeted = true;
+        else if (key == "users")
+            options.users = static_cast<std::uint32_t>(number(key, value));
+        else if (key == "connections")
+            options.connections = std::max(1, static_cast<int>(number(key, value)));
+        else if (key == "ids")
+            options.ids = static_cast<std::uint32_t>(number(key, value));
+        else if (key == "cycles")
+            options.cycles = static_cast<std::uint32_t>(number(key, value));
+        else
+            throw std::invalid_argument("unknown option --" + key + " (see --help)");
+    }
+    if (options.mode.empty())
+        throw std::invalid_argument("which mode? relay, query, presence or churn (see --help)");
+    if (options.window == 0)
+        options.window = options.mode == "query" ? 64 : 512;
+    if (port >= 0)
+    {
+        options.server = Poco::Net::SocketAddress(host, static_cast<std::uint16_t>(port));
+        requireLoopback(options.server);
+        options.hasServer = true;
+    }
+    return options;
+}
+
+std::string BenchOptions::usage()
+{
+    return R"(usage: ttbench MODE --port=PORT [--host=127.0.0.1] [options]
+
+Acts as fake TeamTalk msg servers against a route server on this machine (loopback only)
+and reports throughput, latency percentiles, losses, and with --server-pid the server's CPU
+seconds per million PDUs and its memory.
+
+Modes:
+  relay     S senders blast MSG_DATA (batched writes, a bounded window in flight), R receivers
+            count every PDU, check each sender's order and time it from the send stamp.
+            --senders=2 --receivers=2 --body=200 --window=512 --batch=64 --rate=0 (PDUs/s, 0: no pacing)
+            --targeted (PDUs reach their addressee only: for route.relay.mode = targeted)
+            --baseline: also measure, in the same run, the minimal epoll forwarder that
+            marks this machine's limit, and print the ratio; without --port, that alone
+  query     --users=100000 registered; --connections=4 keep --window=64 queries of --ids=100
+            ids outstanding; every answer is checked
+  presence  registers --users in bulk (ONLINE_USER_INFO), confirms them, reports the time and
+            the server's RSS growth (with --server-pid); then drops the connection and
+            measures how long the server takes to forget them and how long routing on
+            another connection stalls meanwhile
+  churn     --cycles=1000 of connect, register --users=10 users, query, close
+
+Common: --duration=5 (seconds, relay and query) --runs=1 (median of several) --server-pid=PID
+)";
+}
+
+} // namespace ttbench

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <Poco/Net/SocketAddress.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <sys/types.h>
+
+namespace ttbench
+{
+
+/// The command line of ttbench.
+struct BenchOptions
+{
+    std::string mode;                  ///< relay, query, presence or churn
+    bool help = false;
+    Poco::Net::SocketAddress server;   ///< --host (loopback only) and --port
+    bool hasServer = false;
+    pid_t serverPid = 0;               ///< --server-pid: report its CPU and memory
+    int runs = 1;                      ///< --runs: repeat and report the median
+    bool baseline = false;             ///< --baseline: measure the in-process forwarder too (relay)
+    double seconds = 5;                ///< --duration
+    // relay
+    int senders = 2;
+    int receivers = 2;
+    std::size_t bodyBytes = 200;
+    std::uint64_t window = 0;          ///< --window; 0: the mode's default (relay 512, query 64)
+    std::uint32_t batch = 64;
+    double rate = 0;
+    bool targeted = false;
+    // query, presence, churn
+    std::uint32_t users = 100000;
+    int connections = 4;
+    std::uint32_t ids = 100;
+    std::uint32_t cycles = 1000;
+
+    /// Parses `argv`; throws std::invalid_argument with a readable message.
+    static BenchOptions parse(int argc, char** argv);
+
+    /// The help text.
+    static std::string usage();
+};
+
+} // namespace ttbench

@@ -1,0 +1,66 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ttbench
+{
+
+class BenchSocket;
+
+/// Command ids the load generator sends or looks for (protocol.md §2).
+constexpr std::uint16_t kMsgDataCommand = 0x0301;
+constexpr std::uint16_t kStatusResponseCommand = 0x020b;
+
+/// User ids of the fake msg servers' users: receivers host kReceiverUserBase + i, senders
+/// kSenderUserBase + i.
+constexpr std::uint32_t kReceiverUserBase = 1000000;
+constexpr std::uint32_t kSenderUserBase = 1500000;
+
+/// What a MSG_DATA of the load generator carries in its msg_data.
+struct MsgDataStamp
+{
+    std::uint32_t sender = 0; ///< index of the sending fake msg server
+    std::uint64_t seq = 0;    ///< per sender, from 0
+    std::int64_t sentNs = 0;  ///< steady clock at sending
+};
+
+/// A MSG_DATA frame of an exact body size from one user to another, serialised once; each
+/// PDU is a copy with its stamp written into msg_data at a known offset.
+class MsgDataTemplate
+{
+public:
+    /// A frame from `fromUser` to `toUser` whose protobuf body is exactly `bodyBytes` long.
+    MsgDataTemplate(std::uint32_t fromUser, std::uint32_t toUser, std::size_t bodyBytes);
+
+    /// Appends one PDU carrying `sender`, `seq` and `sentNs` to `out`.
+    void appendTo(std::string& out, std::uint32_t sender, std::uint64_t seq, std::int64_t sentNs) const;
+
+    /// The stamp of a PDU made by a template with the same layout (user ids of the same
+    /// encoded size, the same body size), as all of the generator's are.
+    MsgDataStamp stampOf(const char* frame) const;
+
+private:
+    std::string frame_;
+    std::size_t stampOffset_; ///< where msg_data's stamp starts in the frame
+};
+
+/// Builds a frame with `body` (already serialised).
+std::string frame(std::uint16_t serviceId, std::uint16_t commandId, std::uint16_t seqNum, const std::string& body);
+
+/// ONLINE_USER_INFO of `users` (ONLINE, Windows), in as many frames as needed to stay small.
+std::string onlineUserInfo(const std::vector<std::uint32_t>& users);
+
+/// A USERS_STATUS_REQUEST asking about `ids`.
+std::string statusRequest(std::uint16_t seqNum, const std::vector<std::uint32_t>& ids);
+
+/// Sends ONLINE_USER_INFO for `users` on `socket`, then waits for the answer to a status
+/// query: from then on the server knows the users and routes for the connection.
+void registerUsers(BenchSocket& socket, const std::vector<std::uint32_t>& users);
+
+/// Sends a status query and waits for its answer (and discards anything before it).
+void roundTrip(BenchSocket& socket);
+
+} // namespace ttbench

@@ -1,0 +1,276 @@
+#include "BenchReport.h"
+
+#include "BaselineForwarder.h"
+#include "ChurnBench.h"
+#include "PresenceBench.h"
+#include "ProcessStats.h"
+#include "QueryBench.h"
+#include "RelayBench.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace ttbench
+{
+namespace
+{
+
+std::string fixed(double value, int decimals)
+{
+    char text[64];
+    std::snprintf(text, sizeof text, "%.*f", decimals, value);
+    return text;
+}
+
+std::string millis(std::int64_t nanoseconds)
+{
+    return fixed(static_cast<double>(nanoseconds) / 1e6, 3) + " ms";
+}
+
+double median(std::vector<double> values)
+{
+    if (values.empty())
+        return 0;
+    std::sort(values.begin(), values.end());
+    return values[values.size() / 2];
+}
+
+/// CPU seconds a process (or the in-process forwarder) used between start() and stop().
+class CpuMeter
+{
+public:
+    explicit CpuMeter(pid_t pid)
+        : pid_(pid)
+    {
+    }
+
+    void start() { before_ = now(); }
+
+    /// CPU seconds since start(); nullopt without a process to watch.
+    std::optional<double> stop() const
+    {
+        const auto after = now();
+        if (!before_ || !after)
+            return std::nullopt;
+        return *after - *before_;
+    }
+
+private:
+    std::optional<double> now() const
+    {
+        if (pid_ <= 0)
+            return std::nullopt;
+        const auto stats = ProcessStats::of(pid_);
+        return stats ? std::optional<double>(stats->cpuSeconds) : std::nullopt;
+    }
+
+    pid_t pid_;
+    std::optional<double> before_;
+};
+
+struct RelayRun
+{
+    RelayResult result;
+    std::optional<double> cpuSeconds;
+
+    double rate() const { return static_cast<double>(result.delivered) / result.seconds; }
+};
+
+RelayOptions relayOptions(const BenchOptions& options)
+{
+    RelayOptions relay;
+    relay.senders = options.senders;
+    relay.receivers = options.receivers;
+    relay.bodyBytes = options.bodyBytes;
+    relay.window = options.window;
+    relay.batch = options.batch;
+    relay.seconds = options.seconds;
+    relay.rate = options.rate;
+    relay.targeted = options.targeted;
+    return relay;
+}
+
+void printRelay(std::ostream& out, const std::string& label, const RelayRun& run)
+{
+    const RelayResult& r = run.result;
+    out << label << ": " << fixed(run.rate(), 0) << " PDUs/s delivered, " << fixed(static_cast<double>(r.deliveredBytes) / r.seconds / 1e6, 1)
+        << " MB/s; latency p50 " << millis(r.latency.percentile(0.5)) << ", p90 " << millis(r.latency.percentile(0.9)) << ", p99 "
+        << millis(r.latency.percentile(0.99)) << ", p99.9 " << millis(r.latency.percentile(0.999)) << "; sent " << r.sent << ", delivered "
+        << r.delivered << " of " << r.expected << ", lost " << r.lost() << ", out of order " << r.outOfOrder;
+    if (run.cpuSeconds)
+        out << "; CPU " << fixed(*run.cpuSeconds / (static_cast<double>(r.delivered) / 1e6), 3) << " s per million delivered";
+    out << "\n";
+}
+
+RelayRun measureBaseline(const BenchOptions& options)
+{
+    BaselineForwarder forwarder;
+    RelayOptions relay = relayOptions(options);
+    relay.server = forwarder.address();
+    relay.targeted = false;
+    relay.awaitAccepted = [&forwarder](int connections) {
+        while (forwarder.connections() < connections)
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    };
+    const double before = forwarder.cpuSeconds();
+    RelayRun run{runRelay(relay), std::nullopt};
+    run.cpuSeconds = forwarder.cpuSeconds() - before;
+    return run;
+}
+
+int runRelayMode(const BenchOptions& options, std::ostream& out)
+{
+    out << "relay: " << options.senders << " senders x " << options.receivers << " receivers, " << options.bodyBytes << "-byte bodies, window "
+        << options.window << ", batch " << options.batch << ", " << (options.rate > 0 ? fixed(options.rate, 0) + " PDUs/s paced" : "unpaced")
+        << ", " << options.seconds << " s" << (options.targeted ? ", targeted" : "") << "\n";
+    std::vector<double> rates, baselineRates, ratios, p99s;
+    bool clean = true;
+    for (int i = 1; i <= options.runs; ++i)
+    {
+        const std::string suffix = options.runs > 1 ? " " + std::to_string(i) : "";
+        std::optional<RelayRun> baseline;
+        if (options.baseline)
+        {
+            baseline = measureBaseline(options);
+            printRelay(out, "baseline" + suffix, *baseline);
+            baselineRates.push_back(baseline->rate());
+            clean = clean && baseline->result.lost() == 0;
+        }
+        if (!options.hasServer)
+            continue;
+        RelayOptions relay = relayOptions(options);
+        relay.server = options.server;
+        CpuMeter cpu(options.serverPid);
+        cpu.start();
+        RelayRun run{runRelay(relay), std::nullopt};
+        run.cpuSeconds = cpu.stop();
+        printRelay(out, "server" + suffix, run);
+        rates.push_back(run.rate());
+        p99s.push_back(static_cast<double>(run.result.latency.percentile(0.99)));
+        clean = clean && run.result.lost() == 0 && run.result.outOfOrder == 0;
+        if (baseline)
+        {
+            ratios.push_back(run.rate() / baseline->rate());
+            out << "ratio" << suffix << ": " << fixed(ratios.back(), 2) << " of the baseline\n";
+        }
+    }
+    if (options.runs > 1)
+    {
+        out << "median of " << options.runs << ":";
+        if (!baselineRates.empty())
+            out << " baseline " << fixed(median(baselineRates), 0) << " PDUs/s;";
+        if (!rates.empty())
+            out << " server " << fixed(median(rates), 0) << " PDUs/s, p99 " << millis(static_cast<std::int64_t>(median(p99s))) << ";";
+        if (!ratios.empty())
+            out << " ratio " << fixed(median(ratios), 2);
+        out << "\n";
+    }
+    return clean ? 0 : 1;
+}
+
+int runQueryMode(const BenchOptions& options, std::ostream& out)
+{
+    QueryOptions query;
+    query.server = options.server;
+    query.users = options.users;
+    query.connections = options.connections;
+    query.ids = options.ids;
+    query.window = static_cast<std::uint32_t>(options.window);
+    query.seconds = options.seconds;
+    out << "query: " << options.users << " users, " << options.connections << " connections x window " << options.window << " of "
+        << options.ids << " ids, " << options.seconds << " s\n";
+    std::vector<double> rates;
+    bool clean = true;
+    for (int i = 1; i <= options.runs; ++i)
+    {
+        CpuMeter cpu(options.serverPid);
+        cpu.start();
+        const QueryResult result = runQuery(query);
+        const auto cpuSeconds = cpu.stop();
+        const double rate = static_cast<double>(result.queries) / result.seconds;
+        rates.push_back(rate);
+        clean = clean && result.wrongAnswers == 0;
+        out << "run " << i << ": " << fixed(rate, 0) << " queries/s (" << fixed(rate * options.ids / 1e6, 2) << " M ids/s); latency p50 "
+            << millis(result.latency.percentile(0.5)) << ", p99 " << millis(result.latency.percentile(0.99)) << ", p99.9 "
+            << millis(result.latency.percentile(0.999)) << "; wrong answers " << result.wrongAnswers;
+        if (cpuSeconds)
+            out << "; CPU " << fixed(*cpuSeconds / (static_cast<double>(result.queries) / 1e6), 3) << " s per million queries";
+        out << "\n";
+    }
+    if (options.runs > 1)
+        out << "median of " << options.runs << ": " << fixed(median(rates), 0) << " queries/s\n";
+    return clean ? 0 : 1;
+}
+
+int runPresenceMode(const BenchOptions& options, std::ostream& out)
+{
+    PresenceOptions presence;
+    presence.server = options.server;
+    presence.users = options.users;
+    presence.serverPid = options.serverPid;
+    out << "presence: " << options.users << " single-device users on one connection\n";
+    bool clean = true;
+    for (int i = 1; i <= options.runs; ++i)
+    {
+        const PresenceResult result = runPresence(presence);
+        clean = clean && result.wrongAnswers == 0;
+        out << "run " << i << ": registered in " << fixed(result.registerSeconds, 3) << " s";
+        if (result.rssGrowthBytes >= 0)
+            out << ", server RSS +" << fixed(static_cast<double>(result.rssGrowthBytes) / 1e6, 1) << " MB ("
+                << fixed(static_cast<double>(result.rssGrowthBytes) / options.users, 1) << " bytes per user)";
+        out << "; connection dropped: all offline after " << fixed(result.removeSeconds, 3) << " s, longest routing stall elsewhere "
+            << fixed(result.longestStallMs, 1) << " ms; wrong answers " << result.wrongAnswers << "\n";
+    }
+    return clean ? 0 : 1;
+}
+
+int runChurnMode(const BenchOptions& options, std::ostream& out)
+{
+    ChurnOptions churn;
+    churn.server = options.server;
+    churn.cycles = options.cycles;
+    churn.usersPerCycle = options.users == BenchOptions().users ? 10 : options.users;
+    churn.serverPid = options.serverPid;
+    out << "churn: " << churn.cycles << " cycles of connect, register " << churn.usersPerCycle << " users, query, close\n";
+    bool clean = true;
+    for (int i = 1; i <= options.runs; ++i)
+    {
+        const ChurnResult result = runChurn(churn);
+        clean = clean && result.failures == 0;
+        out << "run " << i << ": " << fixed(result.cycles / result.seconds, 0) << " cycles/s, failures " << result.failures;
+        if (options.serverPid > 0)
+            out << "; server descriptors " << (result.fdGrowth >= 0 ? "+" : "") << result.fdGrowth << ", RSS "
+                << (result.rssGrowthBytes >= 0 ? "+" : "") << fixed(static_cast<double>(result.rssGrowthBytes) / 1e6, 1) << " MB";
+        out << "\n";
+    }
+    return clean ? 0 : 1;
+}
+
+} // namespace
+
+int runBench(const BenchOptions& options, std::ostream& out)
+{
+    if (options.mode == "relay")
+    {
+        if (!options.hasServer && !options.baseline)
+            throw std::invalid_argument("relay needs --port (or --baseline alone)");
+        return runRelayMode(options, out);
+    }
+    if (!options.hasServer)
+        throw std::invalid_argument(options.mode + " needs --port");
+    if (options.mode == "query")
+        return runQueryMode(options, out);
+    if (options.mode == "presence")
+        return runPresenceMode(options, out);
+    if (options.mode == "churn")
+        return runChurnMode(options, out);
+    throw std::invalid_argument("unknown mode '" + options.mode + "'");
+}
+
+} // namespace ttbench

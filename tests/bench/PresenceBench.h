@@ -1,0 +1,33 @@
+#pragma once
+
+#include <Poco/Net/SocketAddress.h>
+
+#include <cstdint>
+#include <sys/types.h>
+
+namespace ttbench
+{
+
+/// How the presence load runs: one fake msg server registers `users` single-device users in
+/// bulk; then it disconnects while two others keep relaying to each other.
+struct PresenceOptions
+{
+    Poco::Net::SocketAddress server;
+    std::uint32_t users = 1000000;
+    pid_t serverPid = 0; ///< to read the server's memory; 0: not measured
+};
+
+/// What a presence run measured.
+struct PresenceResult
+{
+    double registerSeconds = 0;     ///< from the first ONLINE_USER_INFO byte until the server answered after it
+    std::int64_t rssGrowthBytes = -1; ///< the server's RSS after minus before; -1 when not measured
+    std::uint64_t wrongAnswers = 0; ///< sampled users not reported as they should be
+    double removeSeconds = 0;       ///< from the disconnect until sampled users read offline
+    double longestStallMs = 0;      ///< the longest gap between relayed PDUs on other connections meanwhile
+};
+
+/// Registers, checks, and removes the users; see PresenceOptions.
+PresenceResult runPresence(const PresenceOptions& options);
+
+} // namespace ttbench

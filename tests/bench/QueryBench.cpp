@@ -1,0 +1,207 @@
+#include "QueryBench.h"
+
+#include "BenchProtocol.h"
+#include "BenchSocket.h"
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <random>
+#include <thread>
+#include <vector>
+
+namespace ttbench
+{
+namespace
+{
+
+using Clock = std::chrono::steady_clock;
+
+constexpr std::uint32_t kRequester = 1;
+constexpr std::size_t kRequestsPerConnection = 512; ///< distinct queries, reused round-robin
+
+std::int64_t nowNs()
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
+}
+
+/// Reads one protobuf varint; false when it runs past `end`.
+bool readVarint(const unsigned char*& p, const unsigned char* end, std::uint64_t& value)
+{
+    value = 0;
+    for (int shift = 0; p < end && shift < 64; shift += 7)
+    {
+        const unsigned char byte = *p++;
+        value |= std::uint64_t{byte & 0x7Fu} << shift;
+        if (!(byte & 0x80))
+            return true;
+    }
+    return false;
+}
+
+/// True when `body` is the IMUsersStatRsp for `ids` from kRequester: every id in order, even
+/// ones ONLINE (1), odd ones OFFLINE (2). Decoded by hand: the checker must cost little next
+/// to the server it measures.
+bool answerIsRight(const char* body, std::size_t size, const std::vector<std::uint32_t>& ids)
+{
+    const auto* p = reinterpret_cast<const unsigned char*>(body);
+    const auto* end = p + size;
+    std::size_t next = 0;
+    bool requesterSeen = false;
+    while (p < end)
+    {
+        std::uint64_t tag = 0;
+        std::uint64_t value = 0;
+        if (!readVarint(p, end, tag))
+            return false;
+        if (tag == (1 << 3 | 0))
+        {
+            if (!readVarint(p, end, value) || value != kRequester)
+                return false;
+            requesterSeen = true;
+        }
+        else if (tag == (2 << 3 | 2))
+        {
+            std::uint64_t length = 0;
+            if (!readVarint(p, end, length) || length > static_cast<std::uint64_t>(end - p) || next >= ids.size())
+                return false;
+            const unsigned char* statEnd = p + length;
+            std::uint64_t userId = 0;
+            std::uint64_t status = 0;
+            while (p < statEnd)
+            {
+                std::uint64_t field = 0;
+                if (!readVarint(p, statEnd, field) || !readVarint(p, statEnd, value))
+                    return false;
+                if (field == (1 << 3 | 0))
+                    userId = value;
+                else if (field == (2 << 3 | 0))
+                    status = value;
+            }
+            const std::uint32_t expected = ids[next++];
+            if (userId != expected || status != (expected % 2 == 0 ? 1u : 2u))
+                return false;
+        }
+        else
+            return false;
+    }
+    return requesterSeen && next == ids.size();
+}
+
+/// One fake msg server keeping its window of queries full.
+class QueryClient
+{
+public:
+    QueryClient(const QueryOptions& options, std::uint32_t seed)
+        : options_(options)
+        , socket_(options.server)
+        , sentAt_(65536, 0)
+    {
+        std::mt19937 random(seed);
+        std::uniform_int_distribution<std::uint32_t> pick(1, std::max<std::uint32_t>(1, options.users * 2));
+        for (std::size_t i = 0; i < kRequestsPerConnection; ++i)
+        {
+            std::vector<std::uint32_t> ids(options.ids);
+            for (auto& id : ids)
+                id = pick(random);
+            requests_.push_back(statusRequest(0, ids));
+            ids_.push_back(std::move(ids));
+        }
+    }
+
+    void run(const std::atomic<bool>& stop)
+    {
+        std::uint32_t outstanding = 0;
+        std::string out;
+        Clock::time_point giveUp = Clock::time_point::max();
+        while (!stop.load(std::memory_order_relaxed) || outstanding > 0)
+        {
+            if (stop.load(std::memory_order_relaxed) && giveUp == Clock::time_point::max())
+                giveUp = Clock::now() + std::chrono::seconds(5);
+            if (Clock::now() > giveUp)
+            {
+                wrong_ += outstanding; // never answered
+                return;
+            }
+            out.clear();
+            const std::int64_t stamp = nowNs();
+            while (!stop.load(std::memory_order_relaxed) && outstanding < options_.window)
+            {
+                const std::uint16_t seq = nextSeq_++;
+                const std::string& request = requests_[seq % requests_.size()];
+                out += request;
+                out[out.size() - request.size() + 12] = static_cast<char>(seq >> 8);
+                out[out.size() - request.size() + 13] = static_cast<char>(seq);
+                sentAt_[seq] = stamp;
+                ++outstanding;
+            }
+            if (!out.empty())
+                socket_.sendAll(out);
+            stream_.readFrom(socket_, 50, [&](const char* frame, std::uint32_t length) {
+                if (readU16(frame + 10) != kStatusResponseCommand)
+                    return;
+                const std::uint16_t seq = readU16(frame + 12);
+                latency_.record(nowNs() - sentAt_[seq]);
+                if (!answerIsRight(frame + 16, length - 16, ids_[seq % ids_.size()]))
+                    ++wrong_;
+                ++answered_;
+                --outstanding;
+            });
+        }
+    }
+
+    std::uint64_t answered() const { return answered_; }
+    std::uint64_t wrong() const { return wrong_; }
+    const LatencyHistogram& latency() const { return latency_; }
+
+private:
+    const QueryOptions& options_;
+    BenchSocket socket_;
+    FrameStream stream_;
+    std::vector<std::string> requests_;
+    std::vector<std::vector<std::uint32_t>> ids_;
+    std::vector<std::int64_t> sentAt_; ///< by sequence number
+    std::uint16_t nextSeq_ = 0;
+    std::uint64_t answered_ = 0;
+    std::uint64_t wrong_ = 0;
+    LatencyHistogram latency_;
+};
+
+} // namespace
+
+QueryResult runQuery(const QueryOptions& options)
+{
+    // Even ids are online; the registrar stays connected so they stay so.
+    BenchSocket registrar(options.server);
+    std::vector<std::uint32_t> online;
+    for (std::uint32_t id = 2; id <= options.users * 2; id += 2)
+        online.push_back(id);
+    registerUsers(registrar, online);
+
+    std::vector<std::unique_ptr<QueryClient>> clients;
+    for (int i = 0; i < options.connections; ++i)
+    {
+        clients.push_back(std::make_unique<QueryClient>(options, static_cast<std::uint32_t>(i + 1)));
+    }
+    std::atomic<bool> stop{false};
+    std::vector<std::thread> threads;
+    const auto start = Clock::now();
+    for (auto& client : clients)
+        threads.emplace_back([&client, &stop] { client->run(stop); });
+    std::this_thread::sleep_for(std::chrono::duration<double>(options.seconds));
+    stop = true;
+    for (auto& thread : threads)
+        thread.join();
+
+    QueryResult result;
+    result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    for (auto& client : clients)
+    {
+        result.queries += client->answered();
+        result.wrongAnswers += client->wrong();
+        result.latency.merge(client->latency());
+    }
+    return result;
+}
+
+} // namespace ttbench

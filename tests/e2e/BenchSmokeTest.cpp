@@ -1,0 +1,126 @@
+// ttbench against the real tthost, about a second per mode: no figures are judged here (the
+// machine is shared and noisy), only that nothing is lost and every answer is right.
+#include "HostProcess.h"
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <csignal>
+#include <string>
+#include <vector>
+
+using tttest::HostProcess;
+using tttest::TempDir;
+
+namespace
+{
+
+/// tthost on an ephemeral loopback port for the whole suite.
+class Server
+{
+public:
+    Server()
+        : process_(TTHOST_PATH, {"--config-file=tthost.properties"}, write(dir_), dir_.path() + "/tthost.log")
+        , port_(process_.waitForListenPort())
+    {
+    }
+
+    ~Server()
+    {
+        process_.signal(SIGTERM);
+        process_.wait();
+    }
+
+    std::uint16_t port() const { return port_; }
+    pid_t pid() const { return process_.pid(); }
+    std::string log() const { return process_.output(); }
+
+private:
+    static const std::string& write(const TempDir& dir)
+    {
+        dir.write("tthost.properties", "host.route.listen = 127.0.0.1:0\n");
+        return dir.path();
+    }
+
+    TempDir dir_;
+    HostProcess process_;
+    std::uint16_t port_;
+};
+
+} // namespace
+
+class BenchSmokeTest : public CppUnit::TestFixture
+{
+    CPPUNIT_TEST_SUITE(BenchSmokeTest);
+    CPPUNIT_TEST(relayLosesNothing);
+    CPPUNIT_TEST(pacedRelayLosesNothing);
+    CPPUNIT_TEST(queriesAreAllAnsweredRight);
+    CPPUNIT_TEST(presenceComesAndGoes);
+    CPPUNIT_TEST(churnLeavesNothingBehind);
+    CPPUNIT_TEST(refusesAnythingButLoopback);
+    CPPUNIT_TEST_SUITE_END();
+
+public:
+    void setUp() override { server_ = std::make_unique<Server>(); }
+    void tearDown() override { server_.reset(); }
+
+    void relayLosesNothing()
+    {
+        const std::string out = bench({"relay", "--duration=1", "--baseline"});
+        expect(out, "lost 0, out of order 0");
+        expect(out, "ratio:");
+    }
+
+    void pacedRelayLosesNothing()
+    {
+        const std::string out = bench({"relay", "--duration=1", "--rate=20000", "--senders=1", "--receivers=3", "--body=1024"});
+        expect(out, "lost 0, out of order 0");
+    }
+
+    void queriesAreAllAnsweredRight()
+    {
+        expect(bench({"query", "--duration=1", "--users=20000"}), "wrong answers 0");
+    }
+
+    void presenceComesAndGoes()
+    {
+        expect(bench({"presence", "--users=50000"}), "wrong answers 0");
+    }
+
+    void churnLeavesNothingBehind()
+    {
+        const std::string out = bench({"churn", "--cycles=200"});
+        expect(out, "failures 0");
+        expect(out, "server descriptors +0");
+    }
+
+    void refusesAnythingButLoopback()
+    {
+        TempDir dir;
+        std::string out;
+        const int status = tttest::runToCompletion(TTBENCH_PATH, {"relay", "--host=192.0.2.1", "--port=8200"}, dir.path(), out);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(out, 2, status);
+        CPPUNIT_ASSERT_MESSAGE(out, out.find("not a loopback address") != std::string::npos);
+    }
+
+private:
+    /// Runs ttbench against the server with `args`; fails unless it exits 0.
+    std::string bench(std::vector<std::string> args)
+    {
+        args.push_back("--port=" + std::to_string(server_->port()));
+        args.push_back("--server-pid=" + std::to_string(server_->pid()));
+        TempDir dir;
+        std::string out;
+        const int status = tttest::runToCompletion(TTBENCH_PATH, args, dir.path(), out, std::chrono::seconds(120));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(out + "\nserver log:\n" + server_->log(), 0, status);
+        return out;
+    }
+
+    static void expect(const std::string& out, const std::string& text)
+    {
+        CPPUNIT_ASSERT_MESSAGE(out, out.find(text) != std::string::npos);
+    }
+
+    std::unique_ptr<Server> server_;
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(BenchSmokeTest);
