@@ -34,11 +34,12 @@ struct PackedLogin
 /// One table slot: a user and up to two of their (connection, client type) counts inline.
 struct Slot
 {
-    static constexpr std::uint32_t kEmpty = 0;
-    static constexpr std::uint32_t kSpilled = 3; ///< the logins live in the table's side map
+    static constexpr std::uint16_t kEmpty = 0;
+    static constexpr std::uint16_t kSpilled = 3; ///< the logins live in the table's side map
 
     std::uint32_t userId;
-    std::uint32_t state; ///< kEmpty, 1 or 2 inline logins, or kSpilled
+    std::uint16_t state;    ///< kEmpty, 1 or 2 inline logins, or kSpilled
+    std::uint16_t pcOnline; ///< 1 when some login is of a PC type: kept with every change, read by every query
     PackedLogin logins[2];
 };
 
@@ -92,9 +93,6 @@ public:
         }
     }
 
-    /// Starts loading the cache line where `userId`'s probe begins.
-    void prefetch(std::uint32_t userId) const { __builtin_prefetch(&slots_[home(userId)]); }
-
     Slot& insert(std::uint32_t userId)
     {
         if ((used_ + 1) * 4 > capacity() * 3)
@@ -103,7 +101,7 @@ public:
         while (slots_[i].state != Slot::kEmpty)
             i = (i + 1) & mask_;
         ++used_;
-        slots_[i] = Slot{userId, 0, {}};
+        slots_[i] = Slot{userId, 0, 0, {}};
         return slots_[i];
     }
 
@@ -148,12 +146,7 @@ public:
         visitLogins(*this, slot, f);
     }
 
-    bool hasPcLogin(const Slot& slot) const
-    {
-        bool found = false;
-        forEachLogin(slot, [&](const PackedLogin& login) { found = found || isPcClientType(login.clientType()); });
-        return found;
-    }
+    bool hasPcLogin(const Slot& slot) const { return slot.pcOnline != 0; }
 
     void addLogin(Slot& slot, ConnectionId connection, std::uint32_t clientType)
     {
@@ -173,6 +166,7 @@ public:
         }
         else
             spilled_.at(slot.userId).push_back(login);
+        slot.pcOnline |= isPcClientType(clientType) ? 1 : 0;
     }
 
     /// Decrements one login count (never below zero); drops the login when it reaches zero.
@@ -248,19 +242,28 @@ private:
     template <typename Predicate>
     void dropLogins(Slot& slot, Predicate drop)
     {
+        removeMatching(slot, drop);
+        bool pc = false;
+        forEachLogin(slot, [&](const PackedLogin& login) { pc = pc || isPcClientType(login.clientType()); });
+        slot.pcOnline = pc ? 1 : 0;
+    }
+
+    template <typename Predicate>
+    void removeMatching(Slot& slot, Predicate drop)
+    {
         if (slot.state == Slot::kSpilled)
         {
             auto& logins = spilled_.at(slot.userId);
             logins.erase(std::remove_if(logins.begin(), logins.end(), drop), logins.end());
             if (logins.size() <= 2)
             {
-                slot.state = static_cast<std::uint32_t>(logins.size());
+                slot.state = static_cast<std::uint16_t>(logins.size());
                 std::copy(logins.begin(), logins.end(), slot.logins);
                 spilled_.erase(slot.userId);
             }
             return;
         }
-        std::uint32_t kept = 0;
+        std::uint16_t kept = 0;
         for (std::uint32_t i = 0; i < slot.state; ++i)
             if (!drop(slot.logins[i]))
                 slot.logins[kept++] = slot.logins[i];
@@ -335,18 +338,11 @@ bool PresenceRegistry::isOnline(std::uint32_t userId) const
     return slot && table_->hasPcLogin(*slot);
 }
 
-void PresenceRegistry::queryOnline(const std::uint32_t* userIds, std::size_t count, std::vector<bool>& online) const
+void PresenceRegistry::queryOnline(const std::uint32_t* userIds, std::size_t count, std::vector<std::uint8_t>& online) const
 {
     online.resize(count);
-    // Queried ids land anywhere in a table larger than the caches: ask for the slots a few
-    // lookups ahead, so the memory loads overlap instead of queueing one after the other.
-    constexpr std::size_t kAhead = 8;
-    for (std::size_t i = 0; i < std::min(kAhead, count); ++i)
-        table_->prefetch(userIds[i]);
     for (std::size_t i = 0; i < count; ++i)
     {
-        if (i + kAhead < count)
-            table_->prefetch(userIds[i + kAhead]);
         const Slot* slot = table_->find(userIds[i]);
         online[i] = slot && table_->hasPcLogin(*slot);
     }

@@ -56,7 +56,7 @@ public:
     bool isOnline(std::uint32_t userId) const;
 
     /// Writes, for each of `count` ids, whether it is online (protocol.md §4), under one shared lock.
-    void queryOnline(const std::uint32_t* userIds, std::size_t count, std::vector<bool>& online) const;
+    void queryOnline(const std::uint32_t* userIds, std::size_t count, std::vector<std::uint8_t>& online) const;
 
     /// Users with at least one login through `connection`, in no particular order.
     std::vector<std::uint32_t> usersOn(ConnectionId connection) const;

@@ -11,27 +11,16 @@ Reader::Reader(const char* data, std::size_t size)
 {
 }
 
-bool Reader::readVarint(std::uint64_t& value)
-{
-    value = 0;
-    for (int shift = 0; shift < 64 && at_ < end_; shift += 7)
-    {
-        const unsigned char byte = *at_++;
-        value |= std::uint64_t{byte & 0x7Fu} << shift;
-        if ((byte & 0x80) == 0)
-            return true;
-    }
-    malformed_ = true;
-    return false;
-}
-
 bool Reader::next(Field& field)
 {
     if (at_ == end_ || malformed_)
         return false;
     std::uint64_t key = 0;
-    if (!readVarint(key))
+    if (!getVarint(at_, end_, key))
+    {
+        malformed_ = true;
         return false;
+    }
     field.number = static_cast<std::uint32_t>(key >> 3);
     if (field.number == 0 || (key >> 3) > 0x1FFFFFFF)
     {
@@ -42,7 +31,9 @@ bool Reader::next(Field& field)
     {
         case 0:
             field.type = WireType::Varint;
-            return readVarint(field.value);
+            if (getVarint(at_, end_, field.value))
+                return true;
+            break;
         case 1:
         case 5:
         {
@@ -58,9 +49,7 @@ bool Reader::next(Field& field)
         case 2:
         {
             std::uint64_t length = 0;
-            if (!readVarint(length))
-                return false;
-            if (length > static_cast<std::uint64_t>(end_ - at_))
+            if (!getVarint(at_, end_, length) || length > static_cast<std::uint64_t>(end_ - at_))
                 break;
             field.type = WireType::LengthDelimited;
             field.data = reinterpret_cast<const char*>(at_);
@@ -73,17 +62,6 @@ bool Reader::next(Field& field)
     }
     malformed_ = true;
     return false;
-}
-
-std::size_t varintSize(std::uint64_t value)
-{
-    std::size_t size = 1;
-    while (value >= 0x80)
-    {
-        value >>= 7;
-        ++size;
-    }
-    return size;
 }
 
 } // namespace ProtoWire

@@ -45,17 +45,69 @@ public:
     /// True when next() stopped at bytes that are not a valid message.
     bool malformed() const { return malformed_; }
 
-private:
-    bool readVarint(std::uint64_t& value);
+    /// Where the next field starts.
+    const unsigned char* position() const { return at_; }
 
+private:
     const unsigned char* at_;
     const unsigned char* end_;
     bool malformed_ = false;
 };
 
+/// Reads a varint at `at` (not past `end`) into `value` and advances `at`; false when the
+/// bytes end first or the varint is longer than ten bytes.
+inline bool getVarint(const unsigned char*& at, const unsigned char* end, std::uint64_t& value)
+{
+    if (at < end && *at < 0x80)
+    {
+        value = *at++; // one byte: keys and small values, the usual case
+        return true;
+    }
+    if (end - at >= 4 && at[1] < 0x80)
+    {
+        value = (at[0] & 0x7Fu) | (std::uint64_t{at[1]} << 7);
+        at += 2;
+        return true;
+    }
+    if (end - at >= 4 && at[2] < 0x80)
+    {
+        value = (at[0] & 0x7Fu) | (std::uint64_t{at[1] & 0x7Fu} << 7) | (std::uint64_t{at[2]} << 14);
+        at += 3; // user ids below two million
+        return true;
+    }
+    value = 0;
+    for (int shift = 0; shift < 64 && at < end; shift += 7)
+    {
+        const unsigned char byte = *at++;
+        value |= std::uint64_t{byte & 0x7Fu} << shift;
+        if ((byte & 0x80) == 0)
+            return true;
+    }
+    return false;
+}
+
 /// Writes `value` as a varint at `at` (room for 10 bytes needed) and returns the end.
 inline char* putVarint(char* at, std::uint64_t value)
 {
+    if (value < (1u << 21))
+    {
+        // Up to three bytes: every status and every user id below two million.
+        if (value < 0x80)
+        {
+            *at++ = static_cast<char>(value);
+            return at;
+        }
+        if (value < (1u << 14))
+        {
+            at[0] = static_cast<char>(value | 0x80);
+            at[1] = static_cast<char>(value >> 7);
+            return at + 2;
+        }
+        at[0] = static_cast<char>(value | 0x80);
+        at[1] = static_cast<char>((value >> 7) | 0x80);
+        at[2] = static_cast<char>(value >> 14);
+        return at + 3;
+    }
     while (value >= 0x80)
     {
         *at++ = static_cast<char>(value | 0x80);
@@ -69,7 +121,16 @@ inline char* putVarint(char* at, std::uint64_t value)
 constexpr std::size_t kMaxVarintBytes = 10;
 
 /// Bytes `value` takes as a varint.
-std::size_t varintSize(std::uint64_t value);
+inline std::size_t varintSize(std::uint64_t value)
+{
+    std::size_t size = 1;
+    while (value >= 0x80)
+    {
+        value >>= 7;
+        ++size;
+    }
+    return size;
+}
 
 } // namespace ProtoWire
 } // namespace ttroute

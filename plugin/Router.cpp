@@ -285,7 +285,7 @@ private:
     std::unique_lock<WriterPriorityMutex> exclusive_;
     std::shared_lock<WriterPriorityMutex> shared_;
     StatusQuery query_;
-    std::vector<bool> online_;
+    std::vector<std::uint8_t> online_; ///< 1 where the id at the same index is online
     std::uint64_t relayed_ = 0;
     std::uint64_t statusQueries_ = 0;
     std::uint64_t idsQueried_ = 0;

@@ -28,7 +28,7 @@ public:
 
     /// Appends the whole answer frame (service 2, command 0x020b, `seqNum`) for the first
     /// `count` ids, with `online[i]` for ids()[i]; requester and attach data copied unchanged.
-    void appendAnswer(std::string& out, std::uint16_t seqNum, std::size_t count, const std::vector<bool>& online) const;
+    void appendAnswer(std::string& out, std::uint16_t seqNum, std::size_t count, const std::vector<std::uint8_t>& online) const;
 
 private:
     std::uint32_t requester_ = 0;

@@ -129,7 +129,8 @@ Modes:
             --baseline: also measure, in the same run, the minimal epoll forwarder that
             marks this machine's limit, and print the ratio; without --port, that alone
   query     --users=100000 registered; --connections=4 keep --window=64 queries of --ids=100
-            ids outstanding; every answer is checked
+            ids outstanding; every answer is checked. --baseline: also measure the relay
+            baseline forwarder first, as a yardstick of the machine's speed in this run
   presence  registers --users in bulk (ONLINE_USER_INFO), confirms them, reports the time and
             the server's RSS growth (with --server-pid); then drops the connection and
             measures how long the server takes to forget them and how long routing on

@@ -108,10 +108,10 @@ void printRelay(std::ostream& out, const std::string& label, const RelayRun& run
     out << "\n";
 }
 
-RelayRun measureBaseline(const BenchOptions& options)
+RelayRun measureBaseline(const RelayOptions& shape)
 {
     BaselineForwarder forwarder;
-    RelayOptions relay = relayOptions(options);
+    RelayOptions relay = shape;
     relay.server = forwarder.address();
     relay.targeted = false;
     relay.awaitAccepted = [&forwarder](int connections) {
@@ -137,7 +137,7 @@ int runRelayMode(const BenchOptions& options, std::ostream& out)
         std::optional<RelayRun> baseline;
         if (options.baseline)
         {
-            baseline = measureBaseline(options);
+            baseline = measureBaseline(relayOptions(options));
             printRelay(out, "baseline" + suffix, *baseline);
             baselineRates.push_back(baseline->rate());
             clean = clean && baseline->result.lost() == 0;
@@ -174,6 +174,15 @@ int runRelayMode(const BenchOptions& options, std::ostream& out)
     return clean ? 0 : 1;
 }
 
+/// The machine's speed right now, for modes that have no baseline of their own: the relay
+/// baseline in its standard shape (2 x 2, 200-byte bodies, window 512).
+void printYardstick(std::ostream& out, const BenchOptions& options)
+{
+    RelayOptions shape;
+    shape.seconds = std::min(options.seconds, 3.0);
+    printRelay(out, "machine yardstick (baseline forwarder, relay 2x2)", measureBaseline(shape));
+}
+
 int runQueryMode(const BenchOptions& options, std::ostream& out)
 {
     QueryOptions query;
@@ -189,6 +198,8 @@ int runQueryMode(const BenchOptions& options, std::ostream& out)
     bool clean = true;
     for (int i = 1; i <= options.runs; ++i)
     {
+        if (options.baseline)
+            printYardstick(out, options);
         CpuMeter cpu(options.serverPid);
         cpu.start();
         const QueryResult result = runQuery(query);

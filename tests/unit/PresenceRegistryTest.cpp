@@ -574,7 +574,7 @@ public:
         registry.apply(1, 2, kOnline, kIos);
         registry.apply(2, 3, kLeave, kMac);
         const std::vector<std::uint32_t> ids = {3, 1, 99, 1, 2, 3, 0, 2, 1};
-        std::vector<bool> online;
+        std::vector<std::uint8_t> online;
         registry.queryOnline(ids.data(), ids.size(), online);
         const std::vector<bool> expected = {true, true, false, true, false, true, false, false, true};
         CPPUNIT_ASSERT_EQUAL(expected.size(), online.size());
@@ -589,7 +589,7 @@ public:
     {
         PresenceRegistry registry;
         registry.apply(1, 5, kOnline, kWindows);
-        std::vector<bool> online(10, true);
+        std::vector<std::uint8_t> online(10, true);
         const std::uint32_t ids[] = {6, 5};
         registry.queryOnline(ids, 2, online);
         CPPUNIT_ASSERT_EQUAL(std::size_t(2), online.size());
@@ -601,7 +601,7 @@ public:
     {
         PresenceRegistry registry;
         registry.apply(1, 5, kOnline, kWindows);
-        std::vector<bool> online(3, true);
+        std::vector<std::uint8_t> online(3, true);
         registry.queryOnline(nullptr, 0, online);
         CPPUNIT_ASSERT(online.empty());
     }
@@ -751,7 +751,7 @@ public:
         const PresenceOutcome pc = registry.apply(4, 100, kOnline, kMac); // the only PC login, fourth in line
         CPPUNIT_ASSERT(pc.pcOnline);
         CPPUNIT_ASSERT(registry.isOnline(100));
-        std::vector<bool> online;
+        std::vector<std::uint8_t> online;
         const std::uint32_t ids[] = {100};
         registry.queryOnline(ids, 1, online);
         CPPUNIT_ASSERT(online[0]);
@@ -886,7 +886,7 @@ public:
         for (std::size_t i = kept; i < ids.size(); ++i)
             registry.apply(1, ids[i], kOffline, kWindows);
         CPPUNIT_ASSERT_EQUAL(kept, registry.userCount());
-        std::vector<bool> online;
+        std::vector<std::uint8_t> online;
         registry.queryOnline(ids.data(), ids.size(), online);
         for (std::size_t i = 0; i < ids.size(); ++i)
             CPPUNIT_ASSERT_EQUAL_MESSAGE(std::to_string(ids[i]), i < kept, bool(online[i]));
@@ -917,7 +917,7 @@ public:
             for (std::uint32_t id : ids)
                 registry.apply(1, id, kOnline, kWindows);
             std::shuffle(ids.begin(), ids.end(), random);
-            std::vector<bool> online;
+            std::vector<std::uint8_t> online;
             for (std::size_t removed = 0; removed < ids.size(); ++removed)
             {
                 registry.apply(1, ids[removed], kOffline, kWindows);
