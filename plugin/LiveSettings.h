@@ -34,6 +34,10 @@ public:
     std::size_t maxStatusQueryIds() const { return maxStatusQueryIds_.load(std::memory_order_relaxed); }
     /// See RouteSettings.
     std::size_t maxOutboxBytes() const { return maxOutboxBytes_.load(std::memory_order_relaxed); }
+    /// See RouteSettings.
+    std::size_t maxConnections() const { return maxConnections_.load(std::memory_order_relaxed); }
+    /// See RouteSettings.
+    std::size_t maxOnlineUserInfoEntries() const { return maxOnlineUserInfoEntries_.load(std::memory_order_relaxed); }
     /// See RouteSettings; taken under a lock, so only where connections start or settings change.
     std::shared_ptr<const AllowList> allow() const;
 
@@ -43,6 +47,8 @@ private:
     std::atomic<std::size_t> maxPduBytes_;
     std::atomic<std::size_t> maxStatusQueryIds_;
     std::atomic<std::size_t> maxOutboxBytes_;
+    std::atomic<std::size_t> maxConnections_;
+    std::atomic<std::size_t> maxOnlineUserInfoEntries_;
     mutable std::mutex allowMutex_;
     std::shared_ptr<const AllowList> allow_;
 };

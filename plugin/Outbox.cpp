@@ -34,8 +34,18 @@ ssize_t sendSome(int fd, const char* data, std::size_t size)
 
 } // namespace
 
-Outbox::Outbox(int fd)
+void OutboxGauge::add(std::size_t bytes)
+{
+    const std::size_t total = total_.fetch_add(bytes, std::memory_order_relaxed) + bytes;
+    std::size_t high = highWater_.load(std::memory_order_relaxed);
+    while (total > high && !highWater_.compare_exchange_weak(high, total, std::memory_order_relaxed))
+    {
+    }
+}
+
+Outbox::Outbox(int fd, OutboxGauge& gauge)
     : fd_(fd)
+    , gauge_(gauge)
     , lastPushNs_(nowNs())
 {
 }
@@ -76,6 +86,7 @@ Outbox::PushResult Outbox::push(FrameBatch& batch, std::size_t limit)
         return PushResult::Written;
     queue_.push_back({batch.shared(), sent});
     queuedBytes_.store(queued + rest, std::memory_order_relaxed);
+    gauge_.add(rest);
     return queued == 0 ? PushResult::QueuedFirst : PushResult::Queued;
 }
 
@@ -108,6 +119,7 @@ Outbox::FlushResult Outbox::flush()
         }
         auto left = static_cast<std::size_t>(sent);
         queuedBytes_.fetch_sub(left, std::memory_order_relaxed);
+        gauge_.remove(left);
         while (left > 0)
         {
             Chunk& front = queue_.front();
@@ -137,7 +149,7 @@ void Outbox::closeLocked()
 {
     closed_ = true;
     queue_.clear();
-    queuedBytes_.store(0, std::memory_order_relaxed);
+    gauge_.remove(queuedBytes_.exchange(0, std::memory_order_relaxed));
 }
 
 } // namespace ttroute

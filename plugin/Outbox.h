@@ -12,6 +12,25 @@
 namespace ttroute
 {
 
+/// Bytes queued in all outboxes together, and the most there ever were: operators watch the
+/// total grow when msg servers fall behind. Touched only on the queueing path.
+class OutboxGauge
+{
+public:
+    /// Counts `bytes` more queued.
+    void add(std::size_t bytes);
+    /// Counts `bytes` fewer queued.
+    void remove(std::size_t bytes) { total_.fetch_sub(bytes, std::memory_order_relaxed); }
+    /// Bytes queued now.
+    std::size_t total() const { return total_.load(std::memory_order_relaxed); }
+    /// The most bytes queued at once so far.
+    std::size_t highWater() const { return highWater_.load(std::memory_order_relaxed); }
+
+private:
+    std::atomic<std::size_t> total_{0};
+    std::atomic<std::size_t> highWater_{0};
+};
+
 /// The outbound side of one socket: writes without ever blocking, and queues what the
 /// kernel does not take yet, up to a limit.
 ///
@@ -42,8 +61,9 @@ public:
         Failed,  ///< the socket failed; the outbox is closed now
     };
 
-    /// Writes to socket `fd`, which stays owned by the caller and must outlive close().
-    explicit Outbox(int fd);
+    /// Writes to socket `fd`, which stays owned by the caller and must outlive close(); what
+    /// it queues is counted in `gauge`.
+    Outbox(int fd, OutboxGauge& gauge);
 
     /// Writes or queues the batch's frames after everything pushed before, if `limit` allows.
     PushResult push(FrameBatch& batch, std::size_t limit);
@@ -82,6 +102,7 @@ private:
     void closeLocked();
 
     const int fd_;
+    OutboxGauge& gauge_;
     std::mutex mutex_;
     std::deque<Chunk> queue_;
     bool closed_ = false;

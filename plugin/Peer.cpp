@@ -3,12 +3,13 @@
 namespace ttroute
 {
 
-Peer::Peer(ConnectionId id, const Poco::Net::SocketAddress& remote, int fd, const LiveSettings& settings)
+Peer::Peer(ConnectionId id, const Poco::Net::SocketAddress& remote, int fd, const LiveSettings& settings, OutboxGauge& gauge)
     : id_(id)
     , remote_(remote)
     , description_("msg server " + remote.toString() + " #" + std::to_string(id))
+    , connectedSince_(std::chrono::system_clock::now())
     , settings_(settings)
-    , outbox_(fd)
+    , outbox_(fd, gauge)
 {
 }
 

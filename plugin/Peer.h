@@ -8,6 +8,7 @@
 #include <Poco/Net/SocketAddress.h>
 
 #include <atomic>
+#include <chrono>
 #include <optional>
 #include <string>
 
@@ -21,8 +22,9 @@ namespace ttroute
 class Peer final : public PeerLink
 {
 public:
-    /// A peer writing to socket `fd` (owned by the connection), connected from `remote`.
-    Peer(ConnectionId id, const Poco::Net::SocketAddress& remote, int fd, const LiveSettings& settings);
+    /// A peer writing to socket `fd` (owned by the connection), connected from `remote`; its
+    /// queued bytes count in `gauge`.
+    Peer(ConnectionId id, const Poco::Net::SocketAddress& remote, int fd, const LiveSettings& settings, OutboxGauge& gauge);
 
     /// See PeerLink.
     ConnectionId id() const override { return id_; }
@@ -40,6 +42,25 @@ public:
     /// The msg server's address and port.
     const Poco::Net::SocketAddress& remote() const { return remote_; }
 
+    /// When the connection was accepted.
+    std::chrono::system_clock::time_point connectedSince() const { return connectedSince_; }
+
+    /// 1 when it called itself master with ROLE_SET, 0 slave, -1 before any ROLE_SET.
+    int role() const { return role_.load(std::memory_order_relaxed); }
+
+    /// Counts a read of `frames` whole PDUs and `bytes` bytes (by the connection's thread).
+    void countReceived(std::uint64_t frames, std::uint64_t bytes)
+    {
+        framesIn_.fetch_add(frames, std::memory_order_relaxed);
+        bytesIn_.fetch_add(bytes, std::memory_order_relaxed);
+    }
+
+    /// Whole PDUs received so far.
+    std::uint64_t framesIn() const { return framesIn_.load(std::memory_order_relaxed); }
+
+    /// Bytes received so far.
+    std::uint64_t bytesIn() const { return bytesIn_.load(std::memory_order_relaxed); }
+
     /// Why the peer was asked to close, once it was; the first reason given wins.
     std::optional<DisconnectReason> closeRequest() const;
 
@@ -55,6 +76,7 @@ private:
     const ConnectionId id_;
     const Poco::Net::SocketAddress remote_;
     const std::string description_;
+    const std::chrono::system_clock::time_point connectedSince_;
     const LiveSettings& settings_;
     Outbox outbox_;
     WakeupEvent wakeup_;
@@ -62,6 +84,8 @@ private:
     static constexpr int kSlave = 0;
     static constexpr int kMaster = 1;
     std::atomic<int> role_{kUnknownRole};
+    std::atomic<std::uint64_t> framesIn_{0};
+    std::atomic<std::uint64_t> bytesIn_{0};
     std::atomic<int> closeReason_{kNoReason};
 };
 

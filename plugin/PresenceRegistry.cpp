@@ -3,6 +3,7 @@
 #include "ProtocolIds.h"
 
 #include <algorithm>
+#include <array>
 #include <cassert>
 #include <random>
 #include <unordered_map>
@@ -153,9 +154,16 @@ public:
         PackedLogin* match = findLogin(slot, connection, clientType);
         if (match)
         {
-            match->setCount(std::min(match->count() + 1, kMaxCount));
+            if (match->count() < kMaxCount)
+            {
+                match->setCount(match->count() + 1);
+                ++loginsByType_[clientType & 0xFF];
+            }
             return;
         }
+        if (!hasLoginOn(slot, connection))
+            ++usersHosted_[connection];
+        ++loginsByType_[clientType & 0xFF];
         const PackedLogin login = PackedLogin::make(connection, clientType, 1);
         if (slot.state < 2)
             slot.logins[slot.state++] = login;
@@ -176,21 +184,40 @@ public:
         if (!match)
             return;
         match->setCount(match->count() - 1);
-        if (match->count() == 0)
-            dropLogins(slot, [&](const PackedLogin& login) { return &login == match; });
+        --loginsByType_[clientType & 0xFF];
+        if (match->count() != 0)
+            return;
+        dropLogins(slot, [&](const PackedLogin& login) { return &login == match; });
+        if (!hasLoginOn(slot, connection))
+            stopHosting(connection);
     }
 
     /// Drops every login through `connection`; returns whether one of them was a PC login.
     bool removeConnectionLogins(Slot& slot, ConnectionId connection)
     {
         bool hadPc = false;
+        bool hadAny = false;
         dropLogins(slot, [&](const PackedLogin& login) {
             if (login.connection != connection)
                 return false;
+            hadAny = true;
             hadPc = hadPc || isPcClientType(login.clientType());
+            loginsByType_[login.clientType()] -= login.count();
             return true;
         });
+        if (hadAny)
+            stopHosting(connection);
         return hadPc;
+    }
+
+    /// Logins (counts summed) of one client type.
+    std::uint64_t loginsOfType(std::uint32_t clientType) const { return loginsByType_[clientType & 0xFF]; }
+
+    /// Users with at least one login through `connection`, counted.
+    std::size_t usersHostedBy(ConnectionId connection) const
+    {
+        const auto found = usersHosted_.find(connection);
+        return found == usersHosted_.end() ? 0 : found->second;
     }
 
     /// Users with at least one login through `connection`.
@@ -227,6 +254,20 @@ private:
 
     std::size_t capacity() const { return mask_ + 1; }
     std::size_t home(std::uint32_t userId) const { return static_cast<std::size_t>(hashUser(userId, seed_) >> shift_); }
+
+    bool hasLoginOn(const Slot& slot, ConnectionId connection) const
+    {
+        bool found = false;
+        forEachLogin(slot, [&](const PackedLogin& login) { found = found || login.connection == connection; });
+        return found;
+    }
+
+    void stopHosting(ConnectionId connection)
+    {
+        const auto found = usersHosted_.find(connection);
+        if (--found->second == 0)
+            usersHosted_.erase(found);
+    }
 
     PackedLogin* findLogin(Slot& slot, ConnectionId connection, std::uint32_t clientType)
     {
@@ -300,6 +341,8 @@ private:
     unsigned shift_ = 64;
     std::size_t used_ = 0;
     std::unordered_map<std::uint32_t, std::vector<PackedLogin>> spilled_;
+    std::array<std::uint64_t, 256> loginsByType_{};                ///< by the client type's low byte
+    std::unordered_map<ConnectionId, std::size_t> usersHosted_;    ///< only connections hosting someone
 };
 
 PresenceRegistry::PresenceRegistry()
@@ -386,6 +429,16 @@ std::vector<Login> PresenceRegistry::loginsOf(std::uint32_t userId) const
             logins.push_back({login.connection, login.clientType(), login.count()});
         });
     return logins;
+}
+
+std::uint64_t PresenceRegistry::loginsOfType(std::uint32_t clientType) const
+{
+    return table_->loginsOfType(clientType);
+}
+
+std::size_t PresenceRegistry::usersHostedBy(ConnectionId connection) const
+{
+    return table_->usersHostedBy(connection);
 }
 
 std::size_t PresenceRegistry::userCount() const

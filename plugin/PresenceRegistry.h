@@ -75,6 +75,12 @@ public:
     /// Number of users hosted by at least one connection.
     std::size_t userCount() const;
 
+    /// Logins of `clientType` everywhere, counts summed.
+    std::uint64_t loginsOfType(std::uint32_t clientType) const;
+
+    /// Number of users with at least one login through `connection`.
+    std::size_t usersHostedBy(ConnectionId connection) const;
+
 private:
     class Table;
 

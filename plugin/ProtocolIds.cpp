@@ -27,4 +27,48 @@ const char* commandName(std::uint16_t commandId)
     }
 }
 
+namespace
+{
+
+/// protocol.md §2's table, in order, with the label of each command.
+struct KnownCommand
+{
+    std::uint16_t id;
+    const char* label;
+};
+
+constexpr KnownCommand kKnownCommands[kCommandSlots - 1] = {
+    {CommandId::Heartbeat, "heartbeat"},
+    {CommandId::RoleSet, "role_set"},
+    {CommandId::OnlineUserInfo, "online_user_info"},
+    {CommandId::UserStatusUpdate, "user_status_update"},
+    {CommandId::LoginStatusNotify, "login_status_notify"},
+    {CommandId::ServerKickUser, "server_kick_user"},
+    {CommandId::BuddyStatusNotify, "buddy_list_status_notify"},
+    {CommandId::UsersStatusRequest, "users_status_request"},
+    {CommandId::UsersStatusResponse, "users_status_response"},
+    {CommandId::RemoveSessionNotify, "remove_session_notify"},
+    {CommandId::SignInfoChangedNotify, "sign_info_changed_notify"},
+    {CommandId::MsgData, "msg_data"},
+    {CommandId::MsgReadNotify, "msg_read_notify"},
+    {CommandId::GroupChangeMemberNotify, "group_change_member_notify"},
+    {CommandId::FileNotify, "file_notify"},
+    {CommandId::SwitchP2PCmd, "switch_p2p_cmd"},
+};
+
+} // namespace
+
+std::size_t commandSlot(std::uint16_t commandId)
+{
+    for (std::size_t slot = 0; slot < kCommandSlots - 1; ++slot)
+        if (kKnownCommands[slot].id == commandId)
+            return slot;
+    return kCommandSlots - 1;
+}
+
+const char* commandLabel(std::size_t slot)
+{
+    return slot < kCommandSlots - 1 ? kKnownCommands[slot].label : "other";
+}
+
 } // namespace ttroute

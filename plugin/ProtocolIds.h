@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 namespace ttroute
@@ -53,5 +54,14 @@ constexpr bool isPcClientType(std::uint32_t clientType)
 
 /// A readable name for a command id, for logs ("MSG_DATA"); "UNKNOWN" for ids we do not speak.
 const char* commandName(std::uint16_t commandId);
+
+/// Number of slots of per-command counters: the 16 commands of protocol.md §2, then one for all others.
+constexpr std::size_t kCommandSlots = 17;
+
+/// The counter slot of a command id: its place in protocol.md §2's table, or the last slot.
+std::size_t commandSlot(std::uint16_t commandId);
+
+/// The metric label of a counter slot: the command's name in lower case ("msg_data"), or "other".
+const char* commandLabel(std::size_t slot);
 
 } // namespace ttroute

@@ -53,11 +53,19 @@ void RouteConnection::run()
     RouteService& service = *service_;
     Poco::Net::StreamSocket& sock = socket();
     sock.setNoDelay(true);
-    auto peer = std::make_shared<Peer>(service.nextConnectionId(), remoteAddress(sock), sock.impl()->sockfd(), service.settings());
-    if (!service.admit(peer))
+    auto peer = std::make_shared<Peer>(service.nextConnectionId(), remoteAddress(sock), sock.impl()->sockfd(), service.settings(),
+                                       service.outboxGauge());
+    switch (service.admit(peer))
     {
-        service.logger().information(peer->description() + ": refused, the server is stopping");
-        return;
+        case RouteService::Admission::Stopping:
+            service.logger().information(peer->description() + ": refused, the server is stopping");
+            return;
+        case RouteService::Admission::Full:
+            service.logger().warning(peer->description() + ": refused, max_connections (" +
+                                     std::to_string(service.settings().maxConnections()) + ") are served already");
+            return;
+        case RouteService::Admission::Admitted:
+            break;
     }
     DisconnectReason reason = DisconnectReason::InternalError;
     try
@@ -109,7 +117,7 @@ DisconnectReason RouteConnection::serve(Peer& peer)
         const auto idleDeadline = lastReceive + service.settings().idleTimeout();
         if (now >= idleDeadline)
         {
-            detail_ = "nothing received for " + std::to_string(service.settings().idleTimeout().count()) + " ms";
+            detail_ = "no whole PDU received for " + std::to_string(service.settings().idleTimeout().count()) + " ms";
             return DisconnectReason::IdleTimeout;
         }
         auto heartbeatDue = peer.outbox().lastPush() + service.settings().heartbeatInterval();
@@ -117,6 +125,7 @@ DisconnectReason RouteConnection::serve(Peer& peer)
         {
             FrameBatch heartbeat(service.heartbeatFrame(), 1);
             peer.deliver(heartbeat);
+            service.counters().sent.add(CommandId::Heartbeat, 1, heartbeat.size());
             heartbeatDue = now + service.settings().heartbeatInterval();
         }
 
@@ -148,7 +157,6 @@ DisconnectReason RouteConnection::serve(Peer& peer)
             detail_ = std::string("read failed: ") + std::strerror(errno);
             return DisconnectReason::ReadError;
         }
-        lastReceive = Clock::now();
         frames.clear();
         try
         {
@@ -158,16 +166,20 @@ DisconnectReason RouteConnection::serve(Peer& peer)
         {
             // The frames before the bad header are sound: route them, then give up the stream.
             service.router().route(peer, frames);
-            RouteCounters::add(service.counters().framesRejected, 1);
+            const auto rejection = error.header().length < kFrameHeaderSize ? FrameRejection::BelowHeader : FrameRejection::AboveLimit;
+            RouteCounters::add(service.counters().framesRejected[static_cast<std::size_t>(rejection)], 1);
             const FrameHeader& header = error.header();
             detail_ = std::string(error.what()) + " (service " + std::to_string(header.serviceId) + ", command " +
                       std::to_string(header.commandId) + ", seq " + std::to_string(header.seqNum) + ")";
             return DisconnectReason::BadFrame;
         }
-        framesIn_ += frames.size();
-        bytesIn_ += static_cast<std::size_t>(received);
-        if (!frames.empty())
-            service.router().route(peer, frames);
+        peer.countReceived(frames.size(), static_cast<std::uint64_t>(received));
+        if (frames.empty())
+            continue;
+        // A whole PDU counts as life (protocol.md §7); bytes trickling into one that never
+        // completes do not, so a peer that does that is closed at the idle timeout.
+        lastReceive = Clock::now();
+        service.router().route(peer, frames);
     }
 }
 
@@ -207,7 +219,7 @@ void RouteConnection::logEnd(Peer& peer, DisconnectReason reason)
     std::string line = peer.description() + ": disconnected (" + toString(reason) + ")";
     if (!detail_.empty())
         line += ": " + detail_;
-    line += "; received " + std::to_string(framesIn_) + " frames / " + std::to_string(bytesIn_) + " bytes, sent " +
+    line += "; received " + std::to_string(peer.framesIn()) + " frames / " + std::to_string(peer.bytesIn()) + " bytes, sent " +
             std::to_string(peer.outbox().framesOut()) + " frames / " + std::to_string(peer.outbox().bytesOut()) + " bytes";
     Poco::Logger& logger = service_->logger();
     switch (reason)

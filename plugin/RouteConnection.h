@@ -34,8 +34,6 @@ private:
     void logEnd(Peer& peer, DisconnectReason reason);
 
     std::shared_ptr<RouteService> service_;
-    std::uint64_t framesIn_ = 0;
-    std::uint64_t bytesIn_ = 0;
     std::string detail_; ///< what the log line about the end should add
 };
 

@@ -1,28 +1,71 @@
 #pragma once
 
 #include "DisconnectReason.h"
+#include "ProtocolIds.h"
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 
 namespace ttroute
 {
 
-/// Totals the plugin keeps for operators. Relaxed atomics: each routing step adds its
-/// counts once, so counting costs no lock and next to no cache traffic on the hot path.
+/// PDUs and bytes per command (see commandSlot()), shared by all connections.
+struct CommandCounters
+{
+    std::atomic<std::uint64_t> pdus[kCommandSlots]{};
+    std::atomic<std::uint64_t> bytes[kCommandSlots]{};
+
+    /// Adds `count` PDUs of `bytes` bytes in total for `commandId`.
+    void add(std::uint16_t commandId, std::uint64_t count, std::uint64_t bytes);
+};
+
+/// PDUs and bytes per command counted by one thread, to be added to CommandCounters at once.
+struct CommandTally
+{
+    std::uint64_t pdus[kCommandSlots]{};
+    std::uint64_t bytes[kCommandSlots]{};
+
+    /// Counts one PDU of `length` bytes for `commandId`.
+    void add(std::uint16_t commandId, std::uint64_t length)
+    {
+        const std::size_t slot = commandSlot(commandId);
+        ++pdus[slot];
+        bytes[slot] += length;
+    }
+
+    /// Adds this tally `times` over to `total`.
+    void addTo(CommandTally& total, std::uint64_t times) const;
+
+    /// Adds this tally to `counters` (only the slots that moved) and clears it.
+    void flushInto(CommandCounters& counters);
+};
+
+/// Why a header was refused (protocol.md §1).
+enum class FrameRejection
+{
+    BelowHeader, ///< length below 16
+    AboveLimit,  ///< length above max_pdu_bytes
+};
+
+/// Number of FrameRejection values.
+constexpr std::size_t kFrameRejectionCount = 2;
+
+/// Totals the plugin keeps for operators (GET /metrics). Relaxed atomics: each routing step
+/// adds its counts once per read, so counting costs no lock on the hot path.
 struct RouteCounters
 {
-    std::atomic<std::uint64_t> framesReceived{0};   ///< whole frames decoded
-    std::atomic<std::uint64_t> bytesReceived{0};    ///< bytes read from msg servers
-    std::atomic<std::uint64_t> framesRelayed{0};    ///< relayed frames, counted once per source frame
-    std::atomic<std::uint64_t> statusQueries{0};    ///< USERS_STATUS_REQUESTs answered
-    std::atomic<std::uint64_t> idsQueried{0};       ///< user ids answered in them
+    CommandCounters received;                        ///< whole PDUs decoded, by command
+    CommandCounters sent;                            ///< PDUs handed to outboxes, once per destination
+    std::atomic<std::uint64_t> framesRelayed{0};     ///< relayed frames, counted once per source frame
+    std::atomic<std::uint64_t> statusQueries{0};     ///< USERS_STATUS_REQUESTs answered
+    std::atomic<std::uint64_t> idsQueried{0};        ///< user ids answered in them
     std::atomic<std::uint64_t> notificationsSent{0}; ///< status notifications built, counted once per frame
-    std::atomic<std::uint64_t> bodiesDropped{0};    ///< frames dropped because their body did not parse
-    std::atomic<std::uint64_t> framesIgnored{0};    ///< frames of commands the route server does not handle
-    std::atomic<std::uint64_t> framesRejected{0};   ///< headers that broke the framing limits
-    std::atomic<std::uint64_t> refused{0};          ///< connections refused at accept (route.allow)
-    std::atomic<std::uint64_t> disconnects[kDisconnectReasonCount]{};    ///< connections ended, by DisconnectReason
+    std::atomic<std::uint64_t> bodiesDropped{0};     ///< frames dropped because their body did not parse or was too large
+    std::atomic<std::uint64_t> framesIgnored{0};     ///< frames of commands the route server does not handle
+    std::atomic<std::uint64_t> refused{0};           ///< connections refused at accept (route.allow, max_connections)
+    std::atomic<std::uint64_t> framesRejected[kFrameRejectionCount]{}; ///< headers that broke the framing limits, by FrameRejection
+    std::atomic<std::uint64_t> disconnects[kDisconnectReasonCount]{};  ///< connections ended, by DisconnectReason
 
     /// Adds `count` to `counter` without ordering.
     static void add(std::atomic<std::uint64_t>& counter, std::uint64_t count)

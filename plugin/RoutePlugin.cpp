@@ -22,6 +22,7 @@ void RoutePlugin::start(const Poco::Util::AbstractConfiguration& config, Poco::L
 {
     const RouteSettings settings = RouteSettings::read(config);
     service_ = std::make_shared<RouteService>(settings, logger);
+    admin_ = std::make_unique<RouteAdmin>(*service_);
     factory_ = Poco::makeShared<RouteConnectionFactory>(service_);
     filter_ = Poco::makeAuto<RouteConnectionFilter>(service_);
     logger.information("ttroute " + version() + ": heartbeat every " + std::to_string(settings.heartbeatInterval.count()) +
@@ -51,6 +52,16 @@ std::vector<std::string> RoutePlugin::reconfigure(const Poco::Util::AbstractConf
     // Every key of the route plugin applies live.
     service_->reconfigure(RouteSettings::read(config));
     return {};
+}
+
+void RoutePlugin::writeMetrics(tthost::MetricsWriter& metrics)
+{
+    admin_->writeMetrics(metrics);
+}
+
+bool RoutePlugin::handleAdminGet(const tthost::AdminRequest& request, tthost::AdminResponse& response)
+{
+    return admin_->handleGet(request, response);
 }
 
 void RoutePlugin::stop(Poco::Timespan drainTimeout)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "RouteAdmin.h"
 #include "RouteService.h"
 
 #include "tthost/ServerPlugin.h"
@@ -28,11 +29,16 @@ public:
     void validate(const Poco::Util::AbstractConfiguration& config) const override;
     /// Applies route.*; every key applies live, so nothing is returned.
     std::vector<std::string> reconfigure(const Poco::Util::AbstractConfiguration& config) override;
+    /// The ttroute_* metrics (see RouteAdmin).
+    void writeMetrics(tthost::MetricsWriter& metrics) override;
+    /// GET /peers and GET /presence (see RouteAdmin).
+    bool handleAdminGet(const tthost::AdminRequest& request, tthost::AdminResponse& response) override;
     /// Ends every connection after draining (see RouteService::stop).
     void stop(Poco::Timespan drainTimeout) override;
 
 private:
     std::shared_ptr<RouteService> service_;
+    std::unique_ptr<RouteAdmin> admin_;
     Poco::Net::TCPServerConnectionFactory::Ptr factory_;
     Poco::Net::TCPServerConnectionFilter::Ptr filter_;
 };

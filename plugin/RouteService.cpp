@@ -37,15 +37,20 @@ bool RouteService::accepts(const Poco::Net::SocketAddress& remote)
     return false;
 }
 
-bool RouteService::admit(const std::shared_ptr<Peer>& peer)
+RouteService::Admission RouteService::admit(const std::shared_ptr<Peer>& peer)
 {
     std::lock_guard lock(mutex_);
     // Checked under the lock stop() takes, so stop() reaches every admitted peer.
     if (stopping_.load())
-        return false;
+        return Admission::Stopping;
+    if (connections_.size() >= settings_.maxConnections())
+    {
+        RouteCounters::add(counters_.refused, 1);
+        return Admission::Full;
+    }
     router_.attach(peer);
     connections_.push_back(peer);
-    return true;
+    return Admission::Admitted;
 }
 
 void RouteService::retire(Peer& peer) noexcept
@@ -69,6 +74,12 @@ void RouteService::retire(Peer& peer) noexcept
     std::lock_guard lock(mutex_);
     connections_.erase(std::find_if(connections_.begin(), connections_.end(), [&](const auto& p) { return p.get() == &peer; }));
     retired_.notify_all();
+}
+
+std::vector<std::shared_ptr<Peer>> RouteService::connections()
+{
+    std::lock_guard lock(mutex_);
+    return connections_;
 }
 
 void RouteService::reconfigure(const RouteSettings& settings)

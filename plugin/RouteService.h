@@ -42,6 +42,12 @@ public:
     /// Totals for operators.
     RouteCounters& counters() { return counters_; }
 
+    /// Bytes queued for all peers.
+    OutboxGauge& outboxGauge() { return outboxGauge_; }
+
+    /// The peers served now, for operators' inspection.
+    std::vector<std::shared_ptr<Peer>> connections();
+
     /// Where the route server logs.
     Poco::Logger& logger() const { return logger_; }
 
@@ -54,9 +60,17 @@ public:
     /// True when a connection from `remote` may be served (route.allow); logs a refusal.
     bool accepts(const Poco::Net::SocketAddress& remote);
 
-    /// Starts routing for `peer` unless the service is stopping; the caller must call
-    /// retire() after the peer's last use when this returned true.
-    bool admit(const std::shared_ptr<Peer>& peer);
+    /// What admit() decided.
+    enum class Admission
+    {
+        Admitted, ///< routed from now on; retire() must follow
+        Full,     ///< max_connections are served already
+        Stopping, ///< the server is stopping
+    };
+
+    /// Starts routing for `peer` unless the service is stopping or full; the caller must
+    /// call retire() after the peer's last use when it was admitted.
+    Admission admit(const std::shared_ptr<Peer>& peer);
 
     /// Ends routing for an admitted peer (announcing its users' loss unless stopping). Never
     /// throws: it runs on every way out of a connection.
@@ -80,6 +94,7 @@ private:
     PresenceRegistry presence_;
     PeerDirectory peers_;
     RouteCounters counters_;
+    OutboxGauge outboxGauge_;
     Router router_;
     SharedBytes heartbeatFrame_;
     std::atomic<ConnectionId> nextConnectionId_{1};

@@ -42,6 +42,10 @@ RouteSettings RouteSettings::read(const Poco::Util::AbstractConfiguration& confi
         throw tthost::ConfigError(reader.fullKey("max_outbox_bytes"),
                                   std::to_string(settings.maxOutboxBytes) + " is less than max_pdu_bytes + 1M (" +
                                       std::to_string(settings.maxPduBytes + kOutboxHeadroom) + ")");
+    settings.maxConnections = static_cast<std::size_t>(
+        reader.getInteger("max_connections", static_cast<std::int64_t>(defaults.maxConnections), 1, 1000000));
+    settings.maxOnlineUserInfoEntries = static_cast<std::size_t>(reader.getInteger(
+        "max_online_user_info_entries", static_cast<std::int64_t>(defaults.maxOnlineUserInfoEntries), 1, 100000000));
     reader.getChoice("relay.mode", "broadcast", {"broadcast"});
     try
     {

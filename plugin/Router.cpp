@@ -2,6 +2,7 @@
 
 #include "IM.Buddy.pb.h"
 #include "IM.Server.pb.h"
+#include "ProtoWire.h"
 #include "ProtocolIds.h"
 #include "StatusQuery.h"
 
@@ -22,11 +23,13 @@ constexpr std::size_t kGeneratedBlockBytes = 256 * 1024;
 constexpr std::size_t kDetachSlice = 4096;
 
 /// Appends the notifications protocol.md §5 prescribes after user `userId` sent `status`
-/// with `clientType` and presence became `outcome`; returns how many frames it appended.
-std::uint32_t appendStatusNotifications(std::string& out, std::uint32_t userId, std::uint32_t status,
+/// with `clientType` and presence became `outcome`, counting them in `tally`; returns how
+/// many frames it appended.
+std::uint32_t appendStatusNotifications(std::string& out, CommandTally& tally, std::uint32_t userId, std::uint32_t status,
                                         std::uint32_t clientType, PresenceOutcome outcome)
 {
     std::uint32_t frames = 0;
+    std::size_t before = out.size();
     const bool offline = status == UserStatus::Offline;
     const bool pc = isPcClientType(clientType);
     if (outcome.known && ((offline && pc && !outcome.pcOnline) || (!offline && outcome.pcOnline)))
@@ -35,6 +38,8 @@ std::uint32_t appendStatusNotifications(std::string& out, std::uint32_t userId, 
         notify.set_user_id(userId);
         notify.set_login_status(offline ? 0 : 1);
         appendFrame(out, ServiceId::Other, CommandId::LoginStatusNotify, 0, notify);
+        tally.add(CommandId::LoginStatusNotify, out.size() - before);
+        before = out.size();
         ++frames;
     }
     if (pc && !(offline && outcome.pcOnline))
@@ -43,6 +48,7 @@ std::uint32_t appendStatusNotifications(std::string& out, std::uint32_t userId, 
         notify.mutable_user_stat()->set_user_id(userId);
         notify.mutable_user_stat()->set_status(static_cast<IM::BaseDefine::UserStatType>(status));
         appendFrame(out, ServiceId::BuddyList, CommandId::BuddyStatusNotify, 0, notify);
+        tally.add(CommandId::BuddyStatusNotify, out.size() - before);
         ++frames;
     }
     return frames;
@@ -68,6 +74,21 @@ bool parseBody(google::protobuf::MessageLite& message, const FrameView& frame)
     return message.ParsePartialFromArray(frame.body(), static_cast<int>(frame.bodySize())) && message.IsInitialized();
 }
 
+/// IMOnlineUserInfo.user_stat_list.
+constexpr std::uint32_t kUserStatListField = 1;
+
+/// How many times field `number` occurs in the frame's body (0 for a malformed body, which
+/// the parser then rejects).
+std::size_t countFields(const FrameView& frame, std::uint32_t number)
+{
+    ProtoWire::Reader reader(frame.body(), frame.bodySize());
+    ProtoWire::Field field;
+    std::size_t count = 0;
+    while (reader.next(field))
+        count += field.number == number ? 1 : 0;
+    return count;
+}
+
 bool isKnownUserStatus(std::uint32_t status)
 {
     return status == UserStatus::Online || status == UserStatus::Offline || status == UserStatus::Leave;
@@ -90,17 +111,16 @@ public:
     void relay(const FrameView& frame, bool includeSender)
     {
         const Destination destination = includeSender ? Destination::Everyone : Destination::Others;
-        if (pending_ == destination && frame.bytes == runEnd_)
+        if (pending_ != destination || frame.bytes != runEnd_)
         {
-            runEnd_ += frame.header.length;
-            ++runFrames_;
-            return;
+            flush();
+            pending_ = destination;
+            runBegin_ = runEnd_ = frame.bytes;
+            runFrames_ = 0;
         }
-        flush();
-        pending_ = destination;
-        runBegin_ = frame.bytes;
-        runEnd_ = frame.bytes + frame.header.length;
-        runFrames_ = 1;
+        runEnd_ += frame.header.length;
+        ++runFrames_;
+        batchTally_.add(frame.header.commandId, frame.header.length);
     }
 
     /// USER_STATUS_UPDATE: apply it, then notify everyone (protocol.md §4, §5).
@@ -111,13 +131,17 @@ public:
             return dropBody(frame);
         startGenerated(Destination::PresenceChanges);
         const PresenceOutcome outcome = router_.presence_.apply(from_.id(), update.user_id(), update.user_status(), update.client_type());
-        generatedFrames_ += appendStatusNotifications(generated_, update.user_id(), update.user_status(), update.client_type(), outcome);
+        generatedFrames_ += appendStatusNotifications(generated_, batchTally_, update.user_id(), update.user_status(), update.client_type(), outcome);
         flushIfLarge();
     }
 
     /// ONLINE_USER_INFO: apply every entry as a status update from this peer, without notifications.
     void onlineUserInfo(const FrameView& frame)
     {
+        // Counted before parsing: the generated parser would allocate every entry first.
+        const std::size_t entries = countFields(frame, kUserStatListField);
+        if (entries > router_.settings_.maxOnlineUserInfoEntries())
+            return dropOversized(frame, entries);
         IM::Server::IMOnlineUserInfo info;
         if (!parseBody(info, frame))
             return dropBody(frame);
@@ -137,7 +161,9 @@ public:
         if (answered < asked)
             logQueryCap(frame, asked, answered);
         router_.presence_.queryOnline(query_.ids().data(), answered, online_);
+        const std::size_t before = generated_.size();
         query_.appendAnswer(generated_, frame.header.seqNum, answered, online_);
+        batchTally_.add(CommandId::UsersStatusResponse, generated_.size() - before);
         ++generatedFrames_;
         ++statusQueries_;
         idsQueried_ += answered;
@@ -167,7 +193,8 @@ public:
                 continue;
             ++lostUsers_;
             const std::uint32_t anyPcType = IM::BaseDefine::CLIENT_TYPE_WINDOWS;
-            generatedFrames_ += appendStatusNotifications(generated_, lost->userId, UserStatus::Offline, anyPcType, {lost->stillKnown, false});
+            generatedFrames_ +=
+                appendStatusNotifications(generated_, batchTally_, lost->userId, UserStatus::Offline, anyPcType, {lost->stillKnown, false});
             flushIfLarge();
         }
     }
@@ -181,6 +208,7 @@ public:
     /// Hands the batch being built to its destinations.
     void flush()
     {
+        std::size_t destinations = 0;
         switch (pending_)
         {
             case Destination::Nothing:
@@ -189,7 +217,7 @@ public:
             case Destination::Everyone:
             {
                 FrameBatch batch(runBegin_, static_cast<std::size_t>(runEnd_ - runBegin_), runFrames_);
-                router_.deliverToAll(batch, pending_ == Destination::Others ? &from_ : nullptr);
+                destinations = router_.deliverToAll(batch, pending_ == Destination::Others ? &from_ : nullptr);
                 relayed_ += runFrames_;
                 break;
             }
@@ -197,7 +225,7 @@ public:
                 if (!generated_.empty())
                 {
                     FrameBatch batch(std::make_shared<const std::string>(std::move(generated_)), generatedFrames_);
-                    router_.deliverToAll(batch, nullptr);
+                    destinations = router_.deliverToAll(batch, nullptr);
                     notifications_ += generatedFrames_;
                 }
                 exclusive_.unlock();
@@ -206,21 +234,27 @@ public:
             {
                 FrameBatch batch(std::make_shared<const std::string>(std::move(generated_)), generatedFrames_);
                 from_.deliver(batch);
+                destinations = 1;
                 shared_.unlock();
                 break;
             }
         }
+        batchTally_.addTo(sent_, destinations);
+        batchTally_ = CommandTally();
         pending_ = Destination::Nothing;
         generated_.clear();
         generatedFrames_ = 0;
     }
 
+    /// Counts a received frame.
+    void received(const FrameView& frame) { received_.add(frame.header.commandId, frame.header.length); }
+
     /// Adds what this step counted to the router's totals.
-    void count(std::size_t frames, std::size_t bytes)
+    void count()
     {
         RouteCounters& c = router_.counters_;
-        RouteCounters::add(c.framesReceived, frames);
-        RouteCounters::add(c.bytesReceived, bytes);
+        received_.flushInto(c.received);
+        sent_.flushInto(c.sent);
         RouteCounters::add(c.framesRelayed, relayed_);
         RouteCounters::add(c.statusQueries, statusQueries_);
         RouteCounters::add(c.idsQueried, idsQueried_);
@@ -265,6 +299,12 @@ private:
         router_.logDroppedBody(from_, frame);
     }
 
+    void dropOversized(const FrameView& frame, std::size_t entries)
+    {
+        ++dropped_;
+        router_.logOversized(from_, frame, entries);
+    }
+
     void logQueryCap(const FrameView& frame, std::size_t asked, std::size_t answered)
     {
         std::uint64_t suppressed = 0;
@@ -282,6 +322,9 @@ private:
     std::uint32_t runFrames_ = 0;
     std::string generated_;
     std::uint32_t generatedFrames_ = 0;
+    CommandTally batchTally_; ///< what the pending batch holds
+    CommandTally received_;
+    CommandTally sent_;
     std::unique_lock<WriterPriorityMutex> exclusive_;
     std::shared_lock<WriterPriorityMutex> shared_;
     StatusQuery query_;
@@ -326,7 +369,7 @@ void Router::detach(PeerLink& peer, bool announce)
         Step step(*this, peer);
         step.connectionLost(users.data() + begin, std::min(kDetachSlice, users.size() - begin), announce);
         step.flush();
-        step.count(0, 0);
+        step.count();
         lost += step.lostUsers();
         notifications += step.notifications();
         if (step.notifications() > 0)
@@ -340,10 +383,9 @@ void Router::detach(PeerLink& peer, bool announce)
 void Router::route(PeerLink& from, const std::vector<FrameView>& frames)
 {
     Step step(*this, from);
-    std::size_t bytes = 0;
     for (const FrameView& frame : frames)
     {
-        bytes += frame.header.length;
+        step.received(frame);
         switch (frame.header.commandId)
         {
             case CommandId::MsgData:
@@ -379,15 +421,20 @@ void Router::route(PeerLink& from, const std::vector<FrameView>& frames)
         }
     }
     step.flush();
-    step.count(frames.size(), bytes);
+    step.count();
 }
 
-void Router::deliverToAll(FrameBatch& batch, const PeerLink* except)
+std::size_t Router::deliverToAll(FrameBatch& batch, const PeerLink* except)
 {
     const auto peers = peers_.snapshot();
+    std::size_t delivered = 0;
     for (const auto& peer : *peers)
         if (peer.get() != except)
+        {
             peer->deliver(batch);
+            ++delivered;
+        }
+    return delivered;
 }
 
 void Router::waitForOutboxes()
@@ -422,6 +469,15 @@ void Router::logDroppedBody(const PeerLink& from, const FrameView& frame)
                         hex(frame.header.serviceId) + ", command " + hex(frame.header.commandId) + ", seq " +
                         std::to_string(frame.header.seqNum) + "): body of " + std::to_string(frame.bodySize()) +
                         " bytes is not a valid message" + suppressedNote(suppressed));
+}
+
+void Router::logOversized(const PeerLink& from, const FrameView& frame, std::size_t entries)
+{
+    std::uint64_t suppressed = 0;
+    if (badBodyLog_.allow(suppressed))
+        logger_.warning(from.description() + ": dropped ONLINE_USER_INFO (seq " + std::to_string(frame.header.seqNum) + ") of " +
+                        std::to_string(entries) + " entries, over max_online_user_info_entries " +
+                        std::to_string(settings_.maxOnlineUserInfoEntries()) + suppressedNote(suppressed));
 }
 
 void Router::logIgnored(const PeerLink& from, const FrameView& frame)

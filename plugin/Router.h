@@ -11,6 +11,7 @@
 #include <Poco/Logger.h>
 
 #include <memory>
+#include <shared_mutex>
 #include <vector>
 
 namespace ttroute
@@ -45,12 +46,22 @@ public:
     /// Handles the frames of one read from `from`, in order.
     void route(PeerLink& from, const std::vector<FrameView>& frames);
 
+    /// Calls `read(const PresenceRegistry&)` under the shared presence lock and returns what
+    /// it returns: for operators' questions, which wait for one status update at most.
+    template <typename Read>
+    auto readPresence(Read&& read)
+    {
+        std::shared_lock lock(presenceLock_);
+        return read(static_cast<const PresenceRegistry&>(presence_));
+    }
+
 private:
     class Step;
 
-    void deliverToAll(FrameBatch& batch, const PeerLink* except);
+    std::size_t deliverToAll(FrameBatch& batch, const PeerLink* except);
     void waitForOutboxes();
     void logDroppedBody(const PeerLink& from, const FrameView& frame);
+    void logOversized(const PeerLink& from, const FrameView& frame, std::size_t entries);
     void logIgnored(const PeerLink& from, const FrameView& frame);
 
     PresenceRegistry& presence_;

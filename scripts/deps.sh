@@ -2,7 +2,8 @@
 # Installs the Debian packages ttroute builds with, if any is missing (as root or via sudo).
 set -euo pipefail
 
-packages=(cmake make g++ libpoco-dev libprotobuf-dev protobuf-compiler libcppunit-dev)
+# clang and its runtime only build the fuzz target (tests/fuzz); without them that test is left out.
+packages=(cmake make g++ libpoco-dev libprotobuf-dev protobuf-compiler libcppunit-dev clang libclang-rt-14-dev)
 
 missing=()
 for package in "${packages[@]}"; do

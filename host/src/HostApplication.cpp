@@ -3,6 +3,7 @@
 
 #include "tthost/ConfigError.h"
 #include "tthost/ConfigReader.h"
+#include "tthost/MetricsWriter.h"
 
 #include <Poco/Exception.h>
 #include <Poco/File.h>
@@ -188,10 +189,88 @@ void HostApplication::startPlugins()
     const auto searchDirs = pluginSearchDirs();
     for (const PluginSettings& plugin : settings_.plugins)
         plugins_.push_back(std::make_unique<PluginInstance>(plugin, *config_, searchDirs));
+    auto adminSocket = bindAdmin(settings_);
     // Logged only now, so a configuration error is the only line tthost prints.
     logger().information("configuration from " + (configStamp_.size < 0 ? "built-in defaults (no " + configPath_ + ")" : configPath_));
     for (auto& plugin : plugins_)
         plugin->startAccepting();
+    openAdmin(std::move(adminSocket));
+    ready_ = true;
+}
+
+std::optional<Poco::Net::ServerSocket> HostApplication::bindAdmin(const HostSettings& settings) const
+{
+    if (!settings.adminListen)
+        return std::nullopt;
+    try
+    {
+        return bindListenSocket(*settings.adminListen, 16);
+    }
+    catch (const Poco::Exception& error)
+    {
+        throw ConfigError("host.admin.listen", "cannot listen on " + settings.adminListen->toString() + ": " + error.displayText());
+    }
+}
+
+void HostApplication::openAdmin(std::optional<Poco::Net::ServerSocket> socket)
+{
+    // The new endpoint is up before the old one goes.
+    auto next = socket ? std::make_unique<AdminServer>(*socket, [this](const AdminRequest& request, AdminResponse& response) {
+        answerAdmin(request, response);
+    })
+                       : nullptr;
+    if (next)
+        logger().information("admin endpoint at http://" + next->address().toString() + "/");
+    else if (admin_)
+        logger().information("admin endpoint closed");
+    admin_ = std::move(next);
+}
+
+void HostApplication::answerAdmin(const AdminRequest& request, AdminResponse& response)
+{
+    try
+    {
+        if (request.path == "/metrics")
+        {
+            MetricsWriter metrics;
+            metrics.family("tthost_uptime_seconds", MetricsWriter::Type::Gauge, "Seconds since tthost started.");
+            metrics.sample(std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
+            metrics.family("tthost_ready", MetricsWriter::Type::Gauge, "1 while tthost serves; 0 while starting or draining.");
+            metrics.sample(ready_ ? 1 : 0);
+            metrics.family("tthost_config_reloads_total", MetricsWriter::Type::Counter, "Configuration reloads, by result.");
+            metrics.sample(static_cast<double>(reloadsApplied_.load()), {{"result", "applied"}});
+            metrics.sample(static_cast<double>(reloadsUnchanged_.load()), {{"result", "unchanged"}});
+            metrics.sample(static_cast<double>(reloadsRejected_.load()), {{"result", "rejected"}});
+            for (auto& plugin : plugins_)
+                plugin->plugin().writeMetrics(metrics);
+            response.contentType = MetricsWriter::kContentType;
+            response.body = metrics.text();
+            return;
+        }
+        if (request.path == "/healthz")
+        {
+            response.body = R"({"status":"alive"})";
+            return;
+        }
+        if (request.path == "/readyz")
+        {
+            response.status = ready_ ? 200 : 503;
+            response.body = ready_ ? R"({"status":"ready"})" : R"({"status":"not ready"})";
+            return;
+        }
+        for (auto& plugin : plugins_)
+            if (plugin->plugin().handleAdminGet(request, response))
+                return;
+        response.status = 404;
+        response.body = R"({"error":"no such endpoint; try /metrics, /healthz, /readyz, /peers, /presence?user=ID"})";
+    }
+    catch (const std::exception& error)
+    {
+        logger().error(std::string("admin request ") + request.path + " failed: " + error.what());
+        response.status = 500;
+        response.contentType = "application/json";
+        response.body = R"({"error":"internal error, see the log"})";
+    }
 }
 
 int HostApplication::serveUntilStopSignal()
@@ -237,20 +316,27 @@ void HostApplication::reload(const std::string& trigger)
                                                              [&](const auto& p) { return p.name == plugin->name(); });
             prepared.push_back(plugin->prepareReload(settings, *next, searchDirs));
         }
+        const bool adminMoved = nextSettings.adminListen != settings_.adminListen;
+        auto adminSocket = adminMoved ? bindAdmin(nextSettings) : std::nullopt;
         logging_->configure(*next); // the last check: changes nothing when it throws
 
         for (std::size_t i = 0; i < plugins_.size(); ++i)
             for (std::string& key : plugins_[i]->applyReload(std::move(prepared[i]), *next))
                 restartKeys.push_back(std::move(key));
+        if (adminMoved)
+            openAdmin(std::move(adminSocket));
         const std::string changes = describeChanges(*config_, *next);
         settings_.drainTimeout = nextSettings.drainTimeout;
+        settings_.adminListen = nextSettings.adminListen;
         config_ = next;
 
         if (changes.empty())
         {
+            ++reloadsUnchanged_;
             logger().information("configuration re-read " + trigger + ": no value changed");
             return;
         }
+        ++reloadsApplied_;
         std::string line = "configuration reloaded " + trigger + ": " + changes;
         if (!restartKeys.empty())
         {
@@ -263,16 +349,19 @@ void HostApplication::reload(const std::string& trigger)
     }
     catch (const ConfigError& error)
     {
+        ++reloadsRejected_;
         logger().error("configuration reload " + trigger + " rejected, the running configuration stays in force: " + error.what());
     }
 }
 
 void HostApplication::stopPlugins()
 {
+    ready_ = false; // GET /readyz answers 503 while the connections drain
     for (auto& plugin : plugins_)
         plugin->stopAccepting();
     for (auto& plugin : plugins_)
         plugin->stop(settings_.drainTimeout);
+    admin_.reset();
     plugins_.clear();
 }
 

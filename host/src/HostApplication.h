@@ -1,5 +1,6 @@
 #pragma once
 
+#include "AdminServer.h"
 #include "ConfigFile.h"
 #include "Daemon.h"
 #include "HostSettings.h"
@@ -11,8 +12,11 @@
 #include <Poco/Util/AbstractConfiguration.h>
 #include <Poco/Util/ServerApplication.h>
 
+#include <atomic>
+#include <chrono>
 #include <csignal>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,6 +59,9 @@ private:
     std::vector<std::string> pluginSearchDirs() const;
 
     void reportStartFailure(int status, const std::string& line);
+    std::optional<Poco::Net::ServerSocket> bindAdmin(const HostSettings& settings) const;
+    void openAdmin(std::optional<Poco::Net::ServerSocket> socket);
+    void answerAdmin(const AdminRequest& request, AdminResponse& response);
 
     std::string startDirectory_;
     Daemon* daemon_;
@@ -67,6 +74,13 @@ private:
     Poco::AutoPtr<LogDispatcher> logging_;
     std::unique_ptr<LoggingErrorHandler> errorHandler_; ///< declared before plugins_: outlives their threads
     std::vector<std::unique_ptr<PluginInstance>> plugins_;
+    std::unique_ptr<AdminServer> admin_; ///< declared after plugins_: gone before them, as it asks them
+
+    const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+    std::atomic<bool> ready_{false}; ///< serving, not draining: GET /readyz
+    std::atomic<std::uint64_t> reloadsApplied_{0};
+    std::atomic<std::uint64_t> reloadsUnchanged_{0};
+    std::atomic<std::uint64_t> reloadsRejected_{0};
 };
 
 } // namespace tthost

@@ -17,6 +17,7 @@ constexpr const char* kDefaultPlugin = "route";
 constexpr const char* kDefaultLibrary = "ttroute";
 constexpr const char* kDefaultClass = "RoutePlugin";
 constexpr const char* kDefaultListen = "127.0.0.1:8200";
+constexpr const char* kDefaultAdminListen = "127.0.0.1:8280";
 
 std::vector<Poco::Net::SocketAddress> parseAddresses(ConfigReader& reader, const std::string& key, const std::vector<std::string>& defaults)
 {
@@ -45,6 +46,18 @@ HostSettings HostSettings::read(const Poco::Util::AbstractConfiguration& config)
     ConfigReader reader(config, "host");
     HostSettings settings;
     settings.drainTimeout = reader.getDuration("drain_timeout", Poco::Timespan(5, 0), Poco::Timespan(0), Poco::Timespan(600, 0));
+    const std::string admin = reader.getString("admin.listen", kDefaultAdminListen);
+    if (!admin.empty())
+    {
+        try
+        {
+            settings.adminListen = Poco::Net::SocketAddress(admin);
+        }
+        catch (const Poco::Exception& error)
+        {
+            throw ConfigError(reader.fullKey("admin.listen"), "'" + admin + "' is not a host:port address (" + error.displayText() + ")");
+        }
+    }
     for (const std::string& name : reader.getList("plugins", {kDefaultPlugin}))
     {
         const bool isDefault = name == kDefaultPlugin;

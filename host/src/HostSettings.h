@@ -4,6 +4,7 @@
 #include <Poco/Timespan.h>
 #include <Poco/Util/AbstractConfiguration.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,7 @@ struct HostSettings
 {
     std::vector<PluginSettings> plugins;
     Poco::Timespan drainTimeout; ///< how long a stop may spend flushing outbound queues
+    std::optional<Poco::Net::SocketAddress> adminListen; ///< the admin HTTP endpoint; none: disabled
 
     /// Reads and checks the host's keys; throws ConfigError naming the key for a bad or unknown one.
     static HostSettings read(const Poco::Util::AbstractConfiguration& config);

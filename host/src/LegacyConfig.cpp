@@ -71,6 +71,8 @@ Poco::AutoPtr<Poco::Util::MapConfiguration> translate(const std::string& text)
     }
     auto config = Poco::makeAuto<Poco::Util::MapConfiguration>();
     config->setString("host.route.listen", listen);
+    // The original has no admin endpoint, and an operator swapping binaries may not expect one.
+    config->setString("host.admin.listen", "");
     return config;
 }
 

@@ -17,7 +17,8 @@ namespace LegacyConfig
 bool recognises(const std::string& text);
 
 /// The tthost configuration the file stands for: the route plugin listening on every
-/// ListenIP at ListenMsgPort, defaults for everything else. Throws ConfigError naming
+/// ListenIP at ListenMsgPort, no admin endpoint (the original has none), defaults for
+/// everything else. Throws ConfigError naming
 /// ListenIP or ListenMsgPort when they are missing or unusable. Other keys are ignored,
 /// as the original ignores keys it does not read.
 Poco::AutoPtr<Poco::Util::MapConfiguration> translate(const std::string& text);

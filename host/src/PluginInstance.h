@@ -68,6 +68,9 @@ public:
     /// The instance name, e.g. "route".
     const std::string& name() const { return settings_.name; }
 
+    /// The plugin object.
+    ServerPlugin& plugin() { return *plugin_; }
+
 private:
     void openListener(const Poco::Net::SocketAddress& configured, const Poco::Net::ServerSocket& socket);
 

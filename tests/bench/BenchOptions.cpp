@@ -101,7 +101,7 @@ BenchOptions BenchOptions::parse(int argc, char** argv)
             throw std::invalid_argument("unknown option --" + key + " (see --help)");
     }
     if (options.mode.empty())
-        throw std::invalid_argument("which mode? relay, query, presence or churn (see --help)");
+        throw std::invalid_argument("which mode? relay, query, presence, churn or soak (see --help)");
     if (options.window == 0)
         options.window = options.mode == "query" ? 64 : 512;
     if (port >= 0)
@@ -136,6 +136,9 @@ Modes:
             measures how long the server takes to forget them and how long routing on
             another connection stalls meanwhile
   churn     --cycles=1000 of connect, register --users=10 users, query, close
+  soak      the relay load (its options apply) with every PDU compared byte for byte, while
+            another connection logs --users=1000 users in and out and another queries them;
+            fails on any loss, reordering, corruption or wrong answer (e.g. --duration=600)
 
 Common: --duration=5 (seconds, relay and query) --runs=1 (median of several) --server-pid=PID
 )";

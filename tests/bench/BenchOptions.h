@@ -13,7 +13,7 @@ namespace ttbench
 /// The command line of ttbench.
 struct BenchOptions
 {
-    std::string mode;                  ///< relay, query, presence or churn
+    std::string mode;                  ///< relay, query, presence, churn or soak
     bool help = false;
     Poco::Net::SocketAddress server;   ///< --host (loopback only) and --port
     bool hasServer = false;

@@ -113,6 +113,15 @@ std::string onlineUserInfo(const std::vector<std::uint32_t>& users)
     return out;
 }
 
+std::string statusUpdate(std::uint32_t user, bool online)
+{
+    IM::Server::IMUserStatusUpdate update;
+    update.set_user_status(online ? IM::BaseDefine::USER_STATUS_ONLINE : IM::BaseDefine::USER_STATUS_OFFLINE);
+    update.set_user_id(user);
+    update.set_client_type(IM::BaseDefine::CLIENT_TYPE_WINDOWS);
+    return frame(7, 0x070a, 0, update.SerializeAsString());
+}
+
 std::string statusRequest(std::uint16_t seqNum, const std::vector<std::uint32_t>& ids)
 {
     IM::Buddy::IMUsersStatReq request;

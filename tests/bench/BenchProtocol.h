@@ -53,6 +53,9 @@ std::string frame(std::uint16_t serviceId, std::uint16_t commandId, std::uint16_
 /// ONLINE_USER_INFO of `users` (ONLINE, Windows), in as many frames as needed to stay small.
 std::string onlineUserInfo(const std::vector<std::uint32_t>& users);
 
+/// A USER_STATUS_UPDATE: `user` logs in (online) or off on a Windows client.
+std::string statusUpdate(std::uint32_t user, bool online);
+
 /// A USERS_STATUS_REQUEST asking about `ids`.
 std::string statusRequest(std::uint16_t seqNum, const std::vector<std::uint32_t>& ids);
 

@@ -6,6 +6,7 @@
 #include "ProcessStats.h"
 #include "QueryBench.h"
 #include "RelayBench.h"
+#include "SoakBench.h"
 
 #include <algorithm>
 #include <chrono>
@@ -103,6 +104,8 @@ void printRelay(std::ostream& out, const std::string& label, const RelayRun& run
         << " MB/s; latency p50 " << millis(r.latency.percentile(0.5)) << ", p90 " << millis(r.latency.percentile(0.9)) << ", p99 "
         << millis(r.latency.percentile(0.99)) << ", p99.9 " << millis(r.latency.percentile(0.999)) << "; sent " << r.sent << ", delivered "
         << r.delivered << " of " << r.expected << ", lost " << r.lost() << ", out of order " << r.outOfOrder;
+    if (r.corrupted > 0)
+        out << ", corrupted " << r.corrupted;
     if (run.cpuSeconds)
         out << "; CPU " << fixed(*run.cpuSeconds / (static_cast<double>(r.delivered) / 1e6), 3) << " s per million delivered";
     out << "\n";
@@ -263,6 +266,27 @@ int runChurnMode(const BenchOptions& options, std::ostream& out)
     return clean ? 0 : 1;
 }
 
+int runSoakMode(const BenchOptions& options, std::ostream& out)
+{
+    SoakOptions soak;
+    soak.relay = relayOptions(options);
+    soak.relay.server = options.server;
+    soak.churnUsers = options.users == BenchOptions().users ? 1000 : options.users;
+    out << "soak: relay " << options.senders << " x " << options.receivers << " checked byte for byte, with " << soak.churnUsers
+        << " users logging in and out and status queries alongside, " << options.seconds << " s\n";
+    bool clean = true;
+    for (int i = 1; i <= options.runs; ++i)
+    {
+        const SoakResult result = runSoak(soak);
+        const RelayResult& r = result.relay;
+        clean = clean && r.lost() == 0 && r.outOfOrder == 0 && r.corrupted == 0 && result.wrongAnswers == 0;
+        printRelay(out, "run " + std::to_string(i), RelayRun{r, std::nullopt});
+        out << "run " << i << " alongside: " << result.presenceUpdates << " presence updates, " << result.queries
+            << " status queries, wrong answers " << result.wrongAnswers << "; corrupted " << r.corrupted << "\n";
+    }
+    return clean ? 0 : 1;
+}
+
 } // namespace
 
 int runBench(const BenchOptions& options, std::ostream& out)
@@ -281,6 +305,8 @@ int runBench(const BenchOptions& options, std::ostream& out)
         return runPresenceMode(options, out);
     if (options.mode == "churn")
         return runChurnMode(options, out);
+    if (options.mode == "soak")
+        return runSoakMode(options, out);
     throw std::invalid_argument("unknown mode '" + options.mode + "'");
 }
 

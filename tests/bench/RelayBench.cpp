@@ -174,6 +174,11 @@ public:
         , next_(static_cast<std::size_t>(run.options.senders), run.options.targeted ? static_cast<std::uint64_t>(index) : 0)
         , layout_(kSenderUserBase, kReceiverUserBase, run.options.bodyBytes)
     {
+        if (run.options.verifyBytes)
+            for (int s = 0; s < run.options.senders; ++s)
+                for (int r = 0; r < run.options.receivers; ++r)
+                    expected_.emplace_back(kSenderUserBase + static_cast<std::uint32_t>(s), kReceiverUserBase + static_cast<std::uint32_t>(r),
+                                           run.options.bodyBytes);
     }
 
     void run()
@@ -199,6 +204,14 @@ public:
                     expected = stamp.seq + step;
                 ++counts[stamp.sender];
                 bytes_ += length;
+                if (!expected_.empty())
+                {
+                    // What the sender wrote for this sequence number, stamp and all.
+                    check_.clear();
+                    expected_[stamp.sender * static_cast<std::size_t>(options.receivers) + stamp.seq % static_cast<std::uint64_t>(options.receivers)]
+                        .appendTo(check_, stamp.sender, stamp.seq, stamp.sentNs);
+                    corrupted_ += check_.compare(0, check_.size(), frame, length) != 0 ? 1 : 0;
+                }
                 latency_.record(arrival - stamp.sentNs);
             });
             if (!got)
@@ -221,6 +234,7 @@ public:
 
     std::uint64_t bytes() const { return bytes_; }
     std::uint64_t outOfOrder() const { return outOfOrder_; }
+    std::uint64_t corrupted() const { return corrupted_; }
     const LatencyHistogram& latency() const { return latency_; }
 
 private:
@@ -231,6 +245,9 @@ private:
     FrameStream stream_;
     std::vector<std::uint64_t> next_;
     const MsgDataTemplate layout_;
+    std::vector<MsgDataTemplate> expected_; ///< by sender, then addressee
+    std::string check_;
+    std::uint64_t corrupted_ = 0;
     std::uint64_t bytes_ = 0;
     std::uint64_t outOfOrder_ = 0;
     LatencyHistogram latency_;
@@ -306,6 +323,7 @@ RelayResult runRelay(const RelayOptions& options)
         result.delivered += receiver->delivered();
         result.deliveredBytes += receiver->bytes();
         result.outOfOrder += receiver->outOfOrder();
+        result.corrupted += receiver->corrupted();
         result.latency.merge(receiver->latency());
     }
     return result;

@@ -24,6 +24,7 @@ struct RelayOptions
     double seconds = 5;
     double rate = 0;              ///< PDUs/s over all senders; 0: as fast as the window allows
     bool targeted = false;        ///< each PDU reaches only its addressee (route.relay.mode = targeted)
+    bool verifyBytes = false;     ///< compare every PDU byte for byte with what its sender wrote
     /// Called after connecting when the server does not speak the protocol (the baseline
     /// forwarder); must return once all `connections` are served. Null: register users and
     /// confirm each connection with a status query.
@@ -39,6 +40,7 @@ struct RelayResult
     std::uint64_t expected = 0;   ///< PDUs the receivers should have counted
     std::uint64_t deliveredBytes = 0;
     std::uint64_t outOfOrder = 0; ///< duplicates or PDUs before ones already seen
+    std::uint64_t corrupted = 0;  ///< PDUs whose bytes differ from what was sent (with verifyBytes)
     LatencyHistogram latency;
 
     /// PDUs a receiver should have got but did not.

@@ -44,6 +44,7 @@ constexpr int kExitConfig = 78;
 /// Every test's starting point: the route plugin on an ephemeral loopback port.
 const std::string kBaseConfig = "# written by HostEndToEndTest\n"
                                 "host.route.listen = 127.0.0.1:0\n"
+                                "host.admin.listen =\n"
                                 "host.drain_timeout = 2s\n";
 
 std::string readFile(const std::string& path)
@@ -390,7 +391,7 @@ public:
 
     void everyListenAddressServesTheSamePresence()
     {
-        RunningHost host("host.route.listen = 127.0.0.1:0, 127.0.0.1:0\n");
+        RunningHost host("host.route.listen = 127.0.0.1:0, 127.0.0.1:0\nhost.admin.listen =\n");
         const std::uint16_t first = host.port(0);
         const std::uint16_t second = host.port(1);
         CPPUNIT_ASSERT(first != second);

@@ -51,6 +51,7 @@ namespace
 /// Every test's starting point: the route plugin on an ephemeral loopback port.
 const std::string kBaseConfig = "# written by OperationsEndToEndTest\n"
                                 "host.route.listen = 127.0.0.1:0\n"
+                                "host.admin.listen =\n"
                                 "host.drain_timeout = 2s\n";
 
 constexpr std::uint16_t kHeartbeat = 0x0701;
@@ -687,7 +688,7 @@ public:
         const std::uint16_t newPort = freePort();
         const std::string oldAddress = "127.0.0.1:" + std::to_string(oldPort);
         const std::string newAddress = "127.0.0.1:" + std::to_string(newPort);
-        host.rewrite("host.route.listen = " + newAddress + "\nhost.drain_timeout = 2s\nroute.heartbeat_interval = 10s\n");
+        host.rewrite("host.route.listen = " + newAddress + "\nhost.admin.listen =\nhost.drain_timeout = 2s\nroute.heartbeat_interval = 10s\n");
         host.waitForLine(mark, reloadedAfterChange({"host.route.listen: 127.0.0.1:0 -> " + newAddress}));
         const std::string opened = host.waitForLine(mark, {"now also listening on " + newAddress});
         const std::string closed = host.waitForLine(mark, {"no longer listening on " + oldAddress + "; its 2 connections stay"});
@@ -875,7 +876,7 @@ public:
     /// timing (host.drain_timeout = 10s is the only bound).
     void sigtermDrainsQueuedRelaysBeforeClosing()
     {
-        RunningHost host("host.route.listen = 127.0.0.1:0\nhost.drain_timeout = 10s\nroute.max_outbox_bytes = 512M\n"
+        RunningHost host("host.route.listen = 127.0.0.1:0\nhost.admin.listen =\nhost.drain_timeout = 10s\nroute.max_outbox_bytes = 512M\n"
                          "route.heartbeat_interval = 1h\n");
         const std::uint16_t port = host.port();
         FakeMsgServer slow(port);

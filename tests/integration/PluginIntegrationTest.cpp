@@ -2,6 +2,7 @@
 // with a configuration view, served by a Poco TCPServer on 127.0.0.1 (ephemeral port), and
 // driven by fake msg servers over real sockets (protocol.md §1, §2, §4-§7).
 #include "FakeMsgServer.h"
+#include "ServedPlugin.h"
 #include "WireFrames.h"
 
 #include "tthost/ConfigError.h"
@@ -15,32 +16,23 @@
 #include "IM.Server.pb.h"
 #include "IM.SwitchService.pb.h"
 
-#include <Poco/AutoPtr.h>
-#include <Poco/Channel.h>
 #include <Poco/ClassLoader.h>
 #include <Poco/Exception.h>
-#include <Poco/Logger.h>
-#include <Poco/Message.h>
-#include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
-#include <Poco/Net/TCPServer.h>
-#include <Poco/Net/TCPServerParams.h>
-#include <Poco/ThreadPool.h>
-#include <Poco/Util/MapConfiguration.h>
 
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <algorithm>
 #include <chrono>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <utility>
 #include <vector>
 
 using tttest::FakeMsgServer;
+using tttest::ServedPlugin;
 using tttest::WireFrame;
 using namespace std::chrono_literals;
 
@@ -60,140 +52,7 @@ constexpr std::uint16_t kLoginStatusNotify = 0x070e;
 constexpr std::uint16_t kBuddyStatusNotify = 0x0203;
 constexpr std::uint16_t kUsersStatusResponse = 0x020b;
 
-/// Collects what the plugin logs, so tests can check that a rejection was logged and why.
-class MemoryChannel : public Poco::Channel
-{
-public:
-    void log(const Poco::Message& message) override
-    {
-        std::lock_guard lock(mutex_);
-        text_ += message.getText();
-        text_ += '\n';
-    }
-
-    std::string text() const
-    {
-        std::lock_guard lock(mutex_);
-        return text_;
-    }
-
-    /// Waits until the log contains `needle` (log lines are written by connection threads,
-    /// sometimes just after the socket event the test saw).
-    bool waitFor(const std::string& needle, std::chrono::milliseconds timeout = 5s) const
-    {
-        const auto deadline = std::chrono::steady_clock::now() + timeout;
-        for (;;)
-        {
-            if (text().find(needle) != std::string::npos)
-                return true;
-            if (std::chrono::steady_clock::now() >= deadline)
-                return false;
-            std::this_thread::sleep_for(10ms);
-        }
-    }
-
-private:
-    mutable std::mutex mutex_;
-    std::string text_;
-};
-
-using Settings = std::vector<std::pair<std::string, std::string>>;
-
-/// libttroute.so loaded with Poco::ClassLoader, its RoutePlugin started with `route.*`
-/// settings and served by a Poco TCPServer on 127.0.0.1:<ephemeral>, the way tthost does it.
-/// Tears down in the order the plugin contract demands: stop accepting, stop the plugin,
-/// join the connection threads, destroy server and plugin, and only then unload the library.
-class ServedPlugin
-{
-public:
-    explicit ServedPlugin(const Settings& settings = {})
-        : channel_(new MemoryChannel)
-        , threads_("it-conn", 2, 32)
-    {
-        Poco::Logger& logger = Poco::Logger::get("ttroute-integration");
-        logger.setChannel(channel_);
-        logger.setLevel(Poco::Message::PRIO_DEBUG);
-        try
-        {
-            loader_.loadLibrary(TTROUTE_PLUGIN_PATH);
-            loaded_ = true;
-            plugin_.reset(loader_.create("RoutePlugin"));
-            auto config = Poco::makeAuto<Poco::Util::MapConfiguration>();
-            for (const auto& [key, value] : settings)
-                config->setString("route." + key, value);
-            // The host hands each plugin a view of its own section.
-            plugin_->start(*config->createView("route"), logger);
-            started_ = true;
-
-            Poco::Net::ServerSocket socket;
-            socket.bind(Poco::Net::SocketAddress("127.0.0.1", 0), false, false);
-            socket.listen(64);
-            auto params = Poco::makeAuto<Poco::Net::TCPServerParams>();
-            params->setMaxThreads(24);
-            params->setMaxQueued(16);
-            server_ = std::make_unique<Poco::Net::TCPServer>(plugin_->connectionFactory(), threads_, socket, params);
-            server_->start();
-            port_ = server_->socket().address().port();
-        }
-        catch (...)
-        {
-            shutdown();
-            throw;
-        }
-    }
-
-    ~ServedPlugin() { shutdown(); }
-
-    ServedPlugin(const ServedPlugin&) = delete;
-    ServedPlugin& operator=(const ServedPlugin&) = delete;
-
-    std::uint16_t port() const { return port_; }
-    tthost::ServerPlugin& plugin() { return *plugin_; }
-    std::string log() const { return channel_->text(); }
-    bool waitForLog(const std::string& needle, std::chrono::milliseconds timeout = 5s) const { return channel_->waitFor(needle, timeout); }
-
-    /// The listener stops accepting; existing connections go on.
-    void stopAccepting()
-    {
-        if (server_)
-            server_->stop();
-    }
-
-    /// plugin stop(), once.
-    void stopPlugin(Poco::Timespan drain = Poco::Timespan(2, 0))
-    {
-        if (started_ && !pluginStopped_)
-        {
-            pluginStopped_ = true;
-            plugin_->stop(drain);
-        }
-    }
-
-    void shutdown()
-    {
-        stopAccepting();
-        stopPlugin(Poco::Timespan(1, 0));
-        threads_.joinAll();
-        server_.reset();
-        plugin_.reset();
-        if (loaded_)
-        {
-            loaded_ = false;
-            loader_.unloadLibrary(TTROUTE_PLUGIN_PATH);
-        }
-    }
-
-private:
-    Poco::AutoPtr<MemoryChannel> channel_;
-    Poco::ClassLoader<tthost::ServerPlugin> loader_;
-    Poco::ThreadPool threads_;
-    std::unique_ptr<tthost::ServerPlugin> plugin_;
-    std::unique_ptr<Poco::Net::TCPServer> server_;
-    std::uint16_t port_ = 0;
-    bool loaded_ = false;
-    bool started_ = false;
-    bool pluginStopped_ = false;
-};
+using Settings = ServedPlugin::Settings;
 
 std::string hex(std::uint32_t value)
 {
@@ -501,7 +360,7 @@ public:
         {
             try
             {
-                ServedPlugin served(settings);
+                ServedPlugin served(TTROUTE_PLUGIN_PATH, settings);
                 CPPUNIT_FAIL("start() accepted a bad " + key);
             }
             catch (const tthost::ConfigError& error)
@@ -1136,7 +995,7 @@ public:
     }
 
 private:
-    void start(const Settings& settings = {}) { served_ = std::make_unique<ServedPlugin>(settings); }
+    void start(const Settings& settings = {}) { served_ = std::make_unique<ServedPlugin>(TTROUTE_PLUGIN_PATH, settings); }
 
     std::uint16_t port() const { return served_->port(); }
 

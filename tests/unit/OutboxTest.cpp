@@ -12,6 +12,7 @@
 
 using ttroute::FrameBatch;
 using ttroute::Outbox;
+using ttroute::OutboxGauge;
 
 namespace
 {
@@ -87,7 +88,8 @@ public:
     void writesDirectlyWhenTheSocketHasRoom()
     {
         SocketPair pair;
-        Outbox outbox(pair.writer);
+        OutboxGauge gauge;
+        Outbox outbox(pair.writer, gauge);
         const std::string bytes = pattern(100, 'a');
         FrameBatch batch(bytes.data(), bytes.size(), 1);
         CPPUNIT_ASSERT(outbox.push(batch, 1 << 20) == Outbox::PushResult::Written);
@@ -98,7 +100,8 @@ public:
     void queuesWhatTheKernelDoesNotTakeAndFlushesInOrder()
     {
         SocketPair pair;
-        Outbox outbox(pair.writer);
+        OutboxGauge gauge;
+        Outbox outbox(pair.writer, gauge);
         std::string expected;
         std::vector<Outbox::PushResult> results;
         for (int i = 0; i < 20; ++i)
@@ -124,12 +127,16 @@ public:
         received += pair.drain();
         CPPUNIT_ASSERT_EQUAL(std::size_t(0), outbox.queuedBytes());
         CPPUNIT_ASSERT(received == expected);
+        // The gauge followed the queue up and down again.
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), gauge.total());
+        CPPUNIT_ASSERT(gauge.highWater() > 0 && gauge.highWater() <= expected.size());
     }
 
     void queuedBytesAreACopyTakenOnce()
     {
         SocketPair pair;
-        Outbox outbox(pair.writer);
+        OutboxGauge gauge;
+        Outbox outbox(pair.writer, gauge);
         std::string bytes = pattern(64 * 1024, 'x');
         const std::string original = bytes;
         FrameBatch batch(bytes.data(), bytes.size(), 1);
@@ -151,7 +158,8 @@ public:
     void overflowClosesTheOutbox()
     {
         SocketPair pair;
-        Outbox outbox(pair.writer);
+        OutboxGauge gauge;
+        Outbox outbox(pair.writer, gauge);
         const std::string bytes = pattern(8000, 'o');
         Outbox::PushResult result = Outbox::PushResult::Written;
         int pushes = 0;
@@ -164,6 +172,7 @@ public:
         CPPUNIT_ASSERT(result == Outbox::PushResult::Overflow);
         CPPUNIT_ASSERT(outbox.overflowBytes() > 20000);
         CPPUNIT_ASSERT(!outbox.hasPending());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), gauge.total()); // the dropped queue left the gauge too
         FrameBatch later(bytes.data(), bytes.size(), 1);
         CPPUNIT_ASSERT(outbox.push(later, 20000) == Outbox::PushResult::Closed);
     }
@@ -171,7 +180,8 @@ public:
     void writeToAClosedPeerFails()
     {
         SocketPair pair;
-        Outbox outbox(pair.writer);
+        OutboxGauge gauge;
+        Outbox outbox(pair.writer, gauge);
         pair.closeReader();
         const std::string bytes = pattern(100, 'c');
         FrameBatch batch(bytes.data(), bytes.size(), 1);
@@ -182,7 +192,8 @@ public:
     void countsFramesAndBytes()
     {
         SocketPair pair;
-        Outbox outbox(pair.writer);
+        OutboxGauge gauge;
+        Outbox outbox(pair.writer, gauge);
         const auto before = outbox.lastPush();
         const std::string bytes = pattern(300, 'n');
         FrameBatch three(bytes.data(), bytes.size(), 3);

@@ -1,5 +1,8 @@
 #pragma once
 
+#include "tthost/AdminRequest.h"
+#include "tthost/MetricsWriter.h"
+
 #include <Poco/Logger.h>
 #include <Poco/Net/TCPServer.h>
 #include <Poco/Net/TCPServerConnectionFactory.h>
@@ -49,6 +52,14 @@ public:
     /// Puts a configuration that passed validate() in force without dropping connections.
     /// Returns the keys (within the plugin's section) that changed but take effect only after a restart.
     virtual std::vector<std::string> reconfigure(const Poco::Util::AbstractConfiguration& config) = 0;
+
+    /// Appends the plugin's metrics to `metrics` (GET /metrics); called from the admin
+    /// endpoint's threads, so it must not block routing.
+    virtual void writeMetrics(MetricsWriter& metrics) = 0;
+
+    /// Answers an admin GET the host does not answer itself; false when `request.path` is
+    /// not one of the plugin's. Called from the admin endpoint's threads.
+    virtual bool handleAdminGet(const AdminRequest& request, AdminResponse& response) = 0;
 
     /// Ends every connection, first flushing what is queued for up to `drainTimeout`, and
     /// returns once the connections are closed or a little after that timeout. Handler

@@ -1,0 +1,221 @@
+#include "RouteAdmin.h"
+
+#include "ProtocolIds.h"
+
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/NumberParser.h>
+#include <Poco/Timestamp.h>
+
+#include <sstream>
+
+namespace ttroute
+{
+namespace
+{
+
+using tthost::MetricsWriter;
+
+/// The four client types of protocol.md §2, with their labels.
+constexpr std::pair<std::uint32_t, const char*> kClientTypes[] = {{0x01, "windows"}, {0x02, "mac"}, {0x11, "ios"}, {0x12, "android"}};
+
+std::string clientTypeLabel(std::uint32_t clientType)
+{
+    for (const auto& [type, label] : kClientTypes)
+        if (type == clientType)
+            return label;
+    return std::to_string(clientType);
+}
+
+double load(const std::atomic<std::uint64_t>& counter)
+{
+    return static_cast<double>(counter.load(std::memory_order_relaxed));
+}
+
+void commandFamily(MetricsWriter& metrics, const std::string& name, const std::string& help,
+                   const std::atomic<std::uint64_t> (&slots)[kCommandSlots])
+{
+    metrics.family(name, MetricsWriter::Type::Counter, help);
+    for (std::size_t slot = 0; slot < kCommandSlots; ++slot)
+        metrics.sample(load(slots[slot]), {{"command", commandLabel(slot)}});
+}
+
+std::string stringify(const Poco::JSON::Object& object)
+{
+    std::ostringstream out;
+    object.stringify(out);
+    return out.str();
+}
+
+void jsonError(tthost::AdminResponse& response, int status, const std::string& message)
+{
+    Poco::JSON::Object error;
+    error.set("error", message);
+    response.status = status;
+    response.body = stringify(error);
+}
+
+} // namespace
+
+RouteAdmin::RouteAdmin(RouteService& service)
+    : service_(service)
+{
+}
+
+void RouteAdmin::writeMetrics(MetricsWriter& metrics)
+{
+    RouteCounters& c = service_.counters();
+    const auto connections = service_.connections();
+    metrics.family("ttroute_connected_msg_servers", MetricsWriter::Type::Gauge, "Msg-server connections being served.");
+    metrics.sample(static_cast<double>(connections.size()));
+
+    Router& router = service_.router();
+    const auto users = router.readPresence([](const PresenceRegistry& presence) { return presence.userCount(); });
+    metrics.family("ttroute_online_users", MetricsWriter::Type::Gauge, "Users with at least one login on some msg server.");
+    metrics.sample(static_cast<double>(users));
+    metrics.family("ttroute_online_logins", MetricsWriter::Type::Gauge, "Logins, by client type.");
+    for (const auto& [type, label] : kClientTypes)
+    {
+        const auto logins = router.readPresence([type = type](const PresenceRegistry& presence) { return presence.loginsOfType(type); });
+        metrics.sample(static_cast<double>(logins), {{"client_type", label}});
+    }
+
+    commandFamily(metrics, "ttroute_received_pdus_total", "Whole PDUs received from msg servers, by command.", c.received.pdus);
+    commandFamily(metrics, "ttroute_received_bytes_total", "Bytes of whole PDUs received from msg servers, by command.", c.received.bytes);
+    commandFamily(metrics, "ttroute_sent_pdus_total", "PDUs handed to msg servers' outboxes, once per destination, by command.", c.sent.pdus);
+    commandFamily(metrics, "ttroute_sent_bytes_total", "Bytes of PDUs handed to msg servers' outboxes, once per destination, by command.",
+                  c.sent.bytes);
+
+    const std::pair<const char*, const std::atomic<std::uint64_t>*> totals[] = {
+        {"ttroute_relayed_pdus_total", &c.framesRelayed},
+        {"ttroute_status_queries_total", &c.statusQueries},
+        {"ttroute_status_query_ids_total", &c.idsQueried},
+        {"ttroute_notifications_total", &c.notificationsSent},
+        {"ttroute_bodies_dropped_total", &c.bodiesDropped},
+        {"ttroute_frames_ignored_total", &c.framesIgnored},
+        {"ttroute_connections_refused_total", &c.refused},
+    };
+    const char* helps[] = {
+        "Relayed PDUs, counted once per PDU received.",
+        "USERS_STATUS_REQUESTs answered.",
+        "User ids answered in status queries.",
+        "Status notifications generated (LOGIN_STATUS_NOTIFY, BUDDY_LIST_STATUS_NOTIFY), counted once per PDU.",
+        "PDUs dropped because their body did not parse or broke a limit.",
+        "PDUs of commands the route server does not handle.",
+        "Connections refused at accept (route.allow, route.max_connections).",
+    };
+    for (std::size_t i = 0; i < std::size(totals); ++i)
+    {
+        metrics.family(totals[i].first, MetricsWriter::Type::Counter, helps[i]);
+        metrics.sample(load(*totals[i].second));
+    }
+
+    metrics.family("ttroute_frames_rejected_total", MetricsWriter::Type::Counter,
+                   "Headers that broke the framing limits (each closed its connection), by reason.");
+    metrics.sample(load(c.framesRejected[static_cast<std::size_t>(FrameRejection::BelowHeader)]), {{"reason", "length_below_header"}});
+    metrics.sample(load(c.framesRejected[static_cast<std::size_t>(FrameRejection::AboveLimit)]), {{"reason", "length_above_max"}});
+
+    metrics.family("ttroute_disconnects_total", MetricsWriter::Type::Counter, "Msg-server connections ended, by reason.");
+    for (std::size_t reason = 0; reason < kDisconnectReasonCount; ++reason)
+        metrics.sample(load(c.disconnects[reason]), {{"reason", toString(static_cast<DisconnectReason>(reason))}});
+
+    metrics.family("ttroute_outbox_queued_bytes", MetricsWriter::Type::Gauge, "Bytes waiting in all outboxes for msg servers to read them.");
+    metrics.sample(static_cast<double>(service_.outboxGauge().total()));
+    metrics.family("ttroute_outbox_queued_bytes_high_water", MetricsWriter::Type::Gauge,
+                   "The most bytes that waited in all outboxes at once since the start.");
+    metrics.sample(static_cast<double>(service_.outboxGauge().highWater()));
+}
+
+bool RouteAdmin::handleGet(const tthost::AdminRequest& request, tthost::AdminResponse& response)
+{
+    if (request.path == "/peers")
+        peers(response);
+    else if (request.path == "/presence")
+        presence(request, response);
+    else
+        return false;
+    return true;
+}
+
+void RouteAdmin::peers(tthost::AdminResponse& response)
+{
+    Poco::JSON::Array list;
+    for (const auto& peer : service_.connections())
+    {
+        Poco::JSON::Object item;
+        item.set("id", peer->id());
+        item.set("remote_address", peer->remote().toString());
+        const auto since = std::chrono::duration_cast<std::chrono::microseconds>(peer->connectedSince().time_since_epoch()).count();
+        item.set("connected_since", Poco::DateTimeFormatter::format(Poco::Timestamp(since), Poco::DateTimeFormat::ISO8601_FRAC_FORMAT));
+        if (peer->role() < 0)
+            item.set("master", Poco::Dynamic::Var());
+        else
+            item.set("master", peer->role() == 1);
+        const auto hosted = service_.router().readPresence([&](const PresenceRegistry& presence) { return presence.usersHostedBy(peer->id()); });
+        item.set("users_hosted", static_cast<std::uint64_t>(hosted));
+        item.set("pdus_in", peer->framesIn());
+        item.set("bytes_in", peer->bytesIn());
+        item.set("pdus_out", peer->outbox().framesOut());
+        item.set("bytes_out", peer->outbox().bytesOut());
+        item.set("queue_bytes", static_cast<std::uint64_t>(peer->outbox().queuedBytes()));
+        list.add(item);
+    }
+    Poco::JSON::Object result;
+    result.set("peers", list);
+    response.body = stringify(result);
+}
+
+void RouteAdmin::presence(const tthost::AdminRequest& request, tthost::AdminResponse& response)
+{
+    std::vector<std::uint32_t> ids;
+    for (const auto& [key, value] : request.query)
+    {
+        if (key != "user")
+            continue;
+        // Digits only: Poco's parser would also take "1,000" (thousands separators), "+7" or " 7".
+        unsigned id = 0;
+        if (value.empty() || value.size() > 10 || value.find_first_not_of("0123456789") != std::string::npos ||
+            !Poco::NumberParser::tryParseUnsigned(value, id))
+            return jsonError(response, 400, "'" + value + "' is not a user id");
+        ids.push_back(id);
+    }
+    if (ids.empty())
+        return jsonError(response, 400, "ask with ?user=ID (repeatable)");
+
+    Poco::JSON::Array users;
+    for (std::uint32_t id : ids)
+    {
+        const auto [online, logins] = service_.router().readPresence([id](const PresenceRegistry& presence) {
+            return std::make_pair(presence.isOnline(id), presence.loginsOf(id));
+        });
+        Poco::JSON::Object user;
+        user.set("user_id", id);
+        // As a status query answers it (protocol.md §4): online only with a PC login somewhere.
+        user.set("status", online ? "online" : "offline");
+        std::map<ConnectionId, Poco::JSON::Array> byConnection;
+        for (const Login& login : logins)
+        {
+            Poco::JSON::Object entry;
+            entry.set("client_type", clientTypeLabel(login.clientType));
+            entry.set("count", login.count);
+            byConnection[login.connection].add(entry);
+        }
+        Poco::JSON::Array connections;
+        for (const auto& [connection, entries] : byConnection)
+        {
+            Poco::JSON::Object item;
+            item.set("connection", connection);
+            item.set("logins", entries);
+            connections.add(item);
+        }
+        user.set("connections", connections);
+        users.add(user);
+    }
+    Poco::JSON::Object result;
+    result.set("users", users);
+    response.body = stringify(result);
+}
+
+} // namespace ttroute
