@@ -9,6 +9,7 @@ LiveSettings::LiveSettings(const RouteSettings& settings)
     , maxPduBytes_(settings.maxPduBytes)
     , maxStatusQueryIds_(settings.maxStatusQueryIds)
     , maxOutboxBytes_(settings.maxOutboxBytes)
+    , relayMode_(settings.relayMode)
     , maxConnections_(settings.maxConnections)
     , maxOnlineUserInfoEntries_(settings.maxOnlineUserInfoEntries)
     , allow_(std::make_shared<const AllowList>(settings.allow))
@@ -28,6 +29,7 @@ void LiveSettings::update(const RouteSettings& settings)
     maxPduBytes_.store(settings.maxPduBytes, std::memory_order_relaxed);
     maxStatusQueryIds_.store(settings.maxStatusQueryIds, std::memory_order_relaxed);
     maxOutboxBytes_.store(settings.maxOutboxBytes, std::memory_order_relaxed);
+    relayMode_.store(settings.relayMode, std::memory_order_relaxed);
     maxConnections_.store(settings.maxConnections, std::memory_order_relaxed);
     maxOnlineUserInfoEntries_.store(settings.maxOnlineUserInfoEntries, std::memory_order_relaxed);
     auto allow = std::make_shared<const AllowList>(settings.allow);

@@ -35,6 +35,8 @@ public:
     /// See RouteSettings.
     std::size_t maxOutboxBytes() const { return maxOutboxBytes_.load(std::memory_order_relaxed); }
     /// See RouteSettings.
+    RelayMode relayMode() const { return relayMode_.load(std::memory_order_relaxed); }
+    /// See RouteSettings.
     std::size_t maxConnections() const { return maxConnections_.load(std::memory_order_relaxed); }
     /// See RouteSettings.
     std::size_t maxOnlineUserInfoEntries() const { return maxOnlineUserInfoEntries_.load(std::memory_order_relaxed); }
@@ -47,6 +49,7 @@ private:
     std::atomic<std::size_t> maxPduBytes_;
     std::atomic<std::size_t> maxStatusQueryIds_;
     std::atomic<std::size_t> maxOutboxBytes_;
+    std::atomic<RelayMode> relayMode_;
     std::atomic<std::size_t> maxConnections_;
     std::atomic<std::size_t> maxOnlineUserInfoEntries_;
     mutable std::mutex allowMutex_;

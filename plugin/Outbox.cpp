@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <sys/socket.h>
 #include <sys/uio.h>
 
@@ -10,20 +11,24 @@ namespace ttroute
 namespace
 {
 
-/// Queued chunks gathered into one sendmsg().
-constexpr std::size_t kMaxIov = 64;
+/// Spans gathered into one sendmsg() at most (the kernel takes no more).
+constexpr std::size_t kMaxIov = IOV_MAX;
 
 std::int64_t nowNs()
 {
     return std::chrono::steady_clock::now().time_since_epoch().count();
 }
 
-/// send() that never blocks or raises SIGPIPE; -1 with errno on failure, 0 when the socket is full.
-ssize_t sendSome(int fd, const char* data, std::size_t size)
+/// sendmsg() of up to kMaxIov spans that never blocks or raises SIGPIPE; -1 with errno on
+/// failure, 0 when the socket is full.
+ssize_t sendSome(int fd, const iovec* spans, std::size_t count)
 {
+    msghdr message{};
+    message.msg_iov = const_cast<iovec*>(spans);
+    message.msg_iovlen = std::min(count, kMaxIov);
     for (;;)
     {
-        const ssize_t sent = ::send(fd, data, size, MSG_DONTWAIT | MSG_NOSIGNAL);
+        const ssize_t sent = ::sendmsg(fd, &message, MSG_DONTWAIT | MSG_NOSIGNAL);
         if (sent >= 0)
             return sent;
         if (errno == EINTR)
@@ -64,7 +69,7 @@ Outbox::PushResult Outbox::push(FrameBatch& batch, std::size_t limit)
     std::size_t sent = 0;
     if (queued == 0)
     {
-        const ssize_t written = sendSome(fd_, batch.data(), batch.size());
+        const ssize_t written = sendSome(fd_, batch.spans(), batch.spanCount());
         if (written < 0)
         {
             closeLocked();

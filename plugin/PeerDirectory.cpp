@@ -14,7 +14,8 @@ void PeerDirectory::add(std::shared_ptr<PeerLink> peer)
 {
     std::lock_guard lock(mutex_);
     auto next = std::make_shared<PeerList>(*peers_);
-    next->push_back(std::move(peer));
+    const auto at = std::lower_bound(next->begin(), next->end(), peer->id(), [](const auto& p, ConnectionId id) { return p->id() < id; });
+    next->insert(at, std::move(peer));
     peers_ = std::move(next);
 }
 
@@ -32,10 +33,10 @@ std::shared_ptr<const PeerDirectory::PeerList> PeerDirectory::snapshot() const
     return peers_;
 }
 
-std::size_t PeerDirectory::size() const
+PeerLink* PeerDirectory::find(const PeerList& peers, ConnectionId id)
 {
-    std::lock_guard lock(mutex_);
-    return peers_->size();
+    const auto at = std::lower_bound(peers.begin(), peers.end(), id, [](const auto& p, ConnectionId wanted) { return p->id() < wanted; });
+    return at != peers.end() && (*at)->id() == id ? at->get() : nullptr;
 }
 
 } // namespace ttroute

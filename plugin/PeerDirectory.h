@@ -9,15 +9,18 @@
 namespace ttroute
 {
 
-/// The connected msg servers, as an immutable list replaced on every change.
+/// The connected msg servers, as an immutable list sorted by id, replaced on every change.
 ///
 /// Routing takes a snapshot (one reference count) and iterates it without a lock, so a
 /// peer joining or leaving never waits for deliveries in flight, nor they for it.
 class PeerDirectory
 {
 public:
-    /// An immutable list of peers.
+    /// An immutable list of peers, sorted by id.
     using PeerList = std::vector<std::shared_ptr<PeerLink>>;
+
+    /// The peer of `peers` with `id`, or null.
+    static PeerLink* find(const PeerList& peers, ConnectionId id);
 
     PeerDirectory();
 
@@ -29,9 +32,6 @@ public:
 
     /// The peers connected now.
     std::shared_ptr<const PeerList> snapshot() const;
-
-    /// Number of peers connected now.
-    std::size_t size() const;
 
 private:
     mutable std::mutex mutex_;

@@ -420,6 +420,12 @@ std::vector<LostUser> PresenceRegistry::removeConnection(ConnectionId connection
     return lost;
 }
 
+void PresenceRegistry::appendConnectionsOf(std::uint32_t userId, std::vector<ConnectionId>& connections) const
+{
+    if (const Slot* slot = table_->find(userId))
+        table_->forEachLogin(*slot, [&](const PackedLogin& login) { connections.push_back(login.connection); });
+}
+
 std::vector<Login> PresenceRegistry::loginsOf(std::uint32_t userId) const
 {
     std::vector<Login> logins;

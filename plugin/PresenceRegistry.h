@@ -69,6 +69,11 @@ public:
     /// their last PC login: usersOn() then removeLogins() for each, in one go.
     std::vector<LostUser> removeConnection(ConnectionId connection);
 
+    /// Appends to `connections` every connection with a login of `userId` (none when the user
+    /// is unknown); a connection may come more than once. Allocates nothing once `connections`
+    /// has grown to its usual size.
+    void appendConnectionsOf(std::uint32_t userId, std::vector<ConnectionId>& connections) const;
+
     /// Every login of `userId` (empty when the user is unknown), for inspection and tests.
     std::vector<Login> loginsOf(std::uint32_t userId) const;
 

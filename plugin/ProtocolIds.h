@@ -52,6 +52,13 @@ constexpr bool isPcClientType(std::uint32_t clientType)
     return (clientType & 0x10) == 0;
 }
 
+/// True for the single-chat message types (MSG_TYPE_SINGLE_TEXT, MSG_TYPE_SINGLE_AUDIO);
+/// group types have bit 0x10 set (protocol.md §2).
+constexpr bool isSingleChatMessage(std::uint32_t msgType)
+{
+    return msgType == 0x01 || msgType == 0x02;
+}
+
 /// A readable name for a command id, for logs ("MSG_DATA"); "UNKNOWN" for ids we do not speak.
 const char* commandName(std::uint16_t commandId);
 

@@ -90,6 +90,7 @@ void RouteAdmin::writeMetrics(MetricsWriter& metrics)
 
     const std::pair<const char*, const std::atomic<std::uint64_t>*> totals[] = {
         {"ttroute_relayed_pdus_total", &c.framesRelayed},
+        {"ttroute_relay_unaddressed_total", &c.relayUnaddressed},
         {"ttroute_status_queries_total", &c.statusQueries},
         {"ttroute_status_query_ids_total", &c.idsQueried},
         {"ttroute_notifications_total", &c.notificationsSent},
@@ -99,6 +100,7 @@ void RouteAdmin::writeMetrics(MetricsWriter& metrics)
     };
     const char* helps[] = {
         "Relayed PDUs, counted once per PDU received.",
+        "One-to-one PDUs dropped in targeted relay mode because no other msg server hosts their users.",
         "USERS_STATUS_REQUESTs answered.",
         "User ids answered in status queries.",
         "Status notifications generated (LOGIN_STATUS_NOTIFY, BUDDY_LIST_STATUS_NOTIFY), counted once per PDU.",

@@ -26,12 +26,12 @@ struct CommandTally
     std::uint64_t pdus[kCommandSlots]{};
     std::uint64_t bytes[kCommandSlots]{};
 
-    /// Counts one PDU of `length` bytes for `commandId`.
-    void add(std::uint16_t commandId, std::uint64_t length)
+    /// Counts a PDU of `length` bytes for `commandId`, `times` over (once per destination).
+    void add(std::uint16_t commandId, std::uint64_t length, std::uint64_t times = 1)
     {
         const std::size_t slot = commandSlot(commandId);
-        ++pdus[slot];
-        bytes[slot] += length;
+        pdus[slot] += times;
+        bytes[slot] += length * times;
     }
 
     /// Adds this tally `times` over to `total`.
@@ -58,6 +58,7 @@ struct RouteCounters
     CommandCounters received;                        ///< whole PDUs decoded, by command
     CommandCounters sent;                            ///< PDUs handed to outboxes, once per destination
     std::atomic<std::uint64_t> framesRelayed{0};     ///< relayed frames, counted once per source frame
+    std::atomic<std::uint64_t> relayUnaddressed{0};  ///< targeted frames no other peer hosts a user of: not sent
     std::atomic<std::uint64_t> statusQueries{0};     ///< USERS_STATUS_REQUESTs answered
     std::atomic<std::uint64_t> idsQueried{0};        ///< user ids answered in them
     std::atomic<std::uint64_t> notificationsSent{0}; ///< status notifications built, counted once per frame

@@ -28,7 +28,7 @@ void RoutePlugin::start(const Poco::Util::AbstractConfiguration& config, Poco::L
     logger.information("ttroute " + version() + ": heartbeat every " + std::to_string(settings.heartbeatInterval.count()) +
                        " ms, idle timeout " + std::to_string(settings.idleTimeout.count()) + " ms, max_pdu_bytes " +
                        std::to_string(settings.maxPduBytes) + ", max_status_query_ids " + std::to_string(settings.maxStatusQueryIds) +
-                       ", max_outbox_bytes " + std::to_string(settings.maxOutboxBytes) + ", relay mode broadcast, allowing " +
+                       ", max_outbox_bytes " + std::to_string(settings.maxOutboxBytes) + ", relay mode " + (settings.relayMode == RelayMode::Targeted ? "targeted" : "broadcast") + ", allowing " +
                        settings.allow.toString());
 }
 

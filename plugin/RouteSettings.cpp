@@ -46,7 +46,8 @@ RouteSettings RouteSettings::read(const Poco::Util::AbstractConfiguration& confi
         reader.getInteger("max_connections", static_cast<std::int64_t>(defaults.maxConnections), 1, 1000000));
     settings.maxOnlineUserInfoEntries = static_cast<std::size_t>(reader.getInteger(
         "max_online_user_info_entries", static_cast<std::int64_t>(defaults.maxOnlineUserInfoEntries), 1, 100000000));
-    reader.getChoice("relay.mode", "broadcast", {"broadcast"});
+    settings.relayMode = reader.getChoice("relay.mode", "broadcast", {"broadcast", "targeted"}) == "targeted" ? RelayMode::Targeted
+                                                                                                           : RelayMode::Broadcast;
     try
     {
         settings.allow = AllowList::parse(reader.getList("allow", {}));

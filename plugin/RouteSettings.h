@@ -10,6 +10,13 @@
 namespace ttroute
 {
 
+/// How one-to-one traffic is relayed (protocol.md §6).
+enum class RelayMode
+{
+    Broadcast, ///< to every other connection, as the original does
+    Targeted,  ///< only to the connections that host its users
+};
+
 /// The route plugin's configuration, validated: every key below "route." in tthost.properties.
 struct RouteSettings
 {
@@ -20,6 +27,7 @@ struct RouteSettings
     std::size_t maxOutboxBytes = 64 * 1024 * 1024;      ///< queued bytes at which a peer is dropped
     std::size_t maxConnections = 250;                   ///< connections served at once; more are refused
     std::size_t maxOnlineUserInfoEntries = 500000;      ///< entries per ONLINE_USER_INFO; a longer one is dropped
+    RelayMode relayMode = RelayMode::Broadcast;
     AllowList allow;                                    ///< who may connect; empty: everyone
 
     /// Reads and checks the plugin's keys from `config` (keys relative to the plugin's

@@ -4,6 +4,7 @@
 #include "IM.Server.pb.h"
 #include "ProtoWire.h"
 #include "ProtocolIds.h"
+#include "RelayTargets.h"
 #include "StatusQuery.h"
 
 #include <algorithm>
@@ -107,9 +108,13 @@ public:
     {
     }
 
-    /// A frame relayed as received: to every other peer, or to everyone including the sender.
+    /// A frame relayed as received: to every other peer, or to everyone including the sender;
+    /// in targeted mode a one-to-one frame only to the peers hosting its users.
     void relay(const FrameView& frame, bool includeSender)
     {
+        if (!includeSender && router_.settings_.relayMode() == RelayMode::Targeted)
+            if (const auto targets = relayTargets(frame))
+                return relayTargeted(frame, *targets);
         const Destination destination = includeSender ? Destination::Everyone : Destination::Others;
         if (pending_ != destination || frame.bytes != runEnd_)
         {
@@ -121,6 +126,47 @@ public:
         runEnd_ += frame.header.length;
         ++runFrames_;
         batchTally_.add(frame.header.commandId, frame.header.length);
+    }
+
+    /// A one-to-one frame in targeted mode: to the peers that host `targets`, never back to
+    /// the sender; to nobody when no other peer hosts them (protocol.md §6, beyond). Frames
+    /// of one read are gathered per destination, so each peer gets all of its frames of the
+    /// read in one write, whatever order their destinations come in.
+    void relayTargeted(const FrameView& frame, const RelayTargets& targets)
+    {
+        // A batch that holds the presence lock goes first: the lookup below takes it again.
+        if (pending_ != Destination::Selected)
+        {
+            flush();
+            pending_ = Destination::Selected;
+        }
+        connections_.clear();
+        // Held for the read's consecutive targeted frames, released before they are sent.
+        if (!shared_.owns_lock())
+            shared_ = std::shared_lock(router_.presenceLock_);
+        for (std::size_t i = 0; i < targets.count; ++i)
+            router_.presence_.appendConnectionsOf(targets.users[i], connections_);
+        std::sort(connections_.begin(), connections_.end());
+        connections_.erase(std::unique(connections_.begin(), connections_.end()), connections_.end());
+        if (!peers_)
+            peers_ = router_.peers_.snapshot();
+        bool addressed = false;
+        for (ConnectionId id : connections_)
+        {
+            // Not back to the sender, and not to a peer leaving (out of the directory already,
+            // its logins not yet removed).
+            PeerLink* peer = id == from_.id() ? nullptr : PeerDirectory::find(*peers_, id);
+            if (!peer)
+                continue;
+            gatherFor(*peer).add(frame);
+            addressed = true;
+        }
+        if (!addressed)
+        {
+            ++unaddressed_; // nobody else hosts its users: it costs no send
+            return;
+        }
+        ++runFrames_;
     }
 
     /// USER_STATUS_UPDATE: apply it, then notify everyone (protocol.md §4, §5).
@@ -221,6 +267,22 @@ public:
                 relayed_ += runFrames_;
                 break;
             }
+            case Destination::Selected:
+            {
+                if (shared_.owns_lock())
+                    shared_.unlock();
+                for (Gather& gather : gathers_)
+                {
+                    FrameBatch batch(gather.spans.data(), gather.spans.size(), gather.frames);
+                    gather.peer->deliver(batch);
+                    gather.tally.addTo(sent_, 1);
+                }
+                gathers_.clear();
+                peers_.reset();
+                relayed_ += runFrames_;
+                runFrames_ = 0;
+                break;
+            }
             case Destination::PresenceChanges:
                 if (!generated_.empty())
                 {
@@ -256,6 +318,7 @@ public:
         received_.flushInto(c.received);
         sent_.flushInto(c.sent);
         RouteCounters::add(c.framesRelayed, relayed_);
+        RouteCounters::add(c.relayUnaddressed, unaddressed_);
         RouteCounters::add(c.statusQueries, statusQueries_);
         RouteCounters::add(c.idsQueried, idsQueried_);
         RouteCounters::add(c.notificationsSent, notifications_);
@@ -268,6 +331,7 @@ private:
         Nothing,
         Others,          ///< relayed run, to every peer but the sender
         Everyone,        ///< relayed run, to every peer
+        Selected,        ///< relayed frames gathered per destination (targeted mode)
         PresenceChanges, ///< presence changed, generated notifications to every peer; lock held exclusively
         Replies,         ///< generated answers to the sender; lock held shared
     };
@@ -327,9 +391,41 @@ private:
     CommandTally sent_;
     std::unique_lock<WriterPriorityMutex> exclusive_;
     std::shared_lock<WriterPriorityMutex> shared_;
+    /// The frames of a Selected batch for one destination: spans of the read buffer.
+    struct Gather
+    {
+        PeerLink* peer;
+        std::vector<iovec> spans;
+        std::uint32_t frames = 0;
+        CommandTally tally;
+
+        void add(const FrameView& frame)
+        {
+            ++frames;
+            tally.add(frame.header.commandId, frame.header.length);
+            if (!spans.empty() && static_cast<const char*>(spans.back().iov_base) + spans.back().iov_len == frame.bytes)
+                spans.back().iov_len += frame.header.length;
+            else
+                spans.push_back({const_cast<char*>(frame.bytes), frame.header.length});
+        }
+    };
+
+    Gather& gatherFor(PeerLink& peer)
+    {
+        for (Gather& gather : gathers_)
+            if (gather.peer == &peer)
+                return gather;
+        gathers_.push_back(Gather{&peer, {}, 0, {}});
+        return gathers_.back();
+    }
+
+    std::vector<Gather> gathers_;           ///< where the Selected batch goes, and what
+    std::shared_ptr<const PeerDirectory::PeerList> peers_; ///< the peers a Selected batch may go to
+    std::vector<ConnectionId> connections_; ///< where the frame at hand goes
     StatusQuery query_;
     std::vector<std::uint8_t> online_; ///< 1 where the id at the same index is online
     std::uint64_t relayed_ = 0;
+    std::uint64_t unaddressed_ = 0;
     std::uint64_t statusQueries_ = 0;
     std::uint64_t idsQueried_ = 0;
     std::uint64_t notifications_ = 0;

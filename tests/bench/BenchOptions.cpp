@@ -34,6 +34,7 @@ BenchOptions BenchOptions::parse(int argc, char** argv)
     BenchOptions options;
     std::string host = "127.0.0.1";
     int port = -1;
+    int targetedPort = -1;
     for (int i = 1; i < argc; ++i)
     {
         std::string arg = argv[i];
@@ -69,6 +70,10 @@ BenchOptions BenchOptions::parse(int argc, char** argv)
             port = static_cast<int>(number(key, value));
         else if (key == "server-pid")
             options.serverPid = static_cast<pid_t>(number(key, value));
+        else if (key == "targeted-port")
+            targetedPort = static_cast<int>(number(key, value));
+        else if (key == "targeted-server-pid")
+            options.targetedServerPid = static_cast<pid_t>(number(key, value));
         else if (key == "runs")
             options.runs = std::max(1, static_cast<int>(number(key, value)));
         else if (key == "baseline")
@@ -101,7 +106,7 @@ BenchOptions BenchOptions::parse(int argc, char** argv)
             throw std::invalid_argument("unknown option --" + key + " (see --help)");
     }
     if (options.mode.empty())
-        throw std::invalid_argument("which mode? relay, query, presence, churn or soak (see --help)");
+        throw std::invalid_argument("which mode? relay, modes, query, presence, churn or soak (see --help)");
     if (options.window == 0)
         options.window = options.mode == "query" ? 64 : 512;
     if (port >= 0)
@@ -109,6 +114,12 @@ BenchOptions BenchOptions::parse(int argc, char** argv)
         options.server = Poco::Net::SocketAddress(host, static_cast<std::uint16_t>(port));
         requireLoopback(options.server);
         options.hasServer = true;
+    }
+    if (targetedPort >= 0)
+    {
+        options.targetedServer = Poco::Net::SocketAddress(host, static_cast<std::uint16_t>(targetedPort));
+        requireLoopback(options.targetedServer);
+        options.hasTargetedServer = true;
     }
     return options;
 }
@@ -128,6 +139,11 @@ Modes:
             --targeted (PDUs reach their addressee only: for route.relay.mode = targeted)
             --baseline: also measure, in the same run, the minimal epoll forwarder that
             marks this machine's limit, and print the ratio; without --port, that alone
+  modes     the relay load against two servers, one in each relay mode, side by side: --port
+            in broadcast mode, --targeted-port in targeted mode (--server-pid and
+            --targeted-server-pid for their CPU); defaults to 4 senders x 4 receivers, so 8 msg
+            servers with the users spread evenly; reports messages/s (each reaching its
+            addressee), PDUs delivered/s (every copy), and CPU per million of each
   query     --users=100000 registered; --connections=4 keep --window=64 queries of --ids=100
             ids outstanding; every answer is checked. --baseline: also measure the relay
             baseline forwarder first, as a yardstick of the machine's speed in this run

@@ -13,11 +13,14 @@ namespace ttbench
 /// The command line of ttbench.
 struct BenchOptions
 {
-    std::string mode;                  ///< relay, query, presence, churn or soak
+    std::string mode;                  ///< relay, modes, query, presence, churn or soak
     bool help = false;
     Poco::Net::SocketAddress server;   ///< --host (loopback only) and --port
     bool hasServer = false;
     pid_t serverPid = 0;               ///< --server-pid: report its CPU and memory
+    Poco::Net::SocketAddress targetedServer; ///< --targeted-port: a second server, in targeted relay mode (modes)
+    bool hasTargetedServer = false;
+    pid_t targetedServerPid = 0;       ///< --targeted-server-pid
     int runs = 1;                      ///< --runs: repeat and report the median
     bool baseline = false;             ///< --baseline: measure the in-process forwarder too (relay)
     double seconds = 5;                ///< --duration

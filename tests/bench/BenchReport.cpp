@@ -186,6 +186,47 @@ void printYardstick(std::ostream& out, const BenchOptions& options)
     printRelay(out, "machine yardstick (baseline forwarder, relay 2x2)", measureBaseline(shape));
 }
 
+int runModesMode(const BenchOptions& options, std::ostream& out)
+{
+    if (!options.hasTargetedServer)
+        throw std::invalid_argument("modes needs --port (a server in broadcast mode) and --targeted-port (one in targeted mode)");
+    BenchOptions shape = options;
+    if (options.senders == BenchOptions().senders && options.receivers == BenchOptions().receivers)
+        shape.senders = shape.receivers = 4;
+    out << "relay modes: " << shape.senders << " senders x " << shape.receivers << " receivers (" << shape.senders + shape.receivers
+        << " msg servers, one user each, every message to one receiver's user), " << shape.bodyBytes << "-byte bodies, window "
+        << shape.window << ", " << shape.seconds << " s\n";
+    bool clean = true;
+    struct Row
+    {
+        const char* mode;
+        Poco::Net::SocketAddress server;
+        pid_t pid;
+        bool targeted;
+    };
+    const Row rows[] = {{"broadcast", options.server, options.serverPid, false}, {"targeted", options.targetedServer, options.targetedServerPid, true}};
+    for (int i = 1; i <= options.runs; ++i)
+        for (const Row& row : rows)
+        {
+            RelayOptions relay = relayOptions(shape);
+            relay.server = row.server;
+            relay.targeted = row.targeted;
+            CpuMeter cpu(row.pid);
+            cpu.start();
+            const RelayResult result = runRelay(relay);
+            const auto cpuSeconds = cpu.stop();
+            clean = clean && result.lost() == 0 && result.outOfOrder == 0;
+            const double messages = static_cast<double>(result.sent);
+            out << row.mode << (options.runs > 1 ? " " + std::to_string(i) : "") << ": " << fixed(messages / result.seconds, 0)
+                << " messages/s, " << fixed(static_cast<double>(result.delivered) / result.seconds, 0) << " PDUs delivered/s";
+            if (cpuSeconds)
+                out << "; server CPU " << fixed(*cpuSeconds / (messages / 1e6), 3) << " s per million messages, "
+                    << fixed(*cpuSeconds / (static_cast<double>(result.delivered) / 1e6), 3) << " s per million delivered";
+            out << "; p99 " << millis(result.latency.percentile(0.99)) << ", lost " << result.lost() << "\n";
+        }
+    return clean ? 0 : 1;
+}
+
 int runQueryMode(const BenchOptions& options, std::ostream& out)
 {
     QueryOptions query;
@@ -299,6 +340,8 @@ int runBench(const BenchOptions& options, std::ostream& out)
     }
     if (!options.hasServer)
         throw std::invalid_argument(options.mode + " needs --port");
+    if (options.mode == "modes")
+        return runModesMode(options, out);
     if (options.mode == "query")
         return runQueryMode(options, out);
     if (options.mode == "presence")

@@ -912,6 +912,7 @@ public:
             {"ttroute_sent_pdus_total", "counter"},
             {"ttroute_sent_bytes_total", "counter"},
             {"ttroute_relayed_pdus_total", "counter"},
+            {"ttroute_relay_unaddressed_total", "counter"},
             {"ttroute_status_queries_total", "counter"},
             {"ttroute_status_query_ids_total", "counter"},
             {"ttroute_notifications_total", "counter"},

@@ -18,8 +18,9 @@ namespace
 class Server
 {
 public:
-    Server()
-        : process_(TTHOST_PATH, {"--config-file=tthost.properties"}, write(dir_), dir_.path() + "/tthost.log")
+    /// A server with `extra` properties (e.g. its relay mode).
+    explicit Server(const std::string& extra = "")
+        : process_(TTHOST_PATH, {"--config-file=tthost.properties"}, write(dir_, extra), dir_.path() + "/tthost.log")
         , port_(process_.waitForListenPort())
     {
     }
@@ -35,9 +36,9 @@ public:
     std::string log() const { return process_.output(); }
 
 private:
-    static const std::string& write(const TempDir& dir)
+    static const std::string& write(const TempDir& dir, const std::string& extra)
     {
-        dir.write("tthost.properties", "host.route.listen = 127.0.0.1:0\nhost.admin.listen =\n");
+        dir.write("tthost.properties", "host.route.listen = 127.0.0.1:0\nhost.admin.listen =\n" + extra);
         return dir.path();
     }
 
@@ -53,6 +54,7 @@ class BenchSmokeTest : public CppUnit::TestFixture
     CPPUNIT_TEST_SUITE(BenchSmokeTest);
     CPPUNIT_TEST(relayLosesNothing);
     CPPUNIT_TEST(pacedRelayLosesNothing);
+    CPPUNIT_TEST(bothRelayModesLoseNothing);
     CPPUNIT_TEST(queriesAreAllAnsweredRight);
     CPPUNIT_TEST(presenceComesAndGoes);
     CPPUNIT_TEST(churnLeavesNothingBehind);
@@ -75,6 +77,16 @@ public:
     {
         const std::string out = bench({"relay", "--duration=1", "--rate=20000", "--senders=1", "--receivers=3", "--body=1024"});
         expect(out, "lost 0, out of order 0");
+    }
+
+    void bothRelayModesLoseNothing()
+    {
+        Server targeted("route.relay.mode = targeted\n");
+        const std::string out = bench({"modes", "--duration=1", "--targeted-port=" + std::to_string(targeted.port()),
+                                       "--targeted-server-pid=" + std::to_string(targeted.pid())});
+        expect(out, "broadcast: ");
+        expect(out, "targeted: ");
+        CPPUNIT_ASSERT_MESSAGE(out, out.find("lost 0") != out.rfind("lost 0")); // one line per mode, both lossless
     }
 
     void queriesAreAllAnsweredRight()

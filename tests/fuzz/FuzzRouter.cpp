@@ -153,18 +153,18 @@ public:
         if (leaving_)
             fail(description_ + ": a batch of " + std::to_string(batch.frameCount()) +
                  " frames was delivered while the peer was being detached");
+        std::string bytes;
+        batch.appendTo(bytes);
         if (takesShared_)
         {
-            const char* borrowed = batch.data();
-            const std::size_t size = batch.size();
             const ttroute::SharedBytes& shared = batch.shared();
-            if (!shared || shared->size() != size || std::memcmp(shared->data(), borrowed, size) != 0)
+            if (!shared || *shared != bytes)
                 fail(description_ + ": the shared copy of a batch differs from the batch");
-            if (batch.data() != shared->data())
+            if (batch.spanCount() != 1 || batch.spans()[0].iov_base != shared->data())
                 fail(description_ + ": a batch does not read from its shared copy once it has one");
         }
-        checkFrames(batch);
-        hash_ = touch(batch.data(), batch.size(), hash_);
+        checkFrames(batch, bytes);
+        hash_ = touch(bytes.data(), bytes.size(), hash_);
         ++activity_.batches;
         activity_.frames += batch.frameCount();
         activity_.bytes += batch.size();
@@ -186,10 +186,10 @@ public:
 
 private:
     /// The batch is whole frames, as many as it claims, each one for this peer.
-    void checkFrames(const FrameBatch& batch) const
+    void checkFrames(const FrameBatch& batch, const std::string& bytes) const
     {
-        const char* data = batch.data();
-        const std::size_t size = batch.size();
+        const char* data = bytes.data();
+        const std::size_t size = bytes.size();
         std::size_t offset = 0;
         std::uint32_t frames = 0;
         while (offset < size)
@@ -337,8 +337,8 @@ public:
     {
         for (std::size_t slot = 0; slot < connections_.size(); ++slot)
             disconnect(slot);
-        if (directory_.size() != 0)
-            fail(std::to_string(directory_.size()) + " peers still attached after every peer was detached");
+        if (!directory_.snapshot()->empty())
+            fail(std::to_string(directory_.snapshot()->size()) + " peers still attached after every peer was detached");
         if (presence_.userCount() != 0)
             fail(std::to_string(presence_.userCount()) + " users still online after every connection was detached");
         if (verbose())

@@ -235,7 +235,11 @@ public:
         if (takesShared_)
             batches_.push_back({*batch.shared(), batch.frameCount()});
         else
-            batches_.push_back({std::string(batch.data(), batch.size()), batch.frameCount()});
+        {
+            std::string bytes;
+            batch.appendTo(bytes);
+            batches_.push_back({std::move(bytes), batch.frameCount()});
+        }
     }
 
     bool setMaster(bool master) override
