@@ -6,8 +6,13 @@
 // closed by a reload, and no endpoint at all when host.admin.listen is empty. Loopback only
 // (127.0.0.1, and 127.0.0.2 as a client source address), ephemeral ports only; every child
 // process is killed if a test fails midway.
+#include "DiagnosticText.h"
 #include "FakeMsgServer.h"
-#include "HostProcess.h"
+#include "LogLines.h"
+#include "LoopbackSockets.h"
+#include "MsgServerChecks.h"
+#include "ProtocolConstants.h"
+#include "RunningHost.h"
 #include "WireFrames.h"
 
 #include "IM.Buddy.pb.h"
@@ -16,18 +21,12 @@
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeParser.h>
 #include <Poco/Exception.h>
-#include <Poco/File.h>
-#include <Poco/FileStream.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
-#include <Poco/Net/NetException.h>
-#include <Poco/Net/ServerSocket.h>
-#include <Poco/Net/SocketAddress.h>
-#include <Poco/Net/StreamSocket.h>
 #include <Poco/StreamCopier.h>
 
 #include <cppunit/extensions/HelperMacros.h>
@@ -46,23 +45,14 @@
 #include <thread>
 
 using tttest::FakeMsgServer;
-using tttest::HostProcess;
-using tttest::TempDir;
+using tttest::RunningHost;
 using tttest::WireFrame;
+using namespace tttest::protocol;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
 namespace
 {
-
-constexpr std::uint32_t kOnline = 1;
-constexpr std::uint32_t kOffline = 2;
-constexpr std::uint32_t kWindows = 0x01;
-constexpr std::uint32_t kMac = 0x02;
-constexpr std::uint32_t kIos = 0x11;
-constexpr std::uint32_t kAndroid = 0x12;
-constexpr std::uint16_t kStatusResponse = 0x020b;
-constexpr std::uint16_t kMsgData = 0x0301;
 
 /// The configuration every test starts from: the route plugin and the admin endpoint on
 /// ephemeral loopback ports (`admin` empty: no endpoint), no heartbeats to blur the counts.
@@ -77,86 +67,6 @@ std::string config(const std::string& admin, const std::string& drain = "2s", co
 }
 
 const std::string kEphemeralAdmin = "127.0.0.1:0";
-
-std::string readFile(const std::string& path)
-{
-    try
-    {
-        if (!Poco::File(path).exists())
-            return {};
-        Poco::FileInputStream in(path);
-        std::string content;
-        Poco::StreamCopier::copyToString(in, content);
-        return content;
-    }
-    catch (const Poco::Exception&)
-    {
-        return {};
-    }
-}
-
-/// The complete (newline-terminated) lines of `text` from byte `from` on.
-std::vector<std::string> completeLines(const std::string& text, std::size_t from)
-{
-    std::vector<std::string> lines;
-    std::size_t start = std::min(from, text.size());
-    for (std::size_t end = text.find('\n', start); end != std::string::npos; end = text.find('\n', start))
-    {
-        lines.push_back(text.substr(start, end - start));
-        start = end + 1;
-    }
-    return lines;
-}
-
-/// Lines of `text` from byte `from` on that contain every one of `parts`.
-std::vector<std::string> linesWith(const std::string& text, const std::vector<std::string>& parts, std::size_t from = 0)
-{
-    std::vector<std::string> found;
-    for (const auto& line : completeLines(text, from))
-        if (std::all_of(parts.begin(), parts.end(), [&](const std::string& part) { return line.find(part) != std::string::npos; }))
-            found.push_back(line);
-    return found;
-}
-
-/// A port nobody listens on right now: bound to 127.0.0.1:0, read, and closed again.
-std::uint16_t freePort()
-{
-    Poco::Net::ServerSocket socket;
-    socket.bind(Poco::Net::SocketAddress("127.0.0.1", 0), false, false);
-    const std::uint16_t port = socket.address().port();
-    socket.close();
-    return port;
-}
-
-/// True when a connection to 127.0.0.1:`port` is refused (nothing listens there).
-bool connectionRefused(std::uint16_t port, std::string& what)
-{
-    try
-    {
-        Poco::Net::StreamSocket socket;
-        socket.connect(Poco::Net::SocketAddress("127.0.0.1", port), Poco::Timespan(3, 0));
-        what = "the connection was accepted";
-        return false;
-    }
-    catch (const Poco::Net::ConnectionRefusedException&)
-    {
-        return true;
-    }
-    catch (const Poco::Exception& error)
-    {
-        what = error.displayText();
-        return false;
-    }
-}
-
-/// The largest send buffer the kernel grows a TCP socket to (tcp_wmem's third field).
-std::size_t maxSendBuffer()
-{
-    std::istringstream in(readFile("/proc/sys/net/ipv4/tcp_wmem"));
-    std::size_t low = 0, initial = 0, max = 0;
-    in >> low >> initial >> max;
-    return max > 0 ? max : 4u << 20;
-}
 
 // ---------------------------------------------------------------------------------------
 // HTTP and JSON
@@ -407,7 +317,7 @@ Exposition parseExposition(const std::string& page)
         current = name;
     };
 
-    std::vector<std::string> lines = completeLines(page, 0);
+    std::vector<std::string> lines = tttest::completeLines(page, 0);
     if (!page.empty() && page.back() != '\n')
         lines.push_back(page.substr(page.rfind('\n') == std::string::npos ? 0 : page.rfind('\n') + 1));
     for (std::size_t i = 0; i < lines.size(); ++i)
@@ -608,102 +518,10 @@ void assertValue(const Exposition& page, const std::string& name, const Labels& 
 // The host
 // ---------------------------------------------------------------------------------------
 
-/// tthost serving `properties` from a fresh temporary directory, output in a log file there.
-class RunningHost
-{
-public:
-    explicit RunningHost(const std::string& properties)
-    {
-        dir_.write("tthost.properties", properties);
-        process_ = std::make_unique<HostProcess>(TTHOST_PATH, std::vector<std::string>{"--config-file=tthost.properties"}, dir_.path(),
-                                                 dir_.path() + "/tthost.log");
-    }
-
-    HostProcess& process() { return *process_; }
-
-    std::string log() const { return process_->output(); }
-
-    std::size_t mark() const { return log().size(); }
-
-    /// Waits for a complete log line after `from` containing every one of `parts` and returns it.
-    std::string waitForLine(std::size_t from, const std::vector<std::string>& parts, std::chrono::milliseconds timeout = 10s) const
-    {
-        const auto deadline = Clock::now() + timeout;
-        for (;;)
-        {
-            const std::string text = log();
-            const auto found = linesWith(text, parts, from);
-            if (!found.empty())
-                return found.front();
-            if (Clock::now() >= deadline)
-            {
-                std::string wanted;
-                for (const auto& part : parts)
-                    wanted += " [" + part + "]";
-                CPPUNIT_FAIL("no log line with" + wanted + " within " + std::to_string(timeout.count()) + " ms; the log:\n" + text);
-            }
-            std::this_thread::sleep_for(20ms);
-        }
-    }
-
-    /// Replaces the configuration file (atomically, by rename); the host polls it every second.
-    void rewrite(const std::string& properties) const { dir_.write("tthost.properties", properties); }
-
-    /// The route port: the first "listening on 127.0.0.1:PORT" line.
-    std::uint16_t port()
-    {
-        const std::uint16_t port = process_->waitForListenPort(0);
-        CPPUNIT_ASSERT_MESSAGE(log(), port != 0 && port != 8200);
-        return port;
-    }
-
-    /// The admin port of the `nth` (from 0) "admin endpoint at http://127.0.0.1:PORT/" line.
-    std::uint16_t adminPort(std::size_t nth = 0) const
-    {
-        static const std::regex line("admin endpoint at http://127\\.0\\.0\\.1:([0-9]+)/");
-        const auto deadline = Clock::now() + 10s;
-        for (;;)
-        {
-            const std::string text = log();
-            std::size_t index = 0;
-            for (auto it = std::sregex_iterator(text.begin(), text.end(), line); it != std::sregex_iterator(); ++it, ++index)
-                if (index == nth)
-                {
-                    const auto port = static_cast<std::uint16_t>(std::stoi((*it)[1]));
-                    CPPUNIT_ASSERT_MESSAGE(text, port != 0 && port != 8280);
-                    return port;
-                }
-            if (Clock::now() >= deadline)
-                CPPUNIT_FAIL("no admin endpoint line #" + std::to_string(nth) + " within 10 s; the log:\n" + text);
-            std::this_thread::sleep_for(20ms);
-        }
-    }
-
-    /// Sends `signal` and returns the exit status (-1 when it did not exit within 15 s).
-    int stopWith(int signal)
-    {
-        process_->signal(signal);
-        return process_->wait(15s);
-    }
-
-private:
-    TempDir dir_;
-    std::unique_ptr<HostProcess> process_;
-};
-
 /// The "configuration reloaded ..." line caused by the file poll, listing `change`.
 std::vector<std::string> reloadedAfterChange(const std::string& change)
 {
     return {"configuration reloaded after ", " changed: ", change};
-}
-
-std::string describe(const std::vector<WireFrame>& frames)
-{
-    std::string text = "[";
-    for (const auto& frame : frames)
-        text += (text.size() > 1 ? ", " : "") + std::string("svc ") + std::to_string(frame.serviceId) + " cmd " +
-                std::to_string(frame.commandId) + " len " + std::to_string(frame.length);
-    return text + "]";
 }
 
 /// Queries `ids` from `fake` (nothing else may be pending for it) and returns "id:status"
@@ -712,7 +530,7 @@ std::string query(FakeMsgServer& fake, const std::vector<std::uint32_t>& ids, st
 {
     fake.send(tttest::statusRequest(seq, 5150, ids));
     const WireFrame frame = fake.receive();
-    CPPUNIT_ASSERT_EQUAL(kStatusResponse, frame.commandId);
+    CPPUNIT_ASSERT_EQUAL(kUsersStatusResponse, frame.commandId);
     CPPUNIT_ASSERT_EQUAL(seq, frame.seqNum);
     IM::Buddy::IMUsersStatRsp response;
     CPPUNIT_ASSERT(frame.parse(response));
@@ -720,21 +538,6 @@ std::string query(FakeMsgServer& fake, const std::vector<std::uint32_t>& ids, st
     for (const auto& stat : response.user_stat_list())
         text += std::to_string(stat.user_id()) + ":" + std::to_string(stat.status()) + " ";
     return text;
-}
-
-/// `from` sends one MSG_DATA; each of `to` receives exactly it, and the sender nothing.
-void assertRelayed(FakeMsgServer& from, const std::vector<FakeMsgServer*>& to, std::uint32_t msgId, const std::string& who)
-{
-    const std::string message = tttest::msgData(400, 401, msgId, "relayed: " + who);
-    from.send(message);
-    const auto echo = from.sync();
-    CPPUNIT_ASSERT_MESSAGE(who + ": the sender got " + describe(echo), echo.empty());
-    for (FakeMsgServer* other : to)
-    {
-        const auto got = other->sync();
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(who + ": " + describe(got), std::size_t(1), got.size());
-        CPPUNIT_ASSERT_MESSAGE(who + ": relayed bytes differ", message == got[0].bytes);
-    }
 }
 
 /// The local address of a fake's socket, as the route server sees it from the other end.
@@ -897,7 +700,7 @@ public:
         a.send(tttest::statusUpdate(1, kOnline, kWindows));
         CPPUNIT_ASSERT_EQUAL(std::size_t(2), a.sync().size());
         CPPUNIT_ASSERT_EQUAL(std::size_t(2), b.sync().size());
-        assertRelayed(a, {&b}, 1, "before the scrape");
+        tttest::assertRelayed(a, {&b}, 1, "before the scrape");
 
         const Exposition page = settledMetrics(admin);
         const std::map<std::string, std::string> types{
@@ -1059,7 +862,7 @@ public:
         for (FakeMsgServer* fake : {&f2, &f3})
         {
             const auto got = fake->sync();
-            CPPUNIT_ASSERT_EQUAL_MESSAGE(describe(got), std::size_t(kFrames), got.size());
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(tttest::describeFrames(got), std::size_t(kFrames), got.size());
             for (std::size_t i = 0; i < got.size(); ++i)
                 CPPUNIT_ASSERT_MESSAGE("relayed frame " + std::to_string(i) + " differs", sent[i] == got[i].bytes);
         }
@@ -1113,8 +916,8 @@ public:
         f1.send(tttest::statusUpdate(3001, kOnline, kWindows));
         const auto toSender = f1.sync();
         const auto toOther = f2.sync();
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(describe(toSender), std::size_t(2), toSender.size());
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(describe(toOther), std::size_t(2), toOther.size());
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(tttest::describeFrames(toSender), std::size_t(2), toSender.size());
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(tttest::describeFrames(toOther), std::size_t(2), toOther.size());
         after = metricsAfterDelta(admin, before, "ttroute_status_queries_total", {}, 2);
         assertDelta(before, after, "ttroute_notifications_total", {}, 2);
         assertDelta(before, after, "ttroute_sent_pdus_total", {{"command", "login_status_notify"}}, 2);
@@ -1135,7 +938,7 @@ public:
         before = after;
         f1.send(tttest::statusUpdate(3001, kOffline, kWindows));
         const auto offline = f1.sync();
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(describe(offline), std::size_t(1), offline.size());
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(tttest::describeFrames(offline), std::size_t(1), offline.size());
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), f2.sync().size());
         after = metricsAfterDelta(admin, before, "ttroute_status_queries_total", {}, 2);
         assertDelta(before, after, "ttroute_notifications_total", {}, 1);
@@ -1201,7 +1004,7 @@ public:
         assertValue(after, "ttroute_online_users", {}, 0);
         for (const char* reason : {"eof", "bad_frame", "read_error"})
             assertDelta(before, after, "ttroute_disconnects_total", {{"reason", reason}}, 0);
-        assertRelayed(f1, {&f2}, 1, "after the dropped body");
+        tttest::assertRelayed(f1, {&f2}, 1, "after the dropped body");
         CPPUNIT_ASSERT_EQUAL_MESSAGE(host.log(), 0, host.stopWith(SIGTERM));
     }
 
@@ -1308,7 +1111,7 @@ public:
         CPPUNIT_ASSERT(slow.sync().empty()); // the last time `slow` reads
         CPPUNIT_ASSERT(flooder.sync().empty());
 
-        const std::size_t target = std::max<std::size_t>(8u << 20, maxSendBuffer() + (4u << 20));
+        const std::size_t target = std::max<std::size_t>(8u << 20, tttest::maxSendBuffer() + (4u << 20));
         std::size_t bytes = 0;
         for (std::uint32_t i = 0; bytes < target; ++i)
         {
@@ -1351,7 +1154,7 @@ public:
         const auto notReady = jsonObject(draining.body);
         CPPUNIT_ASSERT_MESSAGE(draining.body, notReady->has("status") && notReady->get("status").isString());
         CPPUNIT_ASSERT_MESSAGE("/readyz said 503 but no stop was logged:\n" + host.log(),
-                               !linesWith(host.log(), {"received Terminated, stopping"}, mark).empty());
+                               !tttest::linesWith(host.log(), {"received Terminated, stopping"}, mark).empty());
 
         // The endpoint is still up while the drain waits (unless the drain just ended, which the exit shows).
         try
@@ -1600,7 +1403,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(200, http(oldAdmin, "/healthz").status);
 
         std::size_t mark = host.mark();
-        const std::uint16_t newAdmin = freePort();
+        const std::uint16_t newAdmin = tttest::freePort();
         const std::string newAddress = "127.0.0.1:" + std::to_string(newAdmin);
         host.rewrite(config(newAddress));
         host.waitForLine(mark, reloadedAfterChange("host.admin.listen: " + kEphemeralAdmin + " -> " + newAddress));
@@ -1612,23 +1415,23 @@ public:
         assertValue(page, "tthost_config_reloads_total", {{"result", "applied"}}, 1);
         assertValue(page, "ttroute_connected_msg_servers", {}, 2);
         std::string what;
-        CPPUNIT_ASSERT_MESSAGE("the old admin port " + std::to_string(oldAdmin) + ": " + what, connectionRefused(oldAdmin, what));
-        assertRelayed(a, {&b}, 1, "after the admin endpoint moved");
+        CPPUNIT_ASSERT_MESSAGE("the old admin port " + std::to_string(oldAdmin) + ": " + what, tttest::connectionRefused(oldAdmin, what));
+        tttest::assertRelayed(a, {&b}, 1, "after the admin endpoint moved");
 
         mark = host.mark();
         host.rewrite(config(""));
         host.waitForLine(mark, {"admin endpoint closed"});
         host.waitForLine(mark, reloadedAfterChange("host.admin.listen: " + newAddress + " -> "));
-        CPPUNIT_ASSERT_MESSAGE("the closed admin port " + std::to_string(newAdmin) + ": " + what, connectionRefused(newAdmin, what));
-        CPPUNIT_ASSERT_MESSAGE(host.log(), linesWith(host.log(), {"admin endpoint at"}, mark).empty());
+        CPPUNIT_ASSERT_MESSAGE("the closed admin port " + std::to_string(newAdmin) + ": " + what, tttest::connectionRefused(newAdmin, what));
+        CPPUNIT_ASSERT_MESSAGE(host.log(), tttest::linesWith(host.log(), {"admin endpoint at"}, mark).empty());
 
         // Route traffic is unaffected: the same connections relay and answer, new ones connect.
-        assertRelayed(a, {&b}, 2, "after the admin endpoint closed");
+        tttest::assertRelayed(a, {&b}, 2, "after the admin endpoint closed");
         CPPUNIT_ASSERT_EQUAL(std::string("600:1 601:2 "), query(b, {600, 601}));
         FakeMsgServer c(port);
         CPPUNIT_ASSERT(c.sync().empty());
-        assertRelayed(c, {&a, &b}, 3, "from a connection made after");
-        CPPUNIT_ASSERT_MESSAGE(host.log(), linesWith(host.log(), {"disconnected"}).empty());
+        tttest::assertRelayed(c, {&a, &b}, 3, "from a connection made after");
+        CPPUNIT_ASSERT_MESSAGE(host.log(), tttest::linesWith(host.log(), {"disconnected"}).empty());
         CPPUNIT_ASSERT_EQUAL_MESSAGE(host.log(), 0, host.stopWith(SIGTERM));
     }
 
@@ -1642,7 +1445,7 @@ public:
         FakeMsgServer b(port);
         CPPUNIT_ASSERT(a.sync().empty());
         CPPUNIT_ASSERT(b.sync().empty());
-        assertRelayed(a, {&b}, 1, "without an admin endpoint");
+        tttest::assertRelayed(a, {&b}, 1, "without an admin endpoint");
 
         // A reload runs in the main loop after start-up is over: any admin line came before it.
         const std::size_t mark = host.mark();

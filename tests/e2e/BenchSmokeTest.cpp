@@ -1,14 +1,16 @@
 // ttbench against the real tthost, about a second per mode: no figures are judged here (the
 // machine is shared and noisy), only that nothing is lost and every answer is right.
 #include "HostProcess.h"
+#include "RunningHost.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <csignal>
+#include <memory>
 #include <string>
 #include <vector>
 
-using tttest::HostProcess;
+using tttest::RunningHost;
 using tttest::TempDir;
 
 namespace
@@ -20,30 +22,19 @@ class Server
 public:
     /// A server with `extra` properties (e.g. its relay mode).
     explicit Server(const std::string& extra = "")
-        : process_(TTHOST_PATH, {"--config-file=tthost.properties"}, write(dir_, extra), dir_.path() + "/tthost.log")
-        , port_(process_.waitForListenPort())
+        : host_("host.route.listen = 127.0.0.1:0\nhost.admin.listen =\n" + extra)
+        , port_(host_.process().waitForListenPort())
     {
     }
 
-    ~Server()
-    {
-        process_.signal(SIGTERM);
-        process_.wait();
-    }
+    ~Server() { host_.stopWith(SIGTERM); }
 
     std::uint16_t port() const { return port_; }
-    pid_t pid() const { return process_.pid(); }
-    std::string log() const { return process_.output(); }
+    pid_t pid() const { return host_.process().pid(); }
+    std::string log() const { return host_.log(); }
 
 private:
-    static const std::string& write(const TempDir& dir, const std::string& extra)
-    {
-        dir.write("tthost.properties", "host.route.listen = 127.0.0.1:0\nhost.admin.listen =\n" + extra);
-        return dir.path();
-    }
-
-    TempDir dir_;
-    HostProcess process_;
+    RunningHost host_;
     std::uint16_t port_;
 };
 

@@ -1,37 +1,30 @@
 // The real tthost binary as a child process: started with a temporary properties file from a
 // temporary working directory, serving the route plugin on 127.0.0.1 (ephemeral ports only),
 // stopped by signals; its command line and its configuration errors (exit status 78).
+#include "DiagnosticText.h"
 #include "FakeMsgServer.h"
 #include "HostProcess.h"
+#include "RunningHost.h"
 #include "WireFrames.h"
 
 #include "IM.Buddy.pb.h"
 #include "IM.Server.pb.h"
 
 #include <Poco/File.h>
-#include <Poco/FileStream.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
-#include <Poco/StreamCopier.h>
 
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <csignal>
-#include <cstring>
-#include <fcntl.h>
 #include <iostream>
 #include <regex>
-#include <spawn.h>
 #include <sstream>
-#include <stdexcept>
-#include <sys/wait.h>
 #include <thread>
-#include <unistd.h>
-
-extern char** environ;
 
 using tttest::FakeMsgServer;
 using tttest::HostProcess;
+using tttest::RunningHost;
 using tttest::TempDir;
 using tttest::WireFrame;
 using namespace std::chrono_literals;
@@ -47,16 +40,6 @@ const std::string kBaseConfig = "# written by HostEndToEndTest\n"
                                 "host.admin.listen =\n"
                                 "host.drain_timeout = 2s\n";
 
-std::string readFile(const std::string& path)
-{
-    if (!Poco::File(path).exists())
-        return {};
-    Poco::FileInputStream in(path);
-    std::string content;
-    Poco::StreamCopier::copyToString(in, content);
-    return content;
-}
-
 std::vector<std::string> linesOf(const std::string& text)
 {
     std::vector<std::string> lines;
@@ -67,7 +50,7 @@ std::vector<std::string> linesOf(const std::string& text)
     return lines;
 }
 
-/// A finished tthost run with stdout and stderr kept apart (HostProcess merges them).
+/// A finished tthost run, its stdout and stderr kept apart.
 struct Run
 {
     int status = -1;
@@ -83,53 +66,13 @@ Run runHost(const std::vector<std::string>& args, const std::string& workDir, st
     TempDir scratch;
     const std::string outFile = scratch.path() + "/stdout";
     const std::string errFile = scratch.path() + "/stderr";
-    std::vector<std::string> argvStrings{TTHOST_PATH};
-    argvStrings.insert(argvStrings.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& arg : argvStrings)
-        argv.push_back(arg.data());
-    argv.push_back(nullptr);
-
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, outFile.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, 2, errFile.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addchdir_np(&actions, workDir.c_str());
-    posix_spawnattr_t attributes;
-    posix_spawnattr_init(&attributes);
-    sigset_t none;
-    sigemptyset(&none);
-    posix_spawnattr_setsigmask(&attributes, &none);
-    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK);
-    pid_t pid = -1;
-    const int error = posix_spawn(&pid, TTHOST_PATH, &actions, &attributes, argv.data(), environ);
-    posix_spawnattr_destroy(&attributes);
-    posix_spawn_file_actions_destroy(&actions);
-    if (error != 0)
-        throw std::runtime_error(std::string("cannot start tthost: ") + std::strerror(error));
-
     Run run;
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    for (;;)
     {
-        int status = 0;
-        const pid_t done = ::waitpid(pid, &status, WNOHANG);
-        if (done == pid)
-        {
-            run.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-            break;
-        }
-        if (std::chrono::steady_clock::now() >= deadline)
-        {
-            ::kill(pid, SIGKILL);
-            ::waitpid(pid, nullptr, 0);
-            run.status = -1;
-            break;
-        }
-        std::this_thread::sleep_for(10ms);
+        HostProcess process(TTHOST_PATH, args, workDir, outFile, errFile);
+        run.status = process.wait(timeout); // -1 when it still runs: killed and reaped as `process` goes
     }
-    run.out = readFile(outFile);
-    run.err = readFile(errFile);
+    run.out = tttest::readFile(outFile);
+    run.err = tttest::readFile(errFile);
     return run;
 }
 
@@ -140,52 +83,10 @@ Run runWithConfig(const TempDir& dir, const std::string& properties)
     return runHost({"--config-file=" + file}, dir.path());
 }
 
-/// tthost serving `properties` from a fresh temporary directory, output in a log file there.
-class RunningHost
-{
-public:
-    explicit RunningHost(const std::string& properties, std::vector<std::string> args = {"--config-file=tthost.properties"})
-    {
-        dir_.write("tthost.properties", properties);
-        process_ = std::make_unique<HostProcess>(TTHOST_PATH, args, dir_.path(), dir_.path() + "/tthost.log");
-    }
-
-    HostProcess& process() { return *process_; }
-    const TempDir& dir() const { return dir_; }
-
-    /// Waits for the n-th "listening on 127.0.0.1:PORT" line.
-    std::uint16_t port(std::size_t nth = 0)
-    {
-        const std::uint16_t port = process_->waitForListenPort(nth);
-        CPPUNIT_ASSERT_MESSAGE(process_->output(), port != 0 && port != 8200);
-        return port;
-    }
-
-    /// Sends `signal` and returns the exit status (-1 when it did not exit within 15 s).
-    int stopWith(int signal)
-    {
-        process_->signal(signal);
-        return process_->wait(15s);
-    }
-
-private:
-    TempDir dir_;
-    std::unique_ptr<HostProcess> process_;
-};
-
-std::string describe(const std::vector<WireFrame>& frames)
-{
-    std::string text = "[";
-    for (const auto& frame : frames)
-        text += (text.size() > 1 ? ", " : "") + std::string("svc ") + std::to_string(frame.serviceId) + " cmd " +
-                std::to_string(frame.commandId) + " len " + std::to_string(frame.length);
-    return text + "]";
-}
-
 /// Asserts `frames` are LOGIN_STATUS_NOTIFY(user, 1) then BUDDY_LIST_STATUS_NOTIFY(user, ONLINE).
 void assertOnlineNotifications(const std::vector<WireFrame>& frames, std::uint32_t userId, const std::string& who)
 {
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(who + " got " + describe(frames), std::size_t(2), frames.size());
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(who + " got " + tttest::describeFrames(frames), std::size_t(2), frames.size());
     IM::Server::IMServerPCLoginStatusNotify login;
     CPPUNIT_ASSERT_EQUAL(std::uint16_t(0x070e), frames[0].commandId);
     CPPUNIT_ASSERT(frames[0].parse(login));
@@ -226,7 +127,7 @@ void exerciseRouting(std::uint16_t port)
     for (FakeMsgServer* fake : {&a, &b, &c})
     {
         const auto got = fake->sync();
-        CPPUNIT_ASSERT_MESSAGE(describe(got), got.empty());
+        CPPUNIT_ASSERT_MESSAGE(tttest::describeFrames(got), got.empty());
     }
 
     a.send(tttest::onlineUserInfo({{201, 1, 0x12}}));
@@ -242,7 +143,7 @@ void exerciseRouting(std::uint16_t port)
     for (FakeMsgServer* other : {&b, &c})
     {
         const auto got = other->sync();
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(describe(got), std::size_t(1), got.size());
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(tttest::describeFrames(got), std::size_t(1), got.size());
         CPPUNIT_ASSERT(message == got[0].bytes);
     }
 
@@ -487,7 +388,7 @@ public:
             std::cerr << "\n  SKIPPED shippedDefaultConfigStarts: " << shipped << " does not exist yet\n";
             return;
         }
-        const std::string config = withEphemeralListen(readFile(shipped));
+        const std::string config = withEphemeralListen(tttest::readFile(shipped));
         CPPUNIT_ASSERT_MESSAGE(config, std::regex_search(config, std::regex(R"(host\.route\.listen\s*=\s*127\.0\.0\.1:0)")));
         for (const auto& line : linesOf(config))
             CPPUNIT_ASSERT_MESSAGE("a test must never listen on 8200: " + line,

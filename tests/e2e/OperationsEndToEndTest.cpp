@@ -6,18 +6,18 @@
 // address), ephemeral ports only; every child process is killed if a test fails midway.
 #include "FakeMsgServer.h"
 #include "HostProcess.h"
+#include "LogLines.h"
+#include "LoopbackSockets.h"
+#include "MsgServerChecks.h"
+#include "ProtocolConstants.h"
+#include "RunningHost.h"
 #include "WireFrames.h"
 
 #include "IM.Buddy.pb.h"
 
 #include <Poco/Exception.h>
 #include <Poco/File.h>
-#include <Poco/FileStream.h>
-#include <Poco/Net/NetException.h>
-#include <Poco/Net/ServerSocket.h>
-#include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
-#include <Poco/StreamCopier.h>
 
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -28,11 +28,9 @@
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
-#include <functional>
 #include <iostream>
 #include <memory>
 #include <regex>
-#include <sstream>
 #include <stdexcept>
 #include <sys/stat.h>
 #include <thread>
@@ -40,8 +38,10 @@
 
 using tttest::FakeMsgServer;
 using tttest::HostProcess;
+using tttest::RunningHost;
 using tttest::TempDir;
 using tttest::WireFrame;
+using namespace tttest::protocol;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
@@ -54,184 +54,12 @@ const std::string kBaseConfig = "# written by OperationsEndToEndTest\n"
                                 "host.admin.listen =\n"
                                 "host.drain_timeout = 2s\n";
 
-constexpr std::uint16_t kHeartbeat = 0x0701;
-constexpr std::uint16_t kMsgData = 0x0301;
-
-std::string readFile(const std::string& path)
-{
-    try
-    {
-        if (!Poco::File(path).exists())
-            return {};
-        Poco::FileInputStream in(path);
-        std::string content;
-        Poco::StreamCopier::copyToString(in, content);
-        return content;
-    }
-    catch (const Poco::Exception&)
-    {
-        return {}; // removed between the check and the read
-    }
-}
-
-/// The complete (newline-terminated) lines of `text` from byte `from` on.
-std::vector<std::string> completeLines(const std::string& text, std::size_t from)
-{
-    std::vector<std::string> lines;
-    std::size_t start = std::min(from, text.size());
-    for (std::size_t end = text.find('\n', start); end != std::string::npos; end = text.find('\n', start))
-    {
-        lines.push_back(text.substr(start, end - start));
-        start = end + 1;
-    }
-    return lines;
-}
-
-bool containsAll(const std::string& line, const std::vector<std::string>& parts)
-{
-    return std::all_of(parts.begin(), parts.end(), [&](const std::string& part) { return line.find(part) != std::string::npos; });
-}
-
-/// Lines of `text` from byte `from` on that contain every one of `parts`.
-std::vector<std::string> linesWith(const std::string& text, const std::vector<std::string>& parts, std::size_t from = 0)
-{
-    std::vector<std::string> found;
-    for (const auto& line : completeLines(text, from))
-        if (containsAll(line, parts))
-            found.push_back(line);
-    return found;
-}
-
-/// Polls `source` until a complete line after byte `from` contains every one of `parts`;
-/// returns that line, fails the test (showing the whole log) when none appears in `timeout`.
-std::string waitForLine(const std::function<std::string()>& source, std::size_t from, const std::vector<std::string>& parts,
-                        std::chrono::milliseconds timeout = 10s)
-{
-    const auto deadline = Clock::now() + timeout;
-    for (;;)
-    {
-        const std::string text = source();
-        const auto found = linesWith(text, parts, from);
-        if (!found.empty())
-            return found.front();
-        if (Clock::now() >= deadline)
-        {
-            std::string wanted;
-            for (const auto& part : parts)
-                wanted += " [" + part + "]";
-            CPPUNIT_FAIL("no log line with" + wanted + " within " + std::to_string(timeout.count()) + " ms; the log:\n" + text);
-        }
-        std::this_thread::sleep_for(20ms);
-    }
-}
-
-/// A port nobody listens on right now: bound to 127.0.0.1:0, read, and closed again.
-std::uint16_t freePort()
-{
-    Poco::Net::ServerSocket socket;
-    socket.bind(Poco::Net::SocketAddress("127.0.0.1", 0), false, false);
-    const std::uint16_t port = socket.address().port();
-    socket.close();
-    return port;
-}
-
-/// True when a connection to 127.0.0.1:`port` is refused (nothing listens there).
-bool connectionRefused(std::uint16_t port, std::string& what)
-{
-    try
-    {
-        Poco::Net::StreamSocket socket;
-        socket.connect(Poco::Net::SocketAddress("127.0.0.1", port), Poco::Timespan(3, 0));
-        what = "the connection was accepted";
-        return false;
-    }
-    catch (const Poco::Net::ConnectionRefusedException&)
-    {
-        return true;
-    }
-    catch (const Poco::Exception& error)
-    {
-        what = error.displayText();
-        return false;
-    }
-}
-
-/// The largest send buffer the kernel grows a TCP socket to (tcp_wmem's third field).
-std::size_t maxSendBuffer()
-{
-    std::istringstream in(readFile("/proc/sys/net/ipv4/tcp_wmem"));
-    std::size_t low = 0, initial = 0, max = 0;
-    in >> low >> initial >> max;
-    return max > 0 ? max : 4u << 20;
-}
-
-/// tthost serving `properties` from a fresh temporary directory, output in a log file there.
-class RunningHost
-{
-public:
-    explicit RunningHost(const std::string& properties, std::vector<std::string> args = {"--config-file=tthost.properties"},
-                         const std::string& configName = "tthost.properties")
-        : configName_(configName)
-    {
-        dir_.write(configName_, properties);
-        process_ = std::make_unique<HostProcess>(TTHOST_PATH, args, dir_.path(), dir_.path() + "/tthost.log");
-    }
-
-    HostProcess& process() { return *process_; }
-    const TempDir& dir() const { return dir_; }
-    std::string configPath() const { return dir_.path() + "/" + configName_; }
-
-    /// Everything tthost logged so far.
-    std::string log() const { return process_->output(); }
-
-    /// Where the log ends now: wait for lines after this point.
-    std::size_t mark() const { return log().size(); }
-
-    /// Waits for a log line after `from` containing every one of `parts` and returns it.
-    std::string waitForLine(std::size_t from, const std::vector<std::string>& parts, std::chrono::milliseconds timeout = 10s) const
-    {
-        return ::waitForLine([this] { return log(); }, from, parts, timeout);
-    }
-
-    /// Replaces the configuration file (atomically, by rename: a new inode).
-    void rewrite(const std::string& properties) const { dir_.write(configName_, properties); }
-
-    /// The port of the first "listening on 127.0.0.1:PORT" line.
-    std::uint16_t port()
-    {
-        const std::uint16_t port = process_->waitForListenPort(0);
-        CPPUNIT_ASSERT_MESSAGE(log(), port != 0 && port != 8200);
-        return port;
-    }
-
-    /// Sends `signal` and returns the exit status (-1 when it did not exit within 15 s).
-    int stopWith(int signal)
-    {
-        process_->signal(signal);
-        return process_->wait(15s);
-    }
-
-private:
-    TempDir dir_;
-    std::string configName_;
-    std::unique_ptr<HostProcess> process_;
-};
-
 /// The "configuration reloaded ..." line caused by the file poll, listing `changes`.
 std::vector<std::string> reloadedAfterChange(const std::vector<std::string>& changes)
 {
     std::vector<std::string> parts{"configuration reloaded after ", " changed: "};
     parts.insert(parts.end(), changes.begin(), changes.end());
     return parts;
-}
-
-std::string describe(const std::vector<WireFrame>& frames)
-{
-    std::string text = "[";
-    for (const auto& frame : frames)
-        text += (text.size() > 1 ? ", " : "") + std::string("svc ") + std::to_string(frame.serviceId) + " cmd " +
-                std::to_string(frame.commandId) + " len " + std::to_string(frame.length);
-    return text + "]";
 }
 
 /// Queries `ids` from `fake` (nothing else may be pending for it) and returns "id:status"
@@ -251,22 +79,6 @@ std::string query(FakeMsgServer& fake, const std::vector<std::uint32_t>& ids, st
     for (const auto& stat : response.user_stat_list())
         text += std::to_string(stat.user_id()) + ":" + std::to_string(stat.status()) + " ";
     return text;
-}
-
-/// `from` sends one MSG_DATA; every one of `to` receives exactly it, byte for byte, and the
-/// sender nothing.
-void assertRelayed(FakeMsgServer& from, const std::vector<FakeMsgServer*>& to, std::uint32_t msgId, const std::string& who)
-{
-    const std::string message = tttest::msgData(400, 401, msgId, "relayed: " + who);
-    from.send(message);
-    const auto echo = from.sync();
-    CPPUNIT_ASSERT_MESSAGE(who + ": the sender got " + describe(echo), echo.empty());
-    for (FakeMsgServer* other : to)
-    {
-        const auto got = other->sync();
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(who + ": " + describe(got), std::size_t(1), got.size());
-        CPPUNIT_ASSERT_MESSAGE(who + ": relayed bytes differ", message == got[0].bytes);
-    }
 }
 
 /// Heartbeats `fake` receives during `span`; fails when the connection closes meanwhile.
@@ -301,7 +113,7 @@ void overwriteUnnoticed(const std::string& path, const std::string& content)
 /// The state letter of /proc/<pid>/stat ('R', 'S', 'Z', ...), or 0 when there is none.
 char processState(pid_t pid)
 {
-    const std::string stat = readFile("/proc/" + std::to_string(pid) + "/stat");
+    const std::string stat = tttest::readFile("/proc/" + std::to_string(pid) + "/stat");
     const auto paren = stat.rfind(')');
     return paren != std::string::npos && paren + 2 < stat.size() ? stat[paren + 2] : 0;
 }
@@ -524,8 +336,8 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("1:2 "), query(receiver, {1}));
 
         const std::string log = host.log();
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(log, std::size_t(3), linesWith(log, {": connected"}).size());
-        CPPUNIT_ASSERT_MESSAGE(log, linesWith(log, {"disconnected"}).empty());
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(log, std::size_t(3), tttest::linesWith(log, {": connected"}).size());
+        CPPUNIT_ASSERT_MESSAGE(log, tttest::linesWith(log, {"disconnected"}).empty());
         CPPUNIT_ASSERT_EQUAL_MESSAGE(host.log(), 0, host.stopWith(SIGTERM));
     }
 
@@ -563,7 +375,7 @@ public:
             CPPUNIT_ASSERT_MESSAGE("expected key '" + file.key + "' and '" + file.problem + "' in: " + line,
                                    line.find("in force: " + file.key + ": ") != std::string::npos &&
                                        line.find(file.problem) != std::string::npos);
-            CPPUNIT_ASSERT_MESSAGE(host.log(), linesWith(host.log(), {"configuration reloaded"}, mark).empty());
+            CPPUNIT_ASSERT_MESSAGE(host.log(), tttest::linesWith(host.log(), {"configuration reloaded"}, mark).empty());
 
             // Still the old settings: three ids answered, and no heartbeat within 700 ms.
             CPPUNIT_ASSERT_EQUAL_MESSAGE(line, std::string("1:2 2:2 3:2 "), query(live, {1, 2, 3}));
@@ -578,7 +390,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("1:2 2:2 "), query(live, {1, 2, 3}));
         const int heartbeats = heartbeatsDuring(live, 1500ms);
         CPPUNIT_ASSERT_MESSAGE("heartbeats in 1.5 s at 200 ms: " + std::to_string(heartbeats), heartbeats >= 3);
-        CPPUNIT_ASSERT_MESSAGE(host.log(), linesWith(host.log(), {"disconnected"}).empty());
+        CPPUNIT_ASSERT_MESSAGE(host.log(), tttest::linesWith(host.log(), {"disconnected"}).empty());
         CPPUNIT_ASSERT_EQUAL_MESSAGE(host.log(), 0, host.stopWith(SIGTERM));
     }
 
@@ -634,7 +446,7 @@ public:
             host.process().signal(SIGHUP);
             host.waitForLine(mark, {"configuration re-read on SIGHUP: no value changed"});
         }
-        CPPUNIT_ASSERT_MESSAGE(host.log(), linesWith(host.log(), {"configuration reloaded"}).size() == 1);
+        CPPUNIT_ASSERT_MESSAGE(host.log(), tttest::linesWith(host.log(), {"configuration reloaded"}).size() == 1);
 
         // A file replaced and signalled at once: one trigger applies it, the other finds nothing new.
         mark = host.mark();
@@ -644,7 +456,7 @@ public:
         const int heartbeats = heartbeatsDuring(live, 1500ms);
         CPPUNIT_ASSERT_MESSAGE("heartbeats in 1.5 s at 200 ms: " + std::to_string(heartbeats), heartbeats >= 3);
         CPPUNIT_ASSERT_EQUAL(std::string("1:2 "), query(live, {1}));
-        CPPUNIT_ASSERT_MESSAGE(host.log(), linesWith(host.log(), {"rejected"}).empty());
+        CPPUNIT_ASSERT_MESSAGE(host.log(), tttest::linesWith(host.log(), {"rejected"}).empty());
         CPPUNIT_ASSERT_EQUAL_MESSAGE(host.log(), 0, host.stopWith(SIGTERM));
     }
 
@@ -666,7 +478,7 @@ public:
         FakeMsgServer second(port);
         CPPUNIT_ASSERT(first.sync().empty());
         CPPUNIT_ASSERT(second.sync().empty());
-        assertRelayed(before, {&first, &second}, 1, "after a restart-only change");
+        tttest::assertRelayed(before, {&first, &second}, 1, "after a restart-only change");
         CPPUNIT_ASSERT_EQUAL_MESSAGE(host.log(), 0, host.stopWith(SIGTERM));
     }
 
@@ -685,7 +497,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::size_t(2), b.sync().size());
 
         const std::size_t mark = host.mark();
-        const std::uint16_t newPort = freePort();
+        const std::uint16_t newPort = tttest::freePort();
         const std::string oldAddress = "127.0.0.1:" + std::to_string(oldPort);
         const std::string newAddress = "127.0.0.1:" + std::to_string(newPort);
         host.rewrite("host.route.listen = " + newAddress + "\nhost.admin.listen =\nhost.drain_timeout = 2s\nroute.heartbeat_interval = 10s\n");
@@ -696,21 +508,21 @@ public:
         CPPUNIT_ASSERT_MESSAGE("the new address must open before the old one closes:\n" + log, log.find(opened) < log.find(closed));
 
         // The old connections still relay and are answered.
-        assertRelayed(a, {&b}, 1, "old to old");
+        tttest::assertRelayed(a, {&b}, 1, "old to old");
         CPPUNIT_ASSERT_EQUAL(std::string("600:1 601:2 "), query(b, {600, 601}));
 
         // The new port accepts and shares the same presence and relay.
         FakeMsgServer c(newPort);
         CPPUNIT_ASSERT(c.sync().empty());
         CPPUNIT_ASSERT_EQUAL(std::string("600:1 "), query(c, {600}));
-        assertRelayed(a, {&b, &c}, 2, "old to old and new");
-        assertRelayed(c, {&a, &b}, 3, "new to old");
+        tttest::assertRelayed(a, {&b, &c}, 2, "old to old and new");
+        tttest::assertRelayed(c, {&a, &b}, 3, "new to old");
 
         // The old port is closed: refused at once, not left waiting in a backlog.
         std::string what;
-        CPPUNIT_ASSERT_MESSAGE("connecting to the old port " + oldAddress + ": " + what, connectionRefused(oldPort, what));
+        CPPUNIT_ASSERT_MESSAGE("connecting to the old port " + oldAddress + ": " + what, tttest::connectionRefused(oldPort, what));
         CPPUNIT_ASSERT_EQUAL(std::string("600:1 "), query(a, {600}));
-        CPPUNIT_ASSERT_MESSAGE(host.log(), linesWith(host.log(), {"disconnected"}).empty());
+        CPPUNIT_ASSERT_MESSAGE(host.log(), tttest::linesWith(host.log(), {"disconnected"}).empty());
         CPPUNIT_ASSERT_EQUAL_MESSAGE(host.log(), 0, host.stopWith(SIGTERM));
     }
 
@@ -726,13 +538,13 @@ public:
         CPPUNIT_ASSERT(other.sync().empty());
         const std::string otherAddress = other.socket().address().toString();
         CPPUNIT_ASSERT_MESSAGE(otherAddress, otherAddress.rfind("127.0.0.2:", 0) == 0);
-        CPPUNIT_ASSERT_EQUAL(std::size_t(1), linesWith(host.log(), {"msg server " + otherAddress + " #", ": connected"}).size());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), tttest::linesWith(host.log(), {"msg server " + otherAddress + " #", ": connected"}).size());
 
         std::size_t mark = host.mark();
         host.rewrite(kBaseConfig + "route.heartbeat_interval = 10s\nroute.allow = 127.0.0.1/32\n");
         host.waitForLine(mark, reloadedAfterChange({"route.allow: (unset) -> 127.0.0.1/32"}));
         CPPUNIT_ASSERT_MESSAGE("the 127.0.0.2 connection stays open", other.waitClosed(5s));
-        const auto closing = linesWith(host.log(), {"closing, no longer in route.allow"}, mark);
+        const auto closing = tttest::linesWith(host.log(), {"closing, no longer in route.allow"}, mark);
         CPPUNIT_ASSERT_EQUAL_MESSAGE(host.log(), std::size_t(1), closing.size());
         CPPUNIT_ASSERT_MESSAGE(closing[0], closing[0].find("msg server " + otherAddress + " #") != std::string::npos);
         CPPUNIT_ASSERT_MESSAGE(closing[0], closing[0].find("127.0.0.1/32") != std::string::npos);
@@ -742,7 +554,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("1:2 "), query(local, {1}));
         FakeMsgServer local2(port);
         CPPUNIT_ASSERT(local2.sync().empty());
-        assertRelayed(local, {&local2}, 1, "within the allowlist");
+        tttest::assertRelayed(local, {&local2}, 1, "within the allowlist");
 
         // A new connection from 127.0.0.2 is refused at accept.
         mark = host.mark();
@@ -750,7 +562,7 @@ public:
         const std::string refusedAddress = refused.socket().address().toString();
         CPPUNIT_ASSERT_MESSAGE("a new 127.0.0.2 connection was not closed", refused.waitClosed(5s));
         host.waitForLine(mark, {"msg server " + refusedAddress + ": refused, not in route.allow (127.0.0.1/32)"});
-        CPPUNIT_ASSERT_MESSAGE(host.log(), linesWith(host.log(), {refusedAddress, ": connected"}).empty());
+        CPPUNIT_ASSERT_MESSAGE(host.log(), tttest::linesWith(host.log(), {refusedAddress, ": connected"}).empty());
 
         // Widened again, 127.0.0.2 is admitted and served.
         mark = host.mark();
@@ -759,12 +571,12 @@ public:
         FakeMsgServer readmitted(port, "127.0.0.2");
         CPPUNIT_ASSERT(readmitted.sync().empty());
         // local2 got nothing in between, so the relay below is all it sees.
-        assertRelayed(readmitted, {&local, &local2}, 2, "from the readmitted 127.0.0.2");
+        tttest::assertRelayed(readmitted, {&local, &local2}, 2, "from the readmitted 127.0.0.2");
         CPPUNIT_ASSERT_EQUAL(std::string("1:2 "), query(readmitted, {1}));
 
         const std::string log = host.log();
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(log, std::size_t(1), linesWith(log, {"closing, no longer in route.allow"}).size());
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(log, std::size_t(1), linesWith(log, {"disconnected"}).size());
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(log, std::size_t(1), tttest::linesWith(log, {"closing, no longer in route.allow"}).size());
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(log, std::size_t(1), tttest::linesWith(log, {"disconnected"}).size());
         CPPUNIT_ASSERT_EQUAL_MESSAGE(host.log(), 0, host.stopWith(SIGTERM));
     }
 
@@ -772,7 +584,7 @@ public:
     /// given as "--config-file routeserver.conf" starts tthost, which serves and stops on SIGTERM.
     void legacyRouteserverConfStartsAndServes()
     {
-        const std::uint16_t port = freePort();
+        const std::uint16_t port = tttest::freePort();
         RunningHost host("ListenIP=127.0.0.1\t\t# Listening IP\nListenMsgPort=" + std::to_string(port) +
                              "\t\t\t# Listening Port for MsgServer\n",
                          {"--config-file", "routeserver.conf"}, "routeserver.conf");
@@ -787,7 +599,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::size_t(2), a.sync().size());
         CPPUNIT_ASSERT_EQUAL(std::size_t(2), b.sync().size());
         CPPUNIT_ASSERT_EQUAL(std::string("700:1 701:2 "), query(b, {700, 701}));
-        assertRelayed(a, {&b}, 1, "legacy config");
+        tttest::assertRelayed(a, {&b}, 1, "legacy config");
         CPPUNIT_ASSERT_EQUAL_MESSAGE(host.log(), 0, host.stopWith(SIGTERM));
         CPPUNIT_ASSERT(a.waitClosed());
     }
@@ -831,20 +643,20 @@ public:
         const auto deadline = Clock::now() + 10s;
         while (pid <= 0 && Clock::now() < deadline)
         {
-            const std::string text = readFile(pidFile);
+            const std::string text = tttest::readFile(pidFile);
             if (!text.empty() && text.back() == '\n')
                 pid = static_cast<pid_t>(std::atoi(text.c_str()));
             else
                 std::this_thread::sleep_for(20ms);
         }
-        CPPUNIT_ASSERT_MESSAGE("no pid in " + pidFile + "; the log:\n" + readFile(logFile), pid > 0);
+        CPPUNIT_ASSERT_MESSAGE("no pid in " + pidFile + "; the log:\n" + tttest::readFile(logFile), pid > 0);
         guard.watch(pid);
         CPPUNIT_ASSERT_MESSAGE("the pid file names the launcher", pid != launcherPid);
         CPPUNIT_ASSERT_EQUAL_MESSAGE("kill(pid, 0)", 0, ::kill(pid, 0));
         CPPUNIT_ASSERT_MESSAGE("the daemon is not running", !processGone(pid));
 
         // It logs to the file named in its configuration; the port comes from there.
-        const std::string listening = waitForLine([&] { return readFile(logFile); }, 0, {"listening on 127.0.0.1:"});
+        const std::string listening = tttest::waitForLine([&] { return tttest::readFile(logFile); }, 0, {"listening on 127.0.0.1:"});
         std::smatch match;
         CPPUNIT_ASSERT_MESSAGE(listening, std::regex_search(listening, match, std::regex("listening on 127\\.0\\.0\\.1:([0-9]+)")));
         const auto port = static_cast<std::uint16_t>(std::stoi(match[1]));
@@ -859,12 +671,12 @@ public:
         const auto gone = Clock::now() + 15s;
         while (!processGone(pid) && Clock::now() < gone)
             std::this_thread::sleep_for(20ms);
-        CPPUNIT_ASSERT_MESSAGE("the daemon still runs 15 s after SIGTERM; its log:\n" + readFile(logFile), processGone(pid));
+        CPPUNIT_ASSERT_MESSAGE("the daemon still runs 15 s after SIGTERM; its log:\n" + tttest::readFile(logFile), processGone(pid));
         const auto removed = Clock::now() + 5s;
         while (Poco::File(pidFile).exists() && Clock::now() < removed)
             std::this_thread::sleep_for(20ms);
         CPPUNIT_ASSERT_MESSAGE("the pid file stays after the daemon exited", !Poco::File(pidFile).exists());
-        const std::string log = readFile(logFile);
+        const std::string log = tttest::readFile(logFile);
         CPPUNIT_ASSERT_MESSAGE(log, log.find("received Terminated, stopping") != std::string::npos);
         CPPUNIT_ASSERT_MESSAGE(log, log.find("stopped") != std::string::npos);
     }
@@ -887,7 +699,7 @@ public:
         CPPUNIT_ASSERT(flooder.sync().empty());
 
         // More than the kernel buffers of both ends can hold: several MB wait in the outbox.
-        const std::size_t target = std::max<std::size_t>(12u << 20, maxSendBuffer() + (8u << 20));
+        const std::size_t target = std::max<std::size_t>(12u << 20, tttest::maxSendBuffer() + (8u << 20));
         std::vector<std::string> sent;
         std::size_t bytes = 0;
         for (std::uint32_t i = 0; bytes < target; ++i)
@@ -929,7 +741,7 @@ public:
             CPPUNIT_ASSERT_MESSAGE("drained frame " + std::to_string(i) + " differs", sent[i] == drained.frames[i].bytes);
         }
         CPPUNIT_ASSERT_MESSAGE(log, log.find("received Terminated, stopping") != std::string::npos);
-        CPPUNIT_ASSERT_MESSAGE(log, linesWith(log, {"still ending after the drain timeout"}).empty());
+        CPPUNIT_ASSERT_MESSAGE(log, tttest::linesWith(log, {"still ending after the drain timeout"}).empty());
     }
 };
 

@@ -6,8 +6,10 @@
 // unparsable bodies keep the broadcast rules; logins and logoffs move the destinations; and
 // the mode switched live by rewriting the properties file, both ways, takes effect with the
 // very next frame. Loopback and ephemeral ports only; the child is killed if a test fails.
+#include "DiagnosticText.h"
 #include "FakeMsgServer.h"
-#include "HostProcess.h"
+#include "ProtocolConstants.h"
+#include "RunningHost.h"
 #include "WireFrames.h"
 
 #include "IM.BaseDefine.pb.h"
@@ -20,31 +22,20 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
-#include <algorithm>
 #include <csignal>
-#include <cstdio>
 #include <memory>
 #include <set>
 #include <thread>
 
 using tttest::FakeMsgServer;
-using tttest::HostProcess;
-using tttest::TempDir;
+using tttest::RunningHost;
 using tttest::WireFrame;
+using namespace tttest::protocol;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
 namespace
 {
-
-constexpr std::uint32_t kOnline = 1;
-constexpr std::uint32_t kOffline = 2;
-constexpr std::uint32_t kLeave = 3;
-
-constexpr std::uint32_t kWindows = 0x01;
-constexpr std::uint32_t kMac = 0x02;
-constexpr std::uint32_t kIos = 0x11;
-constexpr std::uint32_t kAndroid = 0x12;
 
 // Where the users are online (the same layout as the unit suite).
 constexpr std::uint32_t kOnS2 = 10;            ///< Windows on server 2 only
@@ -66,30 +57,6 @@ std::string config(const std::string& mode)
            "host.drain_timeout = 2s\n"
            "route.relay.mode = " +
            mode + "\n";
-}
-
-std::string hex4(std::uint32_t value)
-{
-    char text[8];
-    std::snprintf(text, sizeof text, "%04x", value & 0xFFFF);
-    return text;
-}
-
-std::string setText(const ServerSet& servers)
-{
-    std::string out = "{";
-    for (int server : servers)
-        out += (out.size() > 1 ? "," : "") + std::to_string(server);
-    return out + "}";
-}
-
-std::string describe(const std::vector<WireFrame>& frames)
-{
-    std::string text = "[";
-    for (const auto& frame : frames)
-        text += (text.size() > 1 ? ", " : "") + std::string("svc ") + std::to_string(frame.serviceId) + " cmd " + hex4(frame.commandId) +
-                " len " + std::to_string(frame.length);
-    return text + "]";
 }
 
 // Frames of the relayed commands, the users in the fields protocol.md §3 names.
@@ -171,31 +138,14 @@ std::string signInfo(std::uint32_t user, std::uint32_t n)
     return tttest::makeFrame(2, 0x0215, 0, msg);
 }
 
-/// The complete lines of `text` from byte `from` on that contain every one of `parts`.
-std::vector<std::string> linesWith(const std::string& text, const std::vector<std::string>& parts, std::size_t from)
-{
-    std::vector<std::string> found;
-    std::size_t start = std::min(from, text.size());
-    for (std::size_t end = text.find('\n', start); end != std::string::npos; end = text.find('\n', start))
-    {
-        const std::string line = text.substr(start, end - start);
-        if (std::all_of(parts.begin(), parts.end(), [&](const std::string& part) { return line.find(part) != std::string::npos; }))
-            found.push_back(line);
-        start = end + 1;
-    }
-    return found;
-}
-
 /// tthost with four fake msg servers connected to it, the users above online on them.
 class Cluster
 {
 public:
     explicit Cluster(const std::string& mode)
+        : host_(config(mode))
     {
-        dir_.write("tthost.properties", config(mode));
-        process_ = std::make_unique<HostProcess>(TTHOST_PATH, std::vector<std::string>{"--config-file=tthost.properties"}, dir_.path(),
-                                                 dir_.path() + "/tthost.log");
-        const std::uint16_t port = process_->waitForListenPort(0);
+        const std::uint16_t port = host_.process().waitForListenPort(0);
         CPPUNIT_ASSERT_MESSAGE(log(), port != 0);
         waitForLine(0, {"relay mode " + mode});
         for (int i = 0; i < 4; ++i)
@@ -209,11 +159,8 @@ public:
     ~Cluster()
     {
         servers_.clear();
-        if (process_->running())
-        {
-            process_->signal(SIGKILL);
-            process_->wait(15s);
-        }
+        if (host_.process().running())
+            host_.stopWith(SIGKILL);
     }
 
     FakeMsgServer& server(int n) { return *servers_.at(static_cast<std::size_t>(n - 1)); }
@@ -223,7 +170,7 @@ public:
     {
         server(n).send(tttest::onlineUserInfo(entries));
         const auto got = server(n).sync();
-        CPPUNIT_ASSERT_MESSAGE("ONLINE_USER_INFO answered with " + describe(got), got.empty());
+        CPPUNIT_ASSERT_MESSAGE("ONLINE_USER_INFO answered with " + tttest::describeFrames(got), got.empty());
     }
 
     /// Sends `frame` from server `from` and checks that exactly the servers in `to` received it,
@@ -231,7 +178,7 @@ public:
     /// nothing at all.
     void expect(int from, const std::string& frame, const ServerSet& to, const std::string& what)
     {
-        const std::string context = what + " from server " + std::to_string(from) + " (expected at " + setText(to) + ")";
+        const std::string context = what + " from server " + std::to_string(from) + " (expected at " + tttest::setText(to) + ")";
         server(from).send(frame);
         // The sender first: once its answer is back, the frame is in every destination's outbox.
         std::vector<std::vector<WireFrame>> got(5);
@@ -242,7 +189,7 @@ public:
         for (int n = 1; n <= 4; ++n)
         {
             const auto& frames = got[static_cast<std::size_t>(n)];
-            const std::string who = context + ": server " + std::to_string(n) + " got " + describe(frames);
+            const std::string who = context + ": server " + std::to_string(n) + " got " + tttest::describeFrames(frames);
             if (to.count(n))
             {
                 CPPUNIT_ASSERT_EQUAL_MESSAGE(who, std::size_t(1), frames.size());
@@ -273,36 +220,19 @@ public:
                 server(i).sync();
     }
 
-    std::string log() const { return process_->output(); }
-
-    std::size_t mark() const { return log().size(); }
+    std::string log() const { return host_.log(); }
 
     /// Waits for a complete log line after `from` containing every one of `parts`.
-    std::string waitForLine(std::size_t from, const std::vector<std::string>& parts, std::chrono::milliseconds timeout = 15s) const
+    std::string waitForLine(std::size_t from, const std::vector<std::string>& parts) const
     {
-        const auto deadline = Clock::now() + timeout;
-        for (;;)
-        {
-            const std::string text = log();
-            const auto found = linesWith(text, parts, from);
-            if (!found.empty())
-                return found.front();
-            if (Clock::now() >= deadline || !process_->running())
-            {
-                std::string wanted;
-                for (const auto& part : parts)
-                    wanted += " [" + part + "]";
-                CPPUNIT_FAIL("no log line with" + wanted + "; the log:\n" + text);
-            }
-            std::this_thread::sleep_for(20ms);
-        }
+        return host_.waitForLine(from, parts, 15s);
     }
 
     /// Rewrites the properties file with `mode` and waits for the reload naming the change.
     void switchMode(const std::string& from, const std::string& to)
     {
-        const std::size_t before = mark();
-        dir_.write("tthost.properties", config(to));
+        const std::size_t before = host_.mark();
+        host_.rewrite(config(to));
         const std::string line = waitForLine(before, {"configuration reloaded ", "route.relay.mode: " + from + " -> " + to});
         CPPUNIT_ASSERT_MESSAGE(line, line.find("needs a restart") == std::string::npos);
     }
@@ -311,13 +241,11 @@ public:
     int stop()
     {
         servers_.clear();
-        process_->signal(SIGTERM);
-        return process_->wait(15s);
+        return host_.stopWith(SIGTERM);
     }
 
 private:
-    TempDir dir_;
-    std::unique_ptr<HostProcess> process_;
+    RunningHost host_;
     std::vector<std::unique_ptr<FakeMsgServer>> servers_;
 };
 
@@ -342,7 +270,7 @@ public:
         std::uint32_t n = 0;
         for (std::uint32_t type : {0x01u, 0x02u})
         {
-            const std::string t = "MSG_DATA type " + hex4(type) + ": ";
+            const std::string t = "MSG_DATA type " + tttest::hex4(type) + ": ";
             c.expect(1, msgData(kOnS1, kOnS2, ++n, type), {2}, t + "50 -> 10");
             c.expect(1, msgData(kOnS2, kOnS3S4, ++n, type), {2, 3, 4}, t + "10 -> 20 (the sending user's server too)");
             c.expect(1, msgData(kOnS1S2, kMobileOnS3, ++n, type), {2, 3}, t + "40 -> 30 (40 also on the sender)");
@@ -454,7 +382,7 @@ public:
         c.server(4).send(kickUser(kOnS1S2, kMac, 6));
         CPPUNIT_ASSERT(c.server(4).sync().empty());
         const auto got = c.server(1).sync();
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(describe(got), std::size_t(1), got.size());
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(tttest::describeFrames(got), std::size_t(1), got.size());
         CPPUNIT_ASSERT(kickUser(kOnS1S2, kMac, 6) == got[0].bytes);
         CPPUNIT_ASSERT_MESSAGE("server 3", c.server(3).sync().empty());
     }

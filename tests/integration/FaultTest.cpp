@@ -2,7 +2,11 @@
 // served on 127.0.0.1 (ephemeral port). Every test hits one limit or fault with one peer and
 // then checks that this peer alone was affected: the others keep relaying, keep getting
 // answers, and lose nothing they sent (protocol.md §1, §5, §7 and the route.* limits).
+#include "DiagnosticText.h"
 #include "FakeMsgServer.h"
+#include "FrameAssertions.h"
+#include "MsgServerChecks.h"
+#include "ProtocolConstants.h"
 #include "ServedPlugin.h"
 #include "WireFrames.h"
 
@@ -51,9 +55,22 @@ extern "C" std::size_t __sanitizer_get_current_allocated_bytes();
 extern "C" void __sanitizer_purge_allocator();
 #endif
 
+using tttest::assertBuddyStatus;
+using tttest::assertFrames;
+using tttest::assertLoginStatus;
+using tttest::assertNothing;
+using tttest::assertSameBytes;
+using tttest::assertStatusNotifications;
+using tttest::connectAdmitted;
+using tttest::describeFrames;
 using tttest::FakeMsgServer;
+using tttest::NotificationHeader;
+using tttest::patternedBytes;
+using tttest::queryStatuses;
 using tttest::ServedPlugin;
+using tttest::statuses;
 using tttest::WireFrame;
+using namespace tttest::protocol;
 using namespace std::chrono_literals;
 
 namespace
@@ -61,108 +78,17 @@ namespace
 
 using Clock = std::chrono::steady_clock;
 
-constexpr std::uint32_t kOnline = 1;
-constexpr std::uint32_t kOffline = 2;
-constexpr std::uint32_t kLeave = 3;
-constexpr std::uint32_t kWindows = 0x01;
-constexpr std::uint32_t kMac = 0x02;
-constexpr std::uint32_t kIos = 0x11;
-constexpr std::uint32_t kAndroid = 0x12;
-
-constexpr std::uint16_t kMsgData = 0x0301;
-constexpr std::uint16_t kLoginStatusNotify = 0x070e;
-constexpr std::uint16_t kBuddyStatusNotify = 0x0203;
-constexpr std::uint16_t kUsersStatusResponse = 0x020b;
-
-std::string hex(std::uint32_t value)
-{
-    static const char digits[] = "0123456789abcdef";
-    std::string text = "0x";
-    for (int shift = 12; shift >= 0; shift -= 4)
-        text += digits[(value >> shift) & 0xF];
-    return text;
-}
-
-std::string describe(const std::vector<WireFrame>& frames)
-{
-    std::string text = "[";
-    for (std::size_t i = 0; i < frames.size() && i < 40; ++i)
-        text += (i ? ", " : "") + std::string("svc ") + std::to_string(frames[i].serviceId) + " cmd " + hex(frames[i].commandId) +
-                " seq " + std::to_string(frames[i].seqNum) + " len " + std::to_string(frames[i].length);
-    if (frames.size() > 40)
-        text += ", ... " + std::to_string(frames.size()) + " frames in all";
-    return text + "]";
-}
-
-/// Byte-for-byte equality without dumping megabytes into the failure message.
-void assertSameBytes(const std::string& expected, const std::string& actual, const std::string& what)
-{
-    if (expected == actual)
-        return;
-    std::size_t at = 0;
-    while (at < expected.size() && at < actual.size() && expected[at] == actual[at])
-        ++at;
-    CPPUNIT_FAIL(what + ": bytes differ (expected " + std::to_string(expected.size()) + " bytes, got " +
-                 std::to_string(actual.size()) + ", first difference at offset " + std::to_string(at) + ")");
-}
-
-/// Asserts `frames` are exactly the PDUs `expected`, byte for byte and in order.
-void assertFrames(const std::vector<std::string>& expected, const std::vector<WireFrame>& frames, const std::string& who)
-{
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(who + " got " + describe(frames), expected.size(), frames.size());
-    for (std::size_t i = 0; i < expected.size(); ++i)
-        assertSameBytes(expected[i], frames[i].bytes, who + " frame " + std::to_string(i));
-}
-
 /// Asserts `frames` are exactly the PDUs `expected`, byte for byte, in any order (for frames
 /// from different connections, whose interleaving is up to the threads).
 void assertFramesAnyOrder(std::vector<std::string> expected, const std::vector<WireFrame>& frames, const std::string& who)
 {
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(who + " got " + describe(frames), expected.size(), frames.size());
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(who + " got " + describeFrames(frames), expected.size(), frames.size());
     std::vector<std::string> got;
     for (const auto& frame : frames)
         got.push_back(frame.bytes);
     std::sort(expected.begin(), expected.end());
     std::sort(got.begin(), got.end());
-    CPPUNIT_ASSERT_MESSAGE(who + " got other frames than expected: " + describe(frames), expected == got);
-}
-
-void assertNothing(const std::vector<WireFrame>& frames, const std::string& who)
-{
-    CPPUNIT_ASSERT_MESSAGE(who + " should have got nothing, got " + describe(frames), frames.empty());
-}
-
-void assertLoginStatus(const WireFrame& frame, std::uint32_t userId, std::uint32_t loginStatus, const std::string& who)
-{
-    const std::string where = who + " " + describe({frame});
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(where, kLoginStatusNotify, frame.commandId);
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(where, std::uint16_t(7), frame.serviceId);
-    IM::Server::IMServerPCLoginStatusNotify notify;
-    CPPUNIT_ASSERT_MESSAGE(where, frame.parse(notify));
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(where, userId, notify.user_id());
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(where, loginStatus, notify.login_status());
-}
-
-void assertBuddyStatus(const WireFrame& frame, std::uint32_t userId, std::uint32_t status, const std::string& who)
-{
-    const std::string where = who + " " + describe({frame});
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(where, kBuddyStatusNotify, frame.commandId);
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(where, std::uint16_t(2), frame.serviceId);
-    IM::Buddy::IMUserStatNotify notify;
-    CPPUNIT_ASSERT_MESSAGE(where, frame.parse(notify));
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(where, userId, notify.user_stat().user_id());
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(where, status, static_cast<std::uint32_t>(notify.user_stat().status()));
-}
-
-/// Asserts `frames` are LOGIN_STATUS_NOTIFY (when `loginStatus` >= 0) then BUDDY_LIST_STATUS_NOTIFY for `userId`.
-void assertStatusNotifications(const std::vector<WireFrame>& frames, std::uint32_t userId, int loginStatus, std::uint32_t buddyStatus,
-                               const std::string& who)
-{
-    const std::size_t expected = loginStatus >= 0 ? 2 : 1;
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(who + " got " + describe(frames), expected, frames.size());
-    if (loginStatus >= 0)
-        assertLoginStatus(frames[0], userId, static_cast<std::uint32_t>(loginStatus), who);
-    assertBuddyStatus(frames.back(), userId, buddyStatus, who);
+    CPPUNIT_ASSERT_MESSAGE(who + " got other frames than expected: " + describeFrames(frames), expected == got);
 }
 
 /// Asserts `frames` are exactly the announcements of a lost connection (protocol.md §7):
@@ -178,7 +104,7 @@ void assertOfflineAnnouncements(const std::vector<WireFrame>& frames, const std:
         if (frame.commandId == kLoginStatusNotify)
         {
             IM::Server::IMServerPCLoginStatusNotify notify;
-            CPPUNIT_ASSERT_MESSAGE(who + " " + describe({frame}), frame.parse(notify));
+            CPPUNIT_ASSERT_MESSAGE(who + " " + describeFrames({frame}), frame.parse(notify));
             const std::uint32_t user = notify.user_id();
             CPPUNIT_ASSERT_MESSAGE(who + ": LOGIN_STATUS_NOTIFY for user " + std::to_string(user) + ", who is not still known elsewhere",
                                    stillKnown.count(user) == 1);
@@ -188,9 +114,9 @@ void assertOfflineAnnouncements(const std::vector<WireFrame>& frames, const std:
             ++login[user];
             continue;
         }
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(who + ": unexpected " + describe({frame}), kBuddyStatusNotify, frame.commandId);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(who + ": unexpected " + describeFrames({frame}), kBuddyStatusNotify, frame.commandId);
         IM::Buddy::IMUserStatNotify notify;
-        CPPUNIT_ASSERT_MESSAGE(who + " " + describe({frame}), frame.parse(notify));
+        CPPUNIT_ASSERT_MESSAGE(who + " " + describeFrames({frame}), frame.parse(notify));
         const std::uint32_t user = notify.user_stat().user_id();
         CPPUNIT_ASSERT_MESSAGE(who + ": BUDDY_LIST_STATUS_NOTIFY for user " + std::to_string(user) + ", who did not go offline",
                                offline.count(user) == 1);
@@ -202,59 +128,7 @@ void assertOfflineAnnouncements(const std::vector<WireFrame>& frames, const std:
         CPPUNIT_ASSERT_EQUAL_MESSAGE(who + ": BUDDY_LIST_STATUS_NOTIFY count for user " + std::to_string(user), 1, buddy[user]);
     for (std::uint32_t user : stillKnown)
         CPPUNIT_ASSERT_EQUAL_MESSAGE(who + ": LOGIN_STATUS_NOTIFY count for user " + std::to_string(user), 1, login[user]);
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(who + " got " + describe(frames), offline.size() + stillKnown.size(), frames.size());
-}
-
-/// Sends a USERS_STATUS_REQUEST about `ids` and returns the statuses answered, in order;
-/// the answer must be the next frame on the line and cover every id.
-std::vector<std::uint32_t> queryStatuses(FakeMsgServer& fake, const std::vector<std::uint32_t>& ids, std::uint16_t seq = 0x0A0B)
-{
-    fake.send(tttest::statusRequest(seq, 4711, ids));
-    const WireFrame frame = fake.receive();
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(describe({frame}), kUsersStatusResponse, frame.commandId);
-    CPPUNIT_ASSERT_EQUAL(seq, frame.seqNum);
-    IM::Buddy::IMUsersStatRsp response;
-    CPPUNIT_ASSERT(frame.parse(response));
-    CPPUNIT_ASSERT_EQUAL(std::uint32_t(4711), response.user_id());
-    CPPUNIT_ASSERT_EQUAL(ids.size(), static_cast<std::size_t>(response.user_stat_list_size()));
-    std::vector<std::uint32_t> statuses;
-    for (int i = 0; i < response.user_stat_list_size(); ++i)
-    {
-        CPPUNIT_ASSERT_EQUAL(ids[static_cast<std::size_t>(i)], response.user_stat_list(i).user_id());
-        statuses.push_back(static_cast<std::uint32_t>(response.user_stat_list(i).status()));
-    }
-    return statuses;
-}
-
-std::string statuses(const std::vector<std::uint32_t>& values)
-{
-    std::string text;
-    for (auto value : values)
-        text += std::to_string(value) + " ";
-    return text;
-}
-
-std::string statuses(std::initializer_list<std::uint32_t> values)
-{
-    return statuses(std::vector<std::uint32_t>(values));
-}
-
-/// A payload whose bytes differ along its length, so a shifted or truncated copy is noticed.
-std::string patterned(std::size_t size, unsigned seed)
-{
-    std::string bytes(size, '\0');
-    for (std::size_t i = 0; i < size; ++i)
-        bytes[i] = static_cast<char>((i * 131 + seed + (i >> 8)) & 0xFF);
-    return bytes;
-}
-
-/// Connects a fake msg server and waits until the route server has admitted it, so
-/// broadcasts that follow reach it.
-std::unique_ptr<FakeMsgServer> connect(std::uint16_t port)
-{
-    auto fake = std::make_unique<FakeMsgServer>(port);
-    assertNothing(fake->sync(), "a new connection");
-    return fake;
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(who + " got " + describeFrames(frames), offline.size() + stillKnown.size(), frames.size());
 }
 
 /// Writes `bytes`; false when the route server has closed the connection already.
@@ -459,9 +333,9 @@ public:
     void maxConnectionsRefusesTheExcessAndAdmitsAgainWhenOneLeaves()
     {
         start({{"max_connections", "3"}});
-        auto a = connect(port());
-        auto b = connect(port());
-        auto c = connect(port());
+        auto a = connectAdmitted(port());
+        auto b = connectAdmitted(port());
+        auto c = connectAdmitted(port());
         a->send(tttest::onlineUserInfo({{1001, kOnline, kWindows}}));
         assertNothing(a->sync(), "a");
 
@@ -484,11 +358,11 @@ public:
         const std::string cName = logName(*c);
         c->close();
         CPPUNIT_ASSERT_MESSAGE(served_->log(), !waitForLine(*served_, {cName, "disconnected ("}).empty());
-        auto f = connect(port());
+        auto f = connectAdmitted(port());
         CPPUNIT_ASSERT(waitForLine(*served_, {logName(*f), "refused"}, 0ms).empty());
         f->send(tttest::statusUpdate(1002, kOnline, kWindows));
         for (FakeMsgServer* fake : {f.get(), a.get(), b.get()})
-            assertStatusNotifications(fake->sync(), 1002, 1, kOnline, "after the new one logged a user in");
+            assertStatusNotifications(fake->sync(), 1002, 1, kOnline, "after the new one logged a user in", NotificationHeader::IdsOnly);
         assertSurvivorsWork({a.get(), b.get(), f.get()}, 2);
         CPPUNIT_ASSERT_EQUAL(statuses({kOnline, kOnline}), statuses(queryStatuses(*f, {1001, 1002})));
 
@@ -504,15 +378,15 @@ public:
     void frameAboveMaxPduBytesClosesOnlyItsSender()
     {
         start({{"max_pdu_bytes", "16K"}});
-        auto a = connect(port());
-        auto b = connect(port());
-        auto victim = connect(port());
-        auto c = connect(port());
+        auto a = connectAdmitted(port());
+        auto b = connectAdmitted(port());
+        auto victim = connectAdmitted(port());
+        auto c = connectAdmitted(port());
         victim->send(tttest::onlineUserInfo({{2001, kOnline, kWindows}}));
         assertNothing(victim->sync(), "victim");
 
         // Exactly the limit passes, from the victim too.
-        const std::string exact = tttest::makeRawFrame(3, kMsgData, 1, patterned(16 * 1024 - 16, 1));
+        const std::string exact = tttest::makeRawFrame(3, kMsgData, 1, patternedBytes(16 * 1024 - 16, 1));
         victim->send(exact);
         assertNothing(victim->sync(), "victim");
         for (FakeMsgServer* fake : {a.get(), b.get(), c.get()})
@@ -521,11 +395,11 @@ public:
         // The victim's good frame, then a header one byte over the limit; the others keep
         // sending meanwhile.
         const std::string fromVictim = tttest::msgData(2001, 2002, 1, "last words");
-        const std::string fromA1 = tttest::msgData(2003, 2004, 1, patterned(16 * 1024 - 100, 2));
+        const std::string fromA1 = tttest::msgData(2003, 2004, 1, patternedBytes(16 * 1024 - 100, 2));
         const std::string fromA2 = tttest::msgData(2003, 2004, 2, "while the victim goes");
-        const std::string fromB = tttest::makeRawFrame(3, kMsgData, 3, patterned(16 * 1024 - 16, 3));
+        const std::string fromB = tttest::makeRawFrame(3, kMsgData, 3, patternedBytes(16 * 1024 - 16, 3));
         a->send(fromA1);
-        victim->send(fromVictim + tttest::makeRawFrame(3, kMsgData, 0x0909, patterned(100, 4), 16 * 1024 + 1));
+        victim->send(fromVictim + tttest::makeRawFrame(3, kMsgData, 0x0909, patternedBytes(100, 4), 16 * 1024 + 1));
         a->send(fromA2);
         b->send(fromB);
         CPPUNIT_ASSERT_MESSAGE(served_->log(), victim->waitClosed());
@@ -557,9 +431,9 @@ public:
     void statusQueryIsAnsweredForExactlyTheFirstMaxIds()
     {
         start({{"max_status_query_ids", "5"}});
-        auto a = connect(port());
-        auto b = connect(port());
-        auto c = connect(port());
+        auto a = connectAdmitted(port());
+        auto b = connectAdmitted(port());
+        auto c = connectAdmitted(port());
         a->send(tttest::onlineUserInfo({{3001, kOnline, kWindows}, {3003, kOnline, kMac}, {3005, kOnline, kWindows}, {3006, kOnline, kIos}}));
         assertNothing(a->sync(), "a");
 
@@ -572,7 +446,7 @@ public:
         // c's query of exactly 5, sent meanwhile, is answered in full.
         c->send(tttest::statusRequest(0x4321, 78, {3006, 3005, 3004, 3003, 3001}));
         const WireFrame answer = b->receive();
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(describe({answer}), kUsersStatusResponse, answer.commandId);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(describeFrames({answer}), kUsersStatusResponse, answer.commandId);
         CPPUNIT_ASSERT_EQUAL(std::uint16_t(0x1234), answer.seqNum);
         IM::Buddy::IMUsersStatRsp response;
         CPPUNIT_ASSERT(answer.parse(response));
@@ -612,16 +486,16 @@ public:
         // b's connection stays; everyone keeps relaying and updating presence.
         b->send(tttest::statusUpdate(3002, kOnline, kWindows));
         for (FakeMsgServer* fake : {b.get(), a.get(), c.get()})
-            assertStatusNotifications(fake->sync(), 3002, 1, kOnline, "after b's update");
+            assertStatusNotifications(fake->sync(), 3002, 1, kOnline, "after b's update", NotificationHeader::IdsOnly);
         assertSurvivorsWork({a.get(), b.get(), c.get()}, 4);
     }
 
     void oversizedOnlineUserInfoIsDroppedWholeAndTheConnectionStays()
     {
         start({{"max_online_user_info_entries", "4"}});
-        auto a = connect(port());
-        auto b = connect(port());
-        auto c = connect(port());
+        auto a = connectAdmitted(port());
+        auto b = connectAdmitted(port());
+        auto c = connectAdmitted(port());
         const std::vector<std::uint32_t> ids{4001, 4002, 4003, 4004, 4005, 4006, 4007, 4008};
 
         // Five entries: dropped whole and logged; the frames after it on the line still apply.
@@ -629,7 +503,7 @@ public:
                     {{4001, kOnline, kWindows}, {4002, kOnline, kWindows}, {4003, kOnline, kMac}, {4004, kOnline, kWindows}, {4005, kOnline, kWindows}}) +
                 tttest::statusUpdate(4006, kOnline, kWindows));
         for (FakeMsgServer* fake : {a.get(), b.get(), c.get()})
-            assertStatusNotifications(fake->sync(), 4006, 1, kOnline, "after the oversized ONLINE_USER_INFO");
+            assertStatusNotifications(fake->sync(), 4006, 1, kOnline, "after the oversized ONLINE_USER_INFO", NotificationHeader::IdsOnly);
         const std::string line = waitForLine(*served_, {logName(*a), "dropped ONLINE_USER_INFO"});
         CPPUNIT_ASSERT_MESSAGE(served_->log(), line.find("of 5 entries, over max_online_user_info_entries 4") != std::string::npos);
         CPPUNIT_ASSERT_EQUAL(statuses({kOffline, kOffline, kOffline, kOffline, kOffline, kOnline, kOffline, kOffline}),
@@ -668,10 +542,10 @@ public:
     void peerOverMaxOutboxBytesIsDroppedAlone()
     {
         start({{"max_pdu_bytes", "64K"}, {"max_outbox_bytes", "1100K"}});
-        auto sender = connect(port());
-        auto slow = connect(port());
-        auto reader1 = connect(port());
-        auto reader2 = connect(port());
+        auto sender = connectAdmitted(port());
+        auto slow = connectAdmitted(port());
+        auto reader1 = connectAdmitted(port());
+        auto reader2 = connectAdmitted(port());
         slow->send(tttest::onlineUserInfo({{5001, kOnline, kWindows}}));
         assertNothing(slow->sync(), "slow");
         // From here on slow never reads.
@@ -682,7 +556,7 @@ public:
         int after = 0;
         for (std::uint32_t i = 0; i < 5000 && after < 20; ++i)
         {
-            sent.push_back(tttest::msgData(5002, 5003, i, patterned(60 * 1024, i)));
+            sent.push_back(tttest::msgData(5002, 5003, i, patternedBytes(60 * 1024, i)));
             sender->send(sent.back());
             assertSameBytes(sent.back(), nextMsgData(*reader1, others1).bytes, "reader1 frame " + std::to_string(i));
             assertSameBytes(sent.back(), nextMsgData(*reader2, others2).bytes, "reader2 frame " + std::to_string(i));
@@ -711,12 +585,12 @@ public:
     void halfAHeaderThenGoneClosesOnlyThatConnection()
     {
         start({{"idle_timeout", "1500ms"}, {"heartbeat_interval", "200ms"}});
-        auto keeper1 = connect(port());
-        auto keeper2 = connect(port());
+        auto keeper1 = connectAdmitted(port());
+        auto keeper2 = connectAdmitted(port());
         const std::string half = tttest::makeRawFrame(3, kMsgData, 1, "", 1024).substr(0, 8);
 
         // Half a header, then the socket closes.
-        auto closer = connect(port());
+        auto closer = connectAdmitted(port());
         closer->send(tttest::onlineUserInfo({{6001, kOnline, kWindows}}));
         assertNothing(closer->sync(), "closer");
         const std::string closerName = logName(*closer);
@@ -728,7 +602,7 @@ public:
 
         // Half a header, then silence with the socket open (a host that vanished): the idle
         // timeout ends it while the keepers, who send life, stay.
-        auto silent = connect(port());
+        auto silent = connectAdmitted(port());
         silent->send(tttest::onlineUserInfo({{6002, kOnline, kMac}}));
         assertNothing(silent->sync(), "silent");
         silent->send(half);
@@ -752,9 +626,9 @@ public:
     void tricklingIntoAHugeFrameIsClosedByTheIdleTimeout()
     {
         start({{"max_pdu_bytes", "4M"}, {"idle_timeout", "2s"}, {"heartbeat_interval", "200ms"}});
-        auto keeper1 = connect(port());
-        auto keeper2 = connect(port());
-        auto trickler = connect(port());
+        auto keeper1 = connectAdmitted(port());
+        auto keeper2 = connectAdmitted(port());
+        auto trickler = connectAdmitted(port());
         trickler->send(tttest::onlineUserInfo({{7001, kOnline, kWindows}}));
         assertNothing(trickler->sync(), "trickler");
 
@@ -775,7 +649,7 @@ public:
                 trickled += closed ? 0 : 1;
             }
             // The keepers send whole PDUs (life) and keep relaying between themselves.
-            relayed.push_back(tttest::msgData(7002, 7003, round, patterned(200, round)));
+            relayed.push_back(tttest::msgData(7002, 7003, round, patternedBytes(200, round)));
             keeper1->send(relayed.back());
             keeper2->send(tttest::heartbeat());
             closed = closed || trickler->waitClosed(100ms);
@@ -801,7 +675,7 @@ public:
     void rapidConnectCloseCyclesLeakNoDescriptorsOrMemory()
     {
         start();
-        auto keeper = connect(port());
+        auto keeper = connectAdmitted(port());
         std::set<std::uint32_t> usersLost;
         std::uint32_t nextUser = 800000;
         // Four kinds of short life: gone at once; admitted with a user, then gone; half a
@@ -823,7 +697,7 @@ public:
                         fake.send(tttest::makeRawFrame(3, kMsgData, 0, "", 64).substr(0, 7));
                         break;
                     case 3:
-                        fake.send(tttest::makeRawFrame(3, kMsgData, 0, "", 1024 * 1024) + patterned(1000, i));
+                        fake.send(tttest::makeRawFrame(3, kMsgData, 0, "", 1024 * 1024) + patternedBytes(1000, i));
                         break;
                 }
                 fake.close();
@@ -861,17 +735,17 @@ public:
         const auto got = keeper->sync();
         assertOfflineAnnouncements(got, usersLost, {}, "keeper");
         CPPUNIT_ASSERT_EQUAL(statuses({kOffline, kOffline}), statuses(queryStatuses(*keeper, {800000, nextUser - 1})));
-        auto other = connect(port());
+        auto other = connectAdmitted(port());
         assertSurvivorsWork({keeper.get(), other.get()}, 9);
     }
 
     void nonReaderAmongSeveralFloodersIsDroppedAndTheOthersGetEverything()
     {
         start({{"max_pdu_bytes", "64K"}, {"max_outbox_bytes", "1100K"}});
-        auto flooder1 = connect(port());
-        auto flooder2 = connect(port());
-        auto reader = connect(port());
-        auto nonReader = connect(port());
+        auto flooder1 = connectAdmitted(port());
+        auto flooder2 = connectAdmitted(port());
+        auto reader = connectAdmitted(port());
+        auto nonReader = connectAdmitted(port());
         nonReader->send(tttest::onlineUserInfo({{10001, kOnline, kWindows}, {10002, kOnline, kAndroid}}));
         reader->send(tttest::onlineUserInfo({{10002, kOnline, kMac}}));
         assertNothing(nonReader->sync(), "non-reader");
@@ -887,7 +761,7 @@ public:
         {
             for (int f = 0; f < 2; ++f)
             {
-                sent[f].push_back(tttest::msgData(10010 + f, 10020, i, patterned(30 * 1024 + f * 1000, i * 2 + f)));
+                sent[f].push_back(tttest::msgData(10010 + f, 10020, i, patternedBytes(30 * 1024 + f * 1000, i * 2 + f)));
                 flooders[f]->send(sent[f].back());
                 assertSameBytes(sent[f].back(), nextMsgData(*reader, othersAt[2]).bytes, "reader");
                 assertSameBytes(sent[f].back(), nextMsgData(*flooders[1 - f], othersAt[1 - f]).bytes, "the other flooder");
@@ -916,9 +790,9 @@ public:
     void garbageBodiesAreDroppedAndTheConnectionStays()
     {
         start();
-        auto a = connect(port());
-        auto b = connect(port());
-        auto c = connect(port());
+        auto a = connectAdmitted(port());
+        auto b = connectAdmitted(port());
+        auto c = connectAdmitted(port());
         a->send(tttest::onlineUserInfo({{11001, kOnline, kWindows}}));
         assertNothing(a->sync(), "a");
 
@@ -1013,7 +887,7 @@ public:
         // The next valid frames of every command work.
         a->send(tttest::statusUpdate(11002, kOnline, kWindows));
         for (FakeMsgServer* fake : {a.get(), b.get(), c.get()})
-            assertStatusNotifications(fake->sync(), 11002, 1, kOnline, "after a valid USER_STATUS_UPDATE");
+            assertStatusNotifications(fake->sync(), 11002, 1, kOnline, "after a valid USER_STATUS_UPDATE", NotificationHeader::IdsOnly);
         a->send(tttest::onlineUserInfo({{11003, kOnline, kMac}}));
         a->send(tttest::roleSet(true));
         assertNothing(a->sync(), "a");
@@ -1025,9 +899,9 @@ public:
     void unknownServiceAndCommandIdsAreIgnored()
     {
         start();
-        auto a = connect(port());
-        auto b = connect(port());
-        auto c = connect(port());
+        auto a = connectAdmitted(port());
+        auto b = connectAdmitted(port());
+        auto c = connectAdmitted(port());
         const std::string m1 = tttest::msgData(12001, 12002, 1, "before");
         const std::string m2 = tttest::msgData(12001, 12002, 2, "between");
         const std::string m3 = tttest::msgData(12001, 12002, 3, "after");
@@ -1039,23 +913,23 @@ public:
         std::uint16_t seq = 1;
         for (const auto& [service, command] : unknown)
         {
-            burst += tttest::makeRawFrame(service, command, seq, patterned(seq * 7u, seq));
+            burst += tttest::makeRawFrame(service, command, seq, patternedBytes(seq * 7u, seq));
             ++seq;
         }
-        burst += tttest::makeRawFrame(0x4242, 0x4242, seq, patterned(200 * 1024, 9)); // large, unknown
+        burst += tttest::makeRawFrame(0x4242, 0x4242, seq, patternedBytes(200 * 1024, 9)); // large, unknown
         burst += m2 + tttest::statusUpdate(12001, kOnline, kWindows) + tttest::makeRawFrame(7, 0x07ff, seq + 1, "") + m3;
         a->send(burst);
 
         const auto atA = a->sync();
-        assertStatusNotifications(atA, 12001, 1, kOnline, "a");
+        assertStatusNotifications(atA, 12001, 1, kOnline, "a", NotificationHeader::IdsOnly);
         for (FakeMsgServer* other : {b.get(), c.get()})
         {
             const auto got = other->sync();
-            CPPUNIT_ASSERT_EQUAL_MESSAGE(describe(got), std::size_t(5), got.size());
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(describeFrames(got), std::size_t(5), got.size());
             assertSameBytes(m1, got[0].bytes, "m1");
             assertSameBytes(m2, got[1].bytes, "m2");
-            assertLoginStatus(got[2], 12001, 1, "other");
-            assertBuddyStatus(got[3], 12001, kOnline, "other");
+            assertLoginStatus(got[2], 12001, 1, "other", NotificationHeader::IdsOnly);
+            assertBuddyStatus(got[3], 12001, kOnline, "other", NotificationHeader::IdsOnly);
             assertSameBytes(m3, got[4].bytes, "m3");
         }
         CPPUNIT_ASSERT_MESSAGE(served_->log(), !waitForLine(*served_, {logName(*a), "ignored frame with service 0x0007, command 0x0799"}).empty());
@@ -1063,7 +937,7 @@ public:
 
         // Dispatch is by command id alone (protocol.md §2): a relayed command under an unknown
         // service id is relayed as received.
-        const std::string oddService = tttest::makeRawFrame(0x0099, kMsgData, 0x77, patterned(50, 3));
+        const std::string oddService = tttest::makeRawFrame(0x0099, kMsgData, 0x77, patternedBytes(50, 3));
         a->send(oddService);
         assertNothing(a->sync(), "a");
         assertFrames({oddService}, b->sync(), "b");
@@ -1075,16 +949,16 @@ public:
     void peerClosingMidRelayLeavesNothingPartial()
     {
         start();
-        auto a = connect(port());
-        auto b = connect(port());
-        auto c = connect(port());
-        auto quitter = connect(port());
+        auto a = connectAdmitted(port());
+        auto b = connectAdmitted(port());
+        auto c = connectAdmitted(port());
+        auto quitter = connectAdmitted(port());
         quitter->send(tttest::statusUpdate(13001, kOnline, kWindows));
         for (FakeMsgServer* fake : {quitter.get(), a.get(), b.get(), c.get()})
-            assertStatusNotifications(fake->sync(), 13001, 1, kOnline, "after the quitter's login");
+            assertStatusNotifications(fake->sync(), 13001, 1, kOnline, "after the quitter's login", NotificationHeader::IdsOnly);
 
         // Half of a 2 MiB MSG_DATA, while another peer's traffic flows past it.
-        const std::string big = tttest::msgData(13001, 13002, 1, patterned(2 * 1024 * 1024, 5));
+        const std::string big = tttest::msgData(13001, 13002, 1, patternedBytes(2 * 1024 * 1024, 5));
         quitter->send(big.substr(0, big.size() / 2));
         const std::string meanwhile = tttest::msgData(13003, 13004, 1, "meanwhile");
         a->send(meanwhile);
@@ -1102,7 +976,7 @@ public:
             assertOfflineAnnouncements(fake->sync(), {13001}, {}, "survivor");
 
         // The survivors keep relaying, large frames included.
-        const std::string whole = tttest::msgData(13003, 13004, 2, patterned(2 * 1024 * 1024, 6));
+        const std::string whole = tttest::msgData(13003, 13004, 2, patternedBytes(2 * 1024 * 1024, 6));
         b->send(whole);
         assertNothing(b->sync(), "b");
         assertFrames({whole}, a->sync(), "a");
@@ -1115,10 +989,10 @@ public:
     void lostMsgServerIsRemovedExactlyAndHealsOnReconnect()
     {
         start({{"max_status_query_ids", "100000"}});
-        auto a = connect(port());
-        auto b = connect(port());
-        auto c = connect(port());
-        auto d = connect(port());
+        auto a = connectAdmitted(port());
+        auto b = connectAdmitted(port());
+        auto c = connectAdmitted(port());
+        auto d = connectAdmitted(port());
 
         std::vector<std::vector<std::uint32_t>> atA; // a's logins, as its ONLINE_USER_INFO lists them
         std::vector<std::vector<std::uint32_t>> atB;
@@ -1177,15 +1051,15 @@ public:
             assertNothing(fake->sync(), "after ONLINE_USER_INFO");
         a->send(tttest::statusUpdate(byUpdate, kOnline, kWindows));
         for (FakeMsgServer* fake : {a.get(), b.get(), c.get(), d.get()})
-            assertStatusNotifications(fake->sync(), byUpdate, 1, kOnline, "after a login");
+            assertStatusNotifications(fake->sync(), byUpdate, 1, kOnline, "after a login", NotificationHeader::IdsOnly);
         a->send(tttest::statusUpdate(cameAndWent, kOnline, kWindows));
         a->send(tttest::statusUpdate(cameAndWent, kOffline, kWindows));
         for (FakeMsgServer* fake : {a.get(), b.get(), c.get(), d.get()})
         {
             const auto got = fake->sync();
-            CPPUNIT_ASSERT_EQUAL_MESSAGE(describe(got), std::size_t(3), got.size());
-            assertStatusNotifications({got[0], got[1]}, cameAndWent, 1, kOnline, "after a login");
-            assertStatusNotifications({got[2]}, cameAndWent, -1, kOffline, "after a logout");
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(describeFrames(got), std::size_t(3), got.size());
+            assertStatusNotifications({got[0], got[1]}, cameAndWent, 1, kOnline, "after a login", NotificationHeader::IdsOnly);
+            assertStatusNotifications({got[2]}, cameAndWent, -1, kOffline, "after a logout", NotificationHeader::IdsOnly);
         }
         const auto before = queryStatuses(*d, all, 1);
 
@@ -1204,7 +1078,7 @@ public:
         CPPUNIT_ASSERT_MESSAGE("presence after the drop", expectedAfter == afterDrop);
 
         // a comes back and re-sends its list: presence is exactly as before, silently.
-        auto a2 = connect(port());
+        auto a2 = connectAdmitted(port());
         atA.push_back({byUpdate, kOnline, kWindows});
         a2->send(tttest::onlineUserInfo(atA));
         for (FakeMsgServer* fake : {a2.get(), b.get(), c.get(), d.get()})
@@ -1218,7 +1092,7 @@ public:
             assertNothing(fake->sync(), "after one of two logouts");
         a2->send(tttest::statusUpdate(710000, kOffline, kWindows));
         for (FakeMsgServer* fake : {a2.get(), b.get(), c.get(), d.get()})
-            assertStatusNotifications(fake->sync(), 710000, -1, kOffline, "after the last logout");
+            assertStatusNotifications(fake->sync(), 710000, -1, kOffline, "after the last logout", NotificationHeader::IdsOnly);
         assertSurvivorsWork({a2.get(), b.get(), c.get(), d.get()}, 14);
     }
 
@@ -1234,7 +1108,7 @@ private:
         for (std::size_t i = 0; i < peers.size(); ++i)
         {
             const std::string message = tttest::msgData(round * 1000 + static_cast<std::uint32_t>(i), 1, round,
-                                                        patterned(100 + i, round * 16 + static_cast<unsigned>(i)));
+                                                        patternedBytes(100 + i, round * 16 + static_cast<unsigned>(i)));
             peers[i]->send(message);
             // The sender first: its answer comes after its message was handed to everyone.
             assertNothing(peers[i]->sync(), "survivor " + std::to_string(i) + " after it sent");

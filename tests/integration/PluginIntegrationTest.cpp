@@ -1,7 +1,11 @@
 // The route plugin as tthost sees it: libttroute.so loaded through Poco::ClassLoader, started
 // with a configuration view, served by a Poco TCPServer on 127.0.0.1 (ephemeral port), and
 // driven by fake msg servers over real sockets (protocol.md §1, §2, §4-§7).
+#include "DiagnosticText.h"
 #include "FakeMsgServer.h"
+#include "FrameAssertions.h"
+#include "MsgServerChecks.h"
+#include "ProtocolConstants.h"
 #include "ServedPlugin.h"
 #include "WireFrames.h"
 
@@ -31,154 +35,27 @@
 #include <utility>
 #include <vector>
 
+using tttest::assertBuddyStatus;
+using tttest::assertFrames;
+using tttest::assertLoginStatus;
+using tttest::assertNothing;
+using tttest::assertSameBytes;
+using tttest::assertStatusNotifications;
+using tttest::connectAdmitted;
+using tttest::describeFrames;
 using tttest::FakeMsgServer;
+using tttest::patternedBytes;
+using tttest::queryStatuses;
 using tttest::ServedPlugin;
+using tttest::statuses;
 using tttest::WireFrame;
+using namespace tttest::protocol;
 using namespace std::chrono_literals;
 
 namespace
 {
 
-constexpr std::uint32_t kOnline = 1;
-constexpr std::uint32_t kOffline = 2;
-constexpr std::uint32_t kLeave = 3;
-constexpr std::uint32_t kWindows = 0x01;
-constexpr std::uint32_t kMac = 0x02;
-constexpr std::uint32_t kIos = 0x11;
-constexpr std::uint32_t kAndroid = 0x12;
-
-constexpr std::uint16_t kHeartbeat = 0x0701;
-constexpr std::uint16_t kLoginStatusNotify = 0x070e;
-constexpr std::uint16_t kBuddyStatusNotify = 0x0203;
-constexpr std::uint16_t kUsersStatusResponse = 0x020b;
-
 using Settings = ServedPlugin::Settings;
-
-std::string hex(std::uint32_t value)
-{
-    static const char digits[] = "0123456789abcdef";
-    std::string text = "0x";
-    for (int shift = 12; shift >= 0; shift -= 4)
-        text += digits[(value >> shift) & 0xF];
-    return text;
-}
-
-std::string describe(const std::vector<WireFrame>& frames)
-{
-    std::string text = "[";
-    for (const auto& frame : frames)
-        text += (text.size() > 1 ? ", " : "") + std::string("svc ") + std::to_string(frame.serviceId) + " cmd " + hex(frame.commandId) +
-                " seq " + std::to_string(frame.seqNum) + " len " + std::to_string(frame.length);
-    return text + "]";
-}
-
-/// Byte-for-byte equality without dumping megabytes into the failure message.
-void assertSameBytes(const std::string& expected, const std::string& actual, const std::string& what)
-{
-    if (expected == actual)
-        return;
-    std::size_t at = 0;
-    while (at < expected.size() && at < actual.size() && expected[at] == actual[at])
-        ++at;
-    CPPUNIT_FAIL(what + ": bytes differ (expected " + std::to_string(expected.size()) + " bytes, got " +
-                 std::to_string(actual.size()) + ", first difference at offset " + std::to_string(at) + ")");
-}
-
-/// Asserts `frames` are exactly the PDUs `expected`, byte for byte and in order.
-void assertFrames(const std::vector<std::string>& expected, const std::vector<WireFrame>& frames, const std::string& who)
-{
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(who + " got " + describe(frames), expected.size(), frames.size());
-    for (std::size_t i = 0; i < expected.size(); ++i)
-        assertSameBytes(expected[i], frames[i].bytes, who + " frame " + std::to_string(i));
-}
-
-void assertNothing(const std::vector<WireFrame>& frames, const std::string& who)
-{
-    CPPUNIT_ASSERT_MESSAGE(who + " should have got nothing, got " + describe(frames), frames.empty());
-}
-
-void assertLoginStatus(const WireFrame& frame, std::uint32_t userId, std::uint32_t loginStatus, const std::string& who)
-{
-    const std::string where = who + " " + describe({frame});
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(where, kLoginStatusNotify, frame.commandId);
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(where, std::uint16_t(7), frame.serviceId);
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(where, std::uint16_t(0), frame.seqNum);
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(where, std::uint16_t(1), static_cast<std::uint16_t>((static_cast<unsigned char>(frame.bytes[4]) << 8) |
-                                                                                      static_cast<unsigned char>(frame.bytes[5])));
-    IM::Server::IMServerPCLoginStatusNotify notify;
-    CPPUNIT_ASSERT_MESSAGE(where, frame.parse(notify));
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(where, userId, notify.user_id());
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(where, loginStatus, notify.login_status());
-}
-
-void assertBuddyStatus(const WireFrame& frame, std::uint32_t userId, std::uint32_t status, const std::string& who)
-{
-    const std::string where = who + " " + describe({frame});
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(where, kBuddyStatusNotify, frame.commandId);
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(where, std::uint16_t(2), frame.serviceId);
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(where, std::uint16_t(0), frame.seqNum);
-    IM::Buddy::IMUserStatNotify notify;
-    CPPUNIT_ASSERT_MESSAGE(where, frame.parse(notify));
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(where, userId, notify.user_stat().user_id());
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(where, status, static_cast<std::uint32_t>(notify.user_stat().status()));
-}
-
-/// Asserts `frames` are LOGIN_STATUS_NOTIFY (when `loginStatus` >= 0) then BUDDY_LIST_STATUS_NOTIFY for `userId`.
-void assertStatusNotifications(const std::vector<WireFrame>& frames, std::uint32_t userId, int loginStatus, std::uint32_t buddyStatus,
-                               const std::string& who)
-{
-    const std::size_t expected = loginStatus >= 0 ? 2 : 1;
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(who + " got " + describe(frames), expected, frames.size());
-    if (loginStatus >= 0)
-        assertLoginStatus(frames[0], userId, static_cast<std::uint32_t>(loginStatus), who);
-    assertBuddyStatus(frames.back(), userId, buddyStatus, who);
-}
-
-/// Sends a USERS_STATUS_REQUEST about `ids` and returns the statuses answered, in order;
-/// the answer must be the next frame on the line.
-std::vector<std::uint32_t> queryStatuses(FakeMsgServer& fake, const std::vector<std::uint32_t>& ids, std::uint16_t seq = 0x0A0B)
-{
-    fake.send(tttest::statusRequest(seq, 4711, ids));
-    const WireFrame frame = fake.receive();
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(describe({frame}), kUsersStatusResponse, frame.commandId);
-    CPPUNIT_ASSERT_EQUAL(seq, frame.seqNum);
-    IM::Buddy::IMUsersStatRsp response;
-    CPPUNIT_ASSERT(frame.parse(response));
-    CPPUNIT_ASSERT_EQUAL(std::uint32_t(4711), response.user_id());
-    CPPUNIT_ASSERT_EQUAL(ids.size(), static_cast<std::size_t>(response.user_stat_list_size()));
-    std::vector<std::uint32_t> statuses;
-    for (int i = 0; i < response.user_stat_list_size(); ++i)
-    {
-        CPPUNIT_ASSERT_EQUAL(ids[static_cast<std::size_t>(i)], response.user_stat_list(i).user_id());
-        statuses.push_back(static_cast<std::uint32_t>(response.user_stat_list(i).status()));
-    }
-    return statuses;
-}
-
-std::string statuses(std::initializer_list<std::uint32_t> values)
-{
-    std::string text;
-    for (auto value : values)
-        text += std::to_string(value) + " ";
-    return text;
-}
-
-std::string statuses(const std::vector<std::uint32_t>& values)
-{
-    std::string text;
-    for (auto value : values)
-        text += std::to_string(value) + " ";
-    return text;
-}
-
-/// A payload whose bytes differ along its length, so a shifted or truncated copy is noticed.
-std::string patterned(std::size_t size, unsigned seed)
-{
-    std::string bytes(size, '\0');
-    for (std::size_t i = 0; i < size; ++i)
-        bytes[i] = static_cast<char>((i * 131 + seed + (i >> 8)) & 0xFF);
-    return bytes;
-}
 
 std::string switchP2P(std::uint32_t from, std::uint32_t to, std::uint16_t seq)
 {
@@ -287,15 +164,6 @@ std::vector<WireFrame> framesUntilClosed(FakeMsgServer& fake, std::chrono::milli
     return frames;
 }
 
-/// Connects a fake msg server and waits until the route server has admitted it, so
-/// broadcasts that follow reach it.
-std::unique_ptr<FakeMsgServer> connect(std::uint16_t port)
-{
-    auto fake = std::make_unique<FakeMsgServer>(port);
-    assertNothing(fake->sync(), "a new connection");
-    return fake;
-}
-
 } // namespace
 
 class PluginIntegrationTest : public CppUnit::TestFixture
@@ -374,9 +242,9 @@ public:
     void roleSetChangesNoRouting()
     {
         start();
-        auto master = connect(port());
-        auto slave = connect(port());
-        auto other = connect(port());
+        auto master = connectAdmitted(port());
+        auto slave = connectAdmitted(port());
+        auto other = connectAdmitted(port());
         master->send(tttest::roleSet(true));
         slave->send(tttest::roleSet(false));
         assertNothing(master->sync(), "master after ROLE_SET");
@@ -398,9 +266,9 @@ public:
     void onlineUserInfoSetsPresenceWithoutNotifications()
     {
         start();
-        auto a = connect(port());
-        auto b = connect(port());
-        auto c = connect(port());
+        auto a = connectAdmitted(port());
+        auto b = connectAdmitted(port());
+        auto c = connectAdmitted(port());
         a->send(tttest::onlineUserInfo({{11, kOnline, kWindows}, {12, kOnline, kAndroid}, {13, kLeave, kMac}, {14, kOffline, kWindows}}));
         b->send(tttest::onlineUserInfo({{15, kOnline, kIos}, {15, kOnline, kMac}}));
         assertNothing(a->sync(), "sender of ONLINE_USER_INFO");
@@ -415,9 +283,9 @@ public:
     void statusUpdatesNotifyEveryConnectionIncludingTheSender()
     {
         start();
-        auto a = connect(port());
-        auto b = connect(port());
-        auto c = connect(port());
+        auto a = connectAdmitted(port());
+        auto b = connectAdmitted(port());
+        auto c = connectAdmitted(port());
         const std::vector<FakeMsgServer*> all{a.get(), b.get(), c.get()};
         const std::vector<std::string> names{"a", "b", "c"};
 
@@ -439,9 +307,9 @@ public:
     void multiPcAndMobileLoginsFollowTheNotificationRules()
     {
         start();
-        auto a = connect(port());
-        auto b = connect(port());
-        auto c = connect(port());
+        auto a = connectAdmitted(port());
+        auto b = connectAdmitted(port());
+        auto c = connectAdmitted(port());
         const std::vector<FakeMsgServer*> all{a.get(), b.get(), c.get()};
         auto expectEverywhere = [&](FakeMsgServer& sender, std::uint32_t user, int login, std::uint32_t buddy, const std::string& step) {
             const auto first = sender.sync();
@@ -497,7 +365,7 @@ public:
         for (FakeMsgServer* fake : {a.get(), b.get(), c.get()})
         {
             const auto got = fake->sync();
-            CPPUNIT_ASSERT_EQUAL_MESSAGE("32 ios on next to windows: " + describe(got), std::size_t(1), got.size());
+            CPPUNIT_ASSERT_EQUAL_MESSAGE("32 ios on next to windows: " + describeFrames(got), std::size_t(1), got.size());
             assertLoginStatus(got[0], 32, 1, "32 ios on next to windows");
         }
         // The mobile logging off while the PC is still on: nothing.
@@ -515,9 +383,9 @@ public:
     void statusQueryAnswersInRequestOrderWithAttachData()
     {
         start();
-        auto a = connect(port());
-        auto b = connect(port());
-        auto c = connect(port());
+        auto a = connectAdmitted(port());
+        auto b = connectAdmitted(port());
+        auto c = connectAdmitted(port());
         a->send(tttest::onlineUserInfo({{41, kOnline, kWindows}, {42, kOnline, kAndroid}}));
         assertNothing(a->sync(), "a");
         c->send(tttest::statusUpdate(43, kLeave, kMac));
@@ -563,7 +431,7 @@ public:
     void statusQueryIsCappedAtMaxStatusQueryIds()
     {
         start({{"max_status_query_ids", "3"}});
-        auto a = connect(port());
+        auto a = connectAdmitted(port());
         a->send(tttest::statusUpdate(51, kOnline, kWindows));
         assertStatusNotifications(a->sync(), 51, 1, kOnline, "a");
         a->send(tttest::statusRequest(3, 1, {50, 51, 52, 51, 53}));
@@ -582,9 +450,9 @@ public:
     void everyRelayedCommandGoesToTheOthersByteForByte()
     {
         start();
-        auto a = connect(port());
-        auto b = connect(port());
-        auto c = connect(port());
+        auto a = connectAdmitted(port());
+        auto b = connectAdmitted(port());
+        auto c = connectAdmitted(port());
         const auto fromA = oneToOneRelayFrames(61, 62);
         for (const auto& frame : fromA)
             a->send(frame);
@@ -613,9 +481,9 @@ public:
     void signInfoChangedGoesToEveryoneIncludingTheSender()
     {
         start();
-        auto a = connect(port());
-        auto b = connect(port());
-        auto c = connect(port());
+        auto a = connectAdmitted(port());
+        auto b = connectAdmitted(port());
+        auto c = connectAdmitted(port());
         const std::string sign = signInfo(71, "out to lunch", 0x4321);
         b->send(sign);
         assertFrames({sign}, b->sync(), "the sender");
@@ -626,9 +494,9 @@ public:
     void unknownCommandsAreDropped()
     {
         start();
-        auto a = connect(port());
-        auto b = connect(port());
-        auto c = connect(port());
+        auto a = connectAdmitted(port());
+        auto b = connectAdmitted(port());
+        auto c = connectAdmitted(port());
         a->send(tttest::makeRawFrame(7, 0x0799, 1, "whatever"));
         a->send(tttest::makeRawFrame(3, 0x0302, 2, "")); // MSG_DATA_ACK: not for the route server
         a->send(tttest::makeRawFrame(7, kLoginStatusNotify, 3, "")); // route -> msg only
@@ -649,9 +517,9 @@ public:
     void pipelinedFramesKeepTheirOrder()
     {
         start();
-        auto a = connect(port());
-        auto b = connect(port());
-        auto c = connect(port());
+        auto a = connectAdmitted(port());
+        auto b = connectAdmitted(port());
+        auto c = connectAdmitted(port());
         const std::string m1 = tttest::msgData(81, 82, 1, "one");
         const std::string m2 = tttest::msgData(81, 82, 2, "two");
         const std::string m3 = readNotify(81, 82, 3);
@@ -662,13 +530,13 @@ public:
         std::vector<std::string> many;
         for (std::uint16_t i = 0; i < 300; ++i)
         {
-            many.push_back(tttest::msgData(81, 82, i, patterned(i % 50, i)));
+            many.push_back(tttest::msgData(81, 82, i, patternedBytes(i % 50, i)));
             burst += many.back();
         }
         a->send(burst);
 
         const auto atA = a->sync();
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(describe(atA), std::size_t(4), atA.size());
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(describeFrames(atA), std::size_t(4), atA.size());
         assertLoginStatus(atA[0], 81, 1, "a");
         assertBuddyStatus(atA[1], 81, kOnline, "a");
         assertSameBytes(sign, atA[2].bytes, "a sign");
@@ -683,7 +551,7 @@ public:
         for (FakeMsgServer* other : {b.get(), c.get()})
         {
             const auto got = other->sync();
-            CPPUNIT_ASSERT_EQUAL_MESSAGE(describe(got), std::size_t(7 + many.size()), got.size());
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(describeFrames(got), std::size_t(7 + many.size()), got.size());
             assertSameBytes(m1, got[0].bytes, "m1");
             assertLoginStatus(got[1], 81, 1, "other");
             assertBuddyStatus(got[2], 81, kOnline, "other");
@@ -699,11 +567,11 @@ public:
     void largeMsgDataIsRelayedIntact()
     {
         start();
-        auto a = connect(port());
-        auto b = connect(port());
-        auto c = connect(port());
-        const std::string big = tttest::msgData(91, 92, 1, patterned(64 * 1024, 7));
-        const std::string huge = tttest::msgData(91, 92, 2, patterned(3 * 1024 * 1024, 11));
+        auto a = connectAdmitted(port());
+        auto b = connectAdmitted(port());
+        auto c = connectAdmitted(port());
+        const std::string big = tttest::msgData(91, 92, 1, patternedBytes(64 * 1024, 7));
+        const std::string huge = tttest::msgData(91, 92, 2, patternedBytes(3 * 1024 * 1024, 11));
         const std::string small = tttest::msgData(91, 92, 3, "after the big ones");
         a->send(big);
         a->send(huge);
@@ -716,10 +584,10 @@ public:
     void frameSplitIntoTinyWritesIsRelayedIntact()
     {
         start();
-        auto a = connect(port());
-        auto b = connect(port());
-        auto c = connect(port());
-        const std::string message = tttest::msgData(101, 102, 1, patterned(300, 3));
+        auto a = connectAdmitted(port());
+        auto b = connectAdmitted(port());
+        auto c = connectAdmitted(port());
+        const std::string message = tttest::msgData(101, 102, 1, patternedBytes(300, 3));
         const std::string sign = signInfo(101, "split", 9);
         const std::string stream = tttest::statusUpdate(101, kOnline, kWindows) + message + sign + tttest::statusRequest(0x77, 101, {101});
         std::size_t at = 0;
@@ -742,7 +610,7 @@ public:
         for (FakeMsgServer* other : {b.get(), c.get()})
         {
             const auto got = other->sync();
-            CPPUNIT_ASSERT_EQUAL_MESSAGE(describe(got), std::size_t(4), got.size());
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(describeFrames(got), std::size_t(4), got.size());
             assertLoginStatus(got[0], 101, 1, "other");
             assertBuddyStatus(got[1], 101, kOnline, "other");
             assertSameBytes(message, got[2].bytes, "message");
@@ -771,7 +639,7 @@ public:
         }
 
         // Heartbeats keep coming while a fake msg server stays quiet, and the line stays up.
-        auto quiet = connect(port());
+        auto quiet = connectAdmitted(port());
         const auto deadline = std::chrono::steady_clock::now() + 10s;
         while (quiet->heartbeats() < 2 && std::chrono::steady_clock::now() < deadline)
             CPPUNIT_ASSERT_MESSAGE("closed while quiet", !quiet->waitClosed(100ms));
@@ -782,8 +650,8 @@ public:
     void silentConnectionIsClosedAfterIdleTimeout()
     {
         start({{"heartbeat_interval", "100ms"}, {"idle_timeout", "600ms"}});
-        auto keeper = connect(port());
-        auto silent = connect(port());
+        auto keeper = connectAdmitted(port());
+        auto silent = connectAdmitted(port());
         silent->send(tttest::onlineUserInfo({{111, kOnline, kWindows}}));
         assertNothing(silent->sync(), "silent");
         // The keeper sends HEARTBEATs (life) while the silent one sends nothing.
@@ -819,15 +687,15 @@ public:
     void frameOfExactlyMaxPduBytesIsRelayed()
     {
         start({{"max_pdu_bytes", "64K"}});
-        auto a = connect(port());
-        auto b = connect(port());
-        auto c = connect(port());
-        const std::string exact = tttest::makeRawFrame(3, 0x0301, 1, patterned(64 * 1024 - 16, 5));
+        auto a = connectAdmitted(port());
+        auto b = connectAdmitted(port());
+        auto c = connectAdmitted(port());
+        const std::string exact = tttest::makeRawFrame(3, 0x0301, 1, patternedBytes(64 * 1024 - 16, 5));
         a->send(exact);
         assertNothing(a->sync(), "a");
         assertFrames({exact}, b->sync(), "b");
         assertFrames({exact}, c->sync(), "c");
-        const std::string over = tttest::makeRawFrame(3, 0x0301, 2, patterned(64 * 1024 - 15, 6));
+        const std::string over = tttest::makeRawFrame(3, 0x0301, 2, patternedBytes(64 * 1024 - 15, 6));
         a->send(over);
         CPPUNIT_ASSERT(a->waitClosed());
         CPPUNIT_ASSERT_MESSAGE(served_->log(), served_->waitForLog("exceeds max_pdu_bytes 65536"));
@@ -838,9 +706,9 @@ public:
     void framesBeforeABadHeaderAreStillRouted()
     {
         start();
-        auto a = connect(port());
-        auto b = connect(port());
-        auto c = connect(port());
+        auto a = connectAdmitted(port());
+        auto b = connectAdmitted(port());
+        auto c = connectAdmitted(port());
         const std::string good = tttest::msgData(121, 122, 1, "before the bad header");
         a->send(good + tttest::makeRawFrame(3, 0x0301, 2, "", 3));
         CPPUNIT_ASSERT(a->waitClosed());
@@ -851,9 +719,9 @@ public:
     void unparsableBodiesAreDroppedAndTheConnectionStays()
     {
         start();
-        auto a = connect(port());
-        auto b = connect(port());
-        auto c = connect(port());
+        auto a = connectAdmitted(port());
+        auto b = connectAdmitted(port());
+        auto c = connectAdmitted(port());
         const std::string garbage("\xff\xff\xff\xff\x0f", 5);
         a->send(tttest::makeRawFrame(7, 0x070a, 1, garbage));      // USER_STATUS_UPDATE
         a->send(tttest::makeRawFrame(7, 0x070a, 2, ""));           // required fields missing
@@ -875,9 +743,9 @@ public:
     void lostConnectionAnnouncesItsUsersOffline()
     {
         start();
-        auto a = connect(port());
-        auto b = connect(port());
-        auto c = connect(port());
+        auto a = connectAdmitted(port());
+        auto b = connectAdmitted(port());
+        auto c = connectAdmitted(port());
         // 140: PC on a only.              -> BUDDY OFFLINE
         // 141: PC and mobile, both on a.   -> BUDDY OFFLINE (forgotten, so no LOGIN_STATUS_NOTIFY)
         // 142: PC on a and PC on b.        -> stays online, nothing
@@ -900,7 +768,7 @@ public:
                 got.push_back(other->receive());
             const auto rest = other->sync();
             got.insert(got.end(), rest.begin(), rest.end());
-            CPPUNIT_ASSERT_EQUAL_MESSAGE(describe(got), std::size_t(4), got.size());
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(describeFrames(got), std::size_t(4), got.size());
             // Users come in no particular order; each user's LOGIN comes before its BUDDY.
             std::vector<std::uint32_t> buddyOffline;
             bool login144 = false;
@@ -915,7 +783,7 @@ public:
                     continue;
                 }
                 IM::Buddy::IMUserStatNotify notify;
-                CPPUNIT_ASSERT_EQUAL_MESSAGE(describe(got), kBuddyStatusNotify, frame.commandId);
+                CPPUNIT_ASSERT_EQUAL_MESSAGE(describeFrames(got), kBuddyStatusNotify, frame.commandId);
                 CPPUNIT_ASSERT(frame.parse(notify));
                 CPPUNIT_ASSERT(notify.user_stat().status() == IM::BaseDefine::USER_STATUS_OFFLINE);
                 buddyOffline.push_back(notify.user_stat().user_id());
@@ -937,10 +805,10 @@ public:
     void slowReaderIsDroppedWithoutHurtingOthers()
     {
         start({{"max_pdu_bytes", "64K"}, {"max_outbox_bytes", "1100K"}});
-        auto sender = connect(port());
-        auto slow = connect(port());
-        auto reader = connect(port());
-        const std::string chunk = tttest::msgData(151, 152, 1, patterned(60 * 1024, 1));
+        auto sender = connectAdmitted(port());
+        auto slow = connectAdmitted(port());
+        auto reader = connectAdmitted(port());
+        const std::string chunk = tttest::msgData(151, 152, 1, patternedBytes(60 * 1024, 1));
         bool dropped = false;
         for (int i = 0; i < 5000 && !dropped; ++i)
         {
@@ -960,11 +828,11 @@ public:
     void stopEndsEveryConnectionAndReturns()
     {
         start();
-        auto a = connect(port());
-        auto b = connect(port());
-        auto c = connect(port());
+        auto a = connectAdmitted(port());
+        auto b = connectAdmitted(port());
+        auto c = connectAdmitted(port());
         a->send(tttest::onlineUserInfo({{161, kOnline, kWindows}}));
-        const std::string message = tttest::msgData(161, 162, 1, patterned(64 * 1024, 2));
+        const std::string message = tttest::msgData(161, 162, 1, patternedBytes(64 * 1024, 2));
         a->send(message);
         assertNothing(a->sync(), "a");
 
@@ -976,7 +844,7 @@ public:
         for (FakeMsgServer* other : {b.get(), c.get()})
         {
             const auto got = framesUntilClosed(*other);
-            CPPUNIT_ASSERT_MESSAGE(describe(got), !got.empty());
+            CPPUNIT_ASSERT_MESSAGE(describeFrames(got), !got.empty());
             assertSameBytes(message, got[0].bytes, "queued before stop");
         }
         framesUntilClosed(*a);
@@ -986,7 +854,7 @@ public:
     void connectionsAfterStopAreRefused()
     {
         start();
-        auto a = connect(port());
+        auto a = connectAdmitted(port());
         served_->stopPlugin(Poco::Timespan(1, 0));
         CPPUNIT_ASSERT(a->waitClosed());
         // The listener still accepts (outside the contract), but the plugin turns the connection away.
@@ -1003,9 +871,9 @@ private:
     /// others keep routing between themselves.
     void assertBadLengthClosesOnlyTheSender(std::int64_t length, const std::string& why)
     {
-        auto good1 = connect(port());
-        auto victim = connect(port());
-        auto good2 = connect(port());
+        auto good1 = connectAdmitted(port());
+        auto victim = connectAdmitted(port());
+        auto good2 = connectAdmitted(port());
         victim->send(tttest::onlineUserInfo({{171, kOnline, kWindows}}));
         assertNothing(victim->sync(), "victim");
         victim->send(tttest::makeRawFrame(3, 0x0301, 0x0909, "", length));

@@ -1,5 +1,6 @@
 #include "HostProcess.h"
 
+#include <Poco/Exception.h>
 #include <Poco/File.h>
 #include <Poco/FileStream.h>
 #include <Poco/StreamCopier.h>
@@ -25,17 +26,24 @@ namespace
 
 using Clock = std::chrono::steady_clock;
 
+} // namespace
+
 std::string readFile(const std::string& path)
 {
-    if (!Poco::File(path).exists())
-        return {};
-    Poco::FileInputStream in(path);
-    std::string content;
-    Poco::StreamCopier::copyToString(in, content);
-    return content;
+    try
+    {
+        if (!Poco::File(path).exists())
+            return {};
+        Poco::FileInputStream in(path);
+        std::string content;
+        Poco::StreamCopier::copyToString(in, content);
+        return content;
+    }
+    catch (const Poco::Exception&)
+    {
+        return {}; // removed between the check and the read
+    }
 }
-
-} // namespace
 
 TempDir::TempDir()
 {
@@ -70,7 +78,7 @@ std::string TempDir::write(const std::string& name, const std::string& content) 
 }
 
 HostProcess::HostProcess(const std::string& executable, const std::vector<std::string>& args, const std::string& workDir,
-                         const std::string& logFile)
+                         const std::string& logFile, const std::string& errorFile)
     : logFile_(logFile)
 {
     std::vector<std::string> argvStrings{executable};
@@ -83,7 +91,10 @@ HostProcess::HostProcess(const std::string& executable, const std::vector<std::s
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 1, logFile.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    posix_spawn_file_actions_adddup2(&actions, 1, 2);
+    if (errorFile.empty())
+        posix_spawn_file_actions_adddup2(&actions, 1, 2);
+    else
+        posix_spawn_file_actions_addopen(&actions, 2, errorFile.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     posix_spawn_file_actions_addchdir_np(&actions, workDir.c_str());
     // The child starts with no signal blocked, whatever this test process blocks.
     posix_spawnattr_t attributes;

@@ -28,14 +28,18 @@ private:
     std::string path_;
 };
 
+/// The content of the file at `path`; empty when there is none (or it went away while read).
+std::string readFile(const std::string& path);
+
 /// The real tthost binary as a child process, its stdout and stderr going to a file.
 /// Killed (SIGKILL) and reaped on destruction if a test left it running.
 class HostProcess
 {
 public:
-    /// Starts `executable` with `args` and `workDir` as working directory; output goes to `logFile`.
+    /// Starts `executable` with `args` and `workDir` as working directory; stdout goes to
+    /// `logFile`, and so does stderr unless `errorFile` names a file of its own for it.
     HostProcess(const std::string& executable, const std::vector<std::string>& args, const std::string& workDir,
-                const std::string& logFile);
+                const std::string& logFile, const std::string& errorFile = "");
     ~HostProcess();
     HostProcess(const HostProcess&) = delete;
     HostProcess& operator=(const HostProcess&) = delete;
@@ -43,7 +47,7 @@ public:
     /// The child's pid.
     pid_t pid() const { return pid_; }
 
-    /// Everything the child wrote so far.
+    /// Everything the child wrote so far (to stdout only when stderr has a file of its own).
     std::string output() const;
 
     /// Waits until the output contains `text`; false when it does not within `timeout` or the child exited.

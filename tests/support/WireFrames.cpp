@@ -75,6 +75,25 @@ std::vector<WireFrame> takeFrames(std::string& buffer)
     return frames;
 }
 
+std::string withVarintField(std::string body, std::uint32_t number, std::uint64_t value)
+{
+    body += static_cast<char>(number << 3);
+    do
+    {
+        body += static_cast<char>((value & 0x7F) | (value >= 0x80 ? 0x80 : 0));
+        value >>= 7;
+    } while (value);
+    return body;
+}
+
+std::string patternedBytes(std::size_t size, unsigned seed)
+{
+    std::string bytes(size, '\0');
+    for (std::size_t i = 0; i < size; ++i)
+        bytes[i] = static_cast<char>((i * 131 + seed + (i >> 8)) & 0xFF);
+    return bytes;
+}
+
 std::string statusUpdate(std::uint32_t userId, std::uint32_t status, std::uint32_t clientType)
 {
     IM::Server::IMUserStatusUpdate update;

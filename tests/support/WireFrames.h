@@ -36,6 +36,15 @@ std::string makeRawFrame(std::uint16_t serviceId, std::uint16_t commandId, std::
 /// Splits whole frames off the front of `buffer`, leaving a partial one there.
 std::vector<WireFrame> takeFrames(std::string& buffer);
 
+/// `body` (a serialised message) with a varint field `number` = `value` appended, encoded by
+/// hand: for enum values and fields the generated setters refuse. `number` must be below 16
+/// (the key then fits one byte).
+std::string withVarintField(std::string body, std::uint32_t number, std::uint64_t value);
+
+/// `size` bytes that differ along their length (seeded by `seed`), so a shifted or truncated
+/// copy of a payload is noticed.
+std::string patternedBytes(std::size_t size, unsigned seed);
+
 // Builders for the messages of protocol.md §3 that tests send most.
 
 /// USER_STATUS_UPDATE for one login or logout.

@@ -43,18 +43,6 @@ IM::Message::IMMsgData msgData(std::uint32_t from, std::uint32_t to, IM::BaseDef
     return data;
 }
 
-/// Appends a raw varint field to a serialised message.
-std::string withVarint(std::string body, std::uint32_t number, std::uint64_t value)
-{
-    body += static_cast<char>(number << 3);
-    do
-    {
-        body += static_cast<char>((value & 0x7F) | (value >= 0x80 ? 0x80 : 0));
-        value >>= 7;
-    } while (value);
-    return body;
-}
-
 } // namespace
 
 class RelayTargetsTest : public CppUnit::TestFixture
@@ -154,7 +142,7 @@ public:
         // An enum value the parser does not know (msg_type 7) leaves msg_type missing.
         auto badType = msgData(11, 22, IM::BaseDefine::MSG_TYPE_SINGLE_TEXT);
         badType.clear_msg_type();
-        CPPUNIT_ASSERT(!targetsOf(tttest::makeRawFrame(3, 0x0301, 0, withVarint(badType.SerializePartialAsString(), 5, 7))));
+        CPPUNIT_ASSERT(!targetsOf(tttest::makeRawFrame(3, 0x0301, 0, tttest::withVarintField(badType.SerializePartialAsString(), 5, 7))));
         // A required field with another wire type (to_session_id as bytes) is an unknown field.
         auto wireType = msgData(11, 22, IM::BaseDefine::MSG_TYPE_SINGLE_TEXT);
         wireType.clear_to_session_id();
@@ -169,8 +157,8 @@ public:
         // As the generated parser does: a repeated singular field keeps its last value, and
         // fields it does not know are skipped.
         std::string body = msgData(11, 22, IM::BaseDefine::MSG_TYPE_SINGLE_TEXT).SerializeAsString();
-        body = withVarint(body, 2, 33);
-        body = withVarint(body, 15, 12345);
+        body = tttest::withVarintField(body, 2, 33);
+        body = tttest::withVarintField(body, 15, 12345);
         CPPUNIT_ASSERT((users(targetsOf(tttest::makeRawFrame(3, 0x0301, 0, body))) == std::vector<std::uint32_t>{11, 33}));
     }
 };

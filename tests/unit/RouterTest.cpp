@@ -2,15 +2,13 @@
 // servers. Covers the relay table byte for byte, status requests and their cap, the
 // notification rules after status updates, ONLINE_USER_INFO and ROLE_SET, bad bodies,
 // per-peer ordering within one read, connection loss, and the counters.
-#include "Frame.h"
-#include "FrameBatch.h"
-#include "PeerDirectory.h"
-#include "PeerLink.h"
-#include "PresenceRegistry.h"
+#include "DiagnosticText.h"
+#include "ProtocolConstants.h"
 #include "ProtocolIds.h"
+#include "RecordingPeer.h"
 #include "RouteCounters.h"
 #include "RouteSettings.h"
-#include "Router.h"
+#include "RouterHarness.h"
 #include "WireFrames.h"
 
 #include "IM.BaseDefine.pb.h"
@@ -21,36 +19,20 @@
 #include "IM.Server.pb.h"
 #include "IM.SwitchService.pb.h"
 
-#include <Poco/Logger.h>
-#include <Poco/NullChannel.h>
-
 #include <cppunit/extensions/HelperMacros.h>
 
-#include <algorithm>
-#include <cstdio>
 #include <map>
-#include <mutex>
 #include <thread>
 
 using ttroute::ConnectionId;
-using ttroute::FrameBatch;
-using ttroute::FrameView;
-using ttroute::PeerLink;
 using ttroute::RouteCounters;
 using ttroute::RouteSettings;
+using tttest::RecordingPeer;
 using tttest::WireFrame;
+using namespace tttest::protocol;
 
 namespace
 {
-
-constexpr std::uint32_t kOnline = 1;
-constexpr std::uint32_t kOffline = 2;
-constexpr std::uint32_t kLeave = 3;
-
-constexpr std::uint32_t kWindows = 0x01;
-constexpr std::uint32_t kMac = 0x02;
-constexpr std::uint32_t kIos = 0x11;
-constexpr std::uint32_t kAndroid = 0x12;
 
 /// The commands protocol.md §6 relays to every connection but the sender, with their services.
 const std::vector<std::pair<std::uint16_t, std::uint16_t>> kRelayedToOthers = {
@@ -62,13 +44,6 @@ const std::vector<std::pair<std::uint16_t, std::uint16_t>> kRelayedToOthers = {
     {0x0005, 0x0508}, // FILE_NOTIFY
     {0x0002, 0x020f}, // BUDDY_LIST_REMOVE_SESSION_NOTIFY
 };
-
-std::string hex4(std::uint32_t value)
-{
-    char text[8];
-    std::snprintf(text, sizeof text, "%04x", value & 0xFFFF);
-    return text;
-}
 
 /// A valid frame of relayed command `commandId` whose body carries `n`, so frames differ.
 std::string relayFrame(std::uint16_t commandId, std::uint32_t n, std::uint16_t seqNum = 0)
@@ -144,7 +119,7 @@ std::string relayFrame(std::uint16_t commandId, std::uint32_t n, std::uint16_t s
             return tttest::makeFrame(2, commandId, seqNum, msg);
         }
     }
-    throw std::logic_error("not a relayed command: " + hex4(commandId));
+    throw std::logic_error("not a relayed command: " + tttest::hex4(commandId));
 }
 
 std::string signInfoChanged(std::uint32_t n)
@@ -155,7 +130,7 @@ std::string signInfoChanged(std::uint32_t n)
 /// A frame as a short token, so sequences compare and print readably.
 std::string describeFrame(const WireFrame& frame)
 {
-    const std::string ids = std::to_string(frame.serviceId) + "/" + hex4(frame.commandId);
+    const std::string ids = std::to_string(frame.serviceId) + "/" + tttest::hex4(frame.commandId);
     if (frame.commandId == 0x070e)
     {
         IM::Server::IMServerPCLoginStatusNotify notify;
@@ -214,156 +189,25 @@ std::string joined(const std::vector<std::string>& tokens)
     return out;
 }
 
-/// A msg server as the router sees it, recording every batch delivered to it.
-class RecordingPeer : public PeerLink
+/// The frames `peer` received as tokens (see describeFrame).
+std::vector<std::string> tokens(const RecordingPeer& peer)
 {
-public:
-    explicit RecordingPeer(ConnectionId id, bool takesShared = false)
-        : id_(id)
-        , description_("peer #" + std::to_string(id))
-        , takesShared_(takesShared)
-    {
-    }
-
-    ConnectionId id() const override { return id_; }
-    const std::string& description() const override { return description_; }
-
-    void deliver(FrameBatch& batch) override
-    {
-        std::lock_guard lock(mutex_);
-        // A peer that has to queue takes the shared copy; what it holds must be the same bytes.
-        if (takesShared_)
-            batches_.push_back({*batch.shared(), batch.frameCount()});
-        else
-        {
-            std::string bytes;
-            batch.appendTo(bytes);
-            batches_.push_back({std::move(bytes), batch.frameCount()});
-        }
-    }
-
-    bool setMaster(bool master) override
-    {
-        masterCalls_.push_back(master);
-        return masterCalls_.size() == 1 || masterCalls_[masterCalls_.size() - 2] != master;
-    }
-    std::size_t queuedBytes() const override { return 0; }
-    void close(ttroute::DisconnectReason) override { ++closeCalls_; }
-
-    /// Everything delivered, in order, as one byte stream.
-    std::string bytes() const
-    {
-        std::lock_guard lock(mutex_);
-        std::string out;
-        for (const auto& batch : batches_)
-            out += batch.bytes;
-        return out;
-    }
-
-    /// Everything delivered as frames; checks each batch held exactly the whole frames it claimed.
-    std::vector<WireFrame> frames() const
-    {
-        std::lock_guard lock(mutex_);
-        std::vector<WireFrame> out;
-        for (const auto& batch : batches_)
-        {
-            std::string rest = batch.bytes;
-            auto frames = tttest::takeFrames(rest);
-            CPPUNIT_ASSERT_MESSAGE(description_ + ": a batch ends in a partial frame", rest.empty());
-            CPPUNIT_ASSERT_EQUAL_MESSAGE(description_ + ": a batch's frame count", std::size_t(batch.frameCount), frames.size());
-            out.insert(out.end(), frames.begin(), frames.end());
-        }
-        return out;
-    }
-
-    /// The delivered frames as tokens (see describeFrame).
-    std::vector<std::string> tokens() const
-    {
-        std::vector<std::string> out;
-        for (const auto& frame : frames())
-            out.push_back(describeFrame(frame));
-        return out;
-    }
-
-    std::string described() const { return joined(tokens()); }
-
-    std::size_t batchCount() const
-    {
-        std::lock_guard lock(mutex_);
-        return batches_.size();
-    }
-
-    bool received() const { return batchCount() != 0; }
-
-    void clear()
-    {
-        std::lock_guard lock(mutex_);
-        batches_.clear();
-    }
-
-    const std::vector<bool>& masterCalls() const { return masterCalls_; }
-    int closeCalls() const { return closeCalls_; }
-
-private:
-    struct Batch
-    {
-        std::string bytes;
-        std::uint32_t frameCount;
-    };
-
-    const ConnectionId id_;
-    const std::string description_;
-    const bool takesShared_;
-    mutable std::mutex mutex_;
-    std::vector<Batch> batches_;
-    std::vector<bool> masterCalls_;
-    int closeCalls_ = 0;
-};
-
-Poco::Logger& quietLogger()
-{
-    // Debug level so the ignored-frame log lines are built too; a null channel keeps test output clean.
-    Poco::Logger& logger = Poco::Logger::get("test");
-    logger.setChannel(new Poco::NullChannel);
-    logger.setLevel(Poco::Message::PRIO_DEBUG);
-    return logger;
+    std::vector<std::string> out;
+    for (const auto& frame : peer.frames())
+        out.push_back(describeFrame(frame));
+    return out;
 }
 
-/// The router with everything it needs, and peers to route between.
-struct Harness
+/// The frames `peer` received as joined tokens.
+std::string described(const RecordingPeer& peer)
 {
-    explicit Harness(const RouteSettings& routeSettings = RouteSettings{})
-        : settings(routeSettings)
-        , router(presence, directory, settings, counters, quietLogger())
-    {
-    }
+    return joined(tokens(peer));
+}
 
-    std::shared_ptr<RecordingPeer> attach(ConnectionId id, bool takesShared = false)
-    {
-        auto peer = std::make_shared<RecordingPeer>(id, takesShared);
-        router.attach(peer);
-        return peer;
-    }
-
-    /// Routes the frames of `stream` as one read from `from`.
-    void route(RecordingPeer& from, const std::string& stream)
-    {
-        std::string buffer = stream;
-        std::vector<FrameView> frames;
-        for (std::size_t at = 0; at < buffer.size();)
-        {
-            FrameView view;
-            view.header = ttroute::readFrameHeader(buffer.data() + at);
-            view.bytes = buffer.data() + at;
-            if (view.header.length < ttroute::kFrameHeaderSize || at + view.header.length > buffer.size())
-                throw std::logic_error("test stream is not whole frames");
-            frames.push_back(view);
-            at += view.header.length;
-        }
-        router.route(from, frames);
-        // The read buffer is reused after routing: nothing may still point into it.
-        std::fill(buffer.begin(), buffer.end(), '\xA5');
-    }
+/// The router with everything it needs, peers to route between, and status queries.
+struct Harness : tttest::RouterHarness
+{
+    using RouterHarness::RouterHarness;
 
     /// The statuses the router answers for `ids`, asked by `asker` (whose recording is cleared).
     std::string statusOf(RecordingPeer& asker, const std::vector<std::uint32_t>& ids)
@@ -380,12 +224,6 @@ struct Harness
         asker.clear();
         return out;
     }
-
-    ttroute::PresenceRegistry presence;
-    ttroute::PeerDirectory directory;
-    ttroute::LiveSettings settings;
-    RouteCounters counters;
-    ttroute::Router router;
 };
 
 /// The counters at one moment, to compare with another.
@@ -481,7 +319,7 @@ public:
             auto a = h.attach(1), b = h.attach(2), c = h.attach(3);
             const std::string frame = relayFrame(commandId, 100, 0x1234);
             CPPUNIT_ASSERT_EQUAL(serviceId, static_cast<std::uint16_t>((static_cast<unsigned char>(frame[8]) << 8) | static_cast<unsigned char>(frame[9])));
-            const std::string what = "command " + hex4(commandId);
+            const std::string what = "command " + tttest::hex4(commandId);
             for (auto* from : {b.get(), a.get(), c.get()})
             {
                 a->clear(), b->clear(), c->clear();
@@ -750,7 +588,7 @@ public:
         Harness h(settings);
         auto a = h.attach(1);
         h.route(*a, tttest::statusRequest(8, 9, {7, 8, 7}) + tttest::statusRequest(9, 9, {1, 2}));
-        CPPUNIT_ASSERT_EQUAL(joined({"2/020b seq=8 user=9 [ 7=2 8=2 7=2 ]", "2/020b seq=9 user=9 [ 1=2 2=2 ]"}), a->described());
+        CPPUNIT_ASSERT_EQUAL(joined({"2/020b seq=8 user=9 [ 7=2 8=2 7=2 ]", "2/020b seq=9 user=9 [ 1=2 2=2 ]"}), described(*a));
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(5), h.counters.idsQueried.load());
     }
 
@@ -783,7 +621,7 @@ public:
         h.route(*a, tttest::statusRequest(1, 9, {50}) + tttest::statusRequest(2, 9, {51}) + tttest::statusRequest(3, 8, {50, 51}));
         CPPUNIT_ASSERT_EQUAL(joined({"2/020b seq=1 user=9 [ 50=1 ]", "2/020b seq=2 user=9 [ 51=2 ]",
                                      "2/020b seq=3 user=8 [ 50=1 51=2 ]"}),
-                             a->described());
+                             described(*a));
         CPPUNIT_ASSERT(!b->received());
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(3), h.counters.statusQueries.load());
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(4), h.counters.idsQueried.load());
@@ -796,7 +634,7 @@ public:
         h.route(*b, tttest::statusUpdate(100, kOnline, kWindows));
         const std::string expected = joined({loginNotify(100, 1), buddyNotify(100, kOnline)});
         for (auto* peer : {a.get(), b.get(), c.get()})
-            CPPUNIT_ASSERT_EQUAL_MESSAGE(peer->description(), expected, peer->described());
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(peer->description(), expected, described(*peer));
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(2), h.counters.notificationsSent.load());
         CPPUNIT_ASSERT_EQUAL(std::string("100=1"), h.statusOf(*a, {100}));
     }
@@ -809,12 +647,12 @@ public:
         a->clear(), b->clear();
         h.route(*a, tttest::statusUpdate(100, kOnline, kWindows));
         const std::string expected = joined({loginNotify(100, 1), buddyNotify(100, kOnline)});
-        CPPUNIT_ASSERT_EQUAL(expected, a->described());
-        CPPUNIT_ASSERT_EQUAL(expected, b->described());
+        CPPUNIT_ASSERT_EQUAL(expected, described(*a));
+        CPPUNIT_ASSERT_EQUAL(expected, described(*b));
         a->clear(), b->clear();
         h.route(*b, tttest::statusUpdate(100, kOnline, kMac));
-        CPPUNIT_ASSERT_EQUAL(expected, a->described());
-        CPPUNIT_ASSERT_EQUAL(expected, b->described());
+        CPPUNIT_ASSERT_EQUAL(expected, described(*a));
+        CPPUNIT_ASSERT_EQUAL(expected, described(*b));
     }
 
     void pcLogoffWithAnotherPcLeftSendsNothing()
@@ -844,8 +682,8 @@ public:
         const auto before = h.counters.notificationsSent.load();
         h.route(*a, tttest::statusUpdate(100, kOffline, kWindows));
         const std::string expected = joined({loginNotify(100, 0), buddyNotify(100, kOffline)});
-        CPPUNIT_ASSERT_EQUAL(expected, a->described());
-        CPPUNIT_ASSERT_EQUAL(expected, b->described());
+        CPPUNIT_ASSERT_EQUAL(expected, described(*a));
+        CPPUNIT_ASSERT_EQUAL(expected, described(*b));
         CPPUNIT_ASSERT_EQUAL(before + 2, h.counters.notificationsSent.load());
         CPPUNIT_ASSERT_EQUAL(std::string("100=2"), h.statusOf(*a, {100}));
     }
@@ -859,8 +697,8 @@ public:
         const auto before = h.counters.notificationsSent.load();
         h.route(*a, tttest::statusUpdate(100, kOffline, kMac));
         const std::string expected = buddyNotify(100, kOffline);
-        CPPUNIT_ASSERT_EQUAL(expected, a->described());
-        CPPUNIT_ASSERT_EQUAL(expected, b->described());
+        CPPUNIT_ASSERT_EQUAL(expected, described(*a));
+        CPPUNIT_ASSERT_EQUAL(expected, described(*b));
         CPPUNIT_ASSERT_EQUAL(before + 1, h.counters.notificationsSent.load());
         CPPUNIT_ASSERT_EQUAL(std::size_t(0), h.presence.userCount());
     }
@@ -884,8 +722,8 @@ public:
         h.route(*a, tttest::statusUpdate(100, kOnline, kWindows));
         a->clear(), b->clear();
         h.route(*b, tttest::statusUpdate(100, kOnline, kIos));
-        CPPUNIT_ASSERT_EQUAL(loginNotify(100, 1), a->described());
-        CPPUNIT_ASSERT_EQUAL(loginNotify(100, 1), b->described());
+        CPPUNIT_ASSERT_EQUAL(loginNotify(100, 1), described(*a));
+        CPPUNIT_ASSERT_EQUAL(loginNotify(100, 1), described(*b));
     }
 
     void mobileLogoff()
@@ -916,15 +754,15 @@ public:
         auto a = h.attach(1), b = h.attach(2);
         h.route(*a, tttest::statusUpdate(100, kLeave, kWindows));
         const std::string pcLeave = joined({loginNotify(100, 1), buddyNotify(100, kLeave)});
-        CPPUNIT_ASSERT_EQUAL(pcLeave, a->described());
-        CPPUNIT_ASSERT_EQUAL(pcLeave, b->described());
+        CPPUNIT_ASSERT_EQUAL(pcLeave, described(*a));
+        CPPUNIT_ASSERT_EQUAL(pcLeave, described(*b));
         CPPUNIT_ASSERT_EQUAL(std::string("100=1"), h.statusOf(*b, {100}));
         a->clear(), b->clear();
 
         // Mobile LEAVE: a login like any other, notified only because a PC is on.
         h.route(*b, tttest::statusUpdate(100, kLeave, kIos));
-        CPPUNIT_ASSERT_EQUAL(loginNotify(100, 1), a->described());
-        CPPUNIT_ASSERT_EQUAL(loginNotify(100, 1), b->described());
+        CPPUNIT_ASSERT_EQUAL(loginNotify(100, 1), described(*a));
+        CPPUNIT_ASSERT_EQUAL(loginNotify(100, 1), described(*b));
         a->clear(), b->clear();
         h.route(*b, tttest::statusUpdate(300, kLeave, kAndroid));
         CPPUNIT_ASSERT(!a->received());
@@ -932,7 +770,7 @@ public:
 
         // LEAVE counted as a login: one OFFLINE releases it.
         h.route(*a, tttest::statusUpdate(100, kOffline, kWindows));
-        CPPUNIT_ASSERT_EQUAL(joined({loginNotify(100, 0), buddyNotify(100, kOffline)}), a->described());
+        CPPUNIT_ASSERT_EQUAL(joined({loginNotify(100, 0), buddyNotify(100, kOffline)}), described(*a));
     }
 
     void pcOfflineForUnknownUser()
@@ -940,8 +778,8 @@ public:
         Harness h;
         auto a = h.attach(1), b = h.attach(2);
         h.route(*a, tttest::statusUpdate(100, kOffline, kWindows));
-        CPPUNIT_ASSERT_EQUAL(buddyNotify(100, kOffline), a->described());
-        CPPUNIT_ASSERT_EQUAL(buddyNotify(100, kOffline), b->described());
+        CPPUNIT_ASSERT_EQUAL(buddyNotify(100, kOffline), described(*a));
+        CPPUNIT_ASSERT_EQUAL(buddyNotify(100, kOffline), described(*b));
         CPPUNIT_ASSERT_EQUAL(std::size_t(0), h.presence.userCount());
     }
 
@@ -959,8 +797,8 @@ public:
         // 200 is known (mobile) with no PC anywhere: §5 step 1 and 2 both apply as written.
         h.route(*b, tttest::statusUpdate(200, kOffline, kMac));
         const std::string expected = joined({loginNotify(200, 0), buddyNotify(200, kOffline)});
-        CPPUNIT_ASSERT_EQUAL(expected, a->described());
-        CPPUNIT_ASSERT_EQUAL(expected, b->described());
+        CPPUNIT_ASSERT_EQUAL(expected, described(*a));
+        CPPUNIT_ASSERT_EQUAL(expected, described(*b));
         CPPUNIT_ASSERT_EQUAL(std::string("100=1 200=2"), h.statusOf(*a, {100, 200}));
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), h.presence.loginsOf(200).size());
     }
@@ -974,8 +812,8 @@ public:
                         tttest::statusUpdate(2, kOffline, kMac));
         const std::string expected = joined({loginNotify(1, 1), buddyNotify(1, kOnline), loginNotify(2, 1), buddyNotify(2, kOnline),
                                              buddyNotify(1, kOffline), loginNotify(2, 0), buddyNotify(2, kOffline)});
-        CPPUNIT_ASSERT_EQUAL(expected, a->described());
-        CPPUNIT_ASSERT_EQUAL(expected, b->described());
+        CPPUNIT_ASSERT_EQUAL(expected, described(*a));
+        CPPUNIT_ASSERT_EQUAL(expected, described(*b));
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(7), h.counters.notificationsSent.load());
     }
 
@@ -1013,7 +851,7 @@ public:
         h.route(*a, tttest::statusUpdate(100, 7, kWindows) + tttest::statusUpdate(101, 0, kWindows) + relay +
                         tttest::statusRequest(4, 9, {100, 101}));
         CPPUNIT_ASSERT(relay == b->bytes());
-        CPPUNIT_ASSERT_EQUAL(std::string("2/020b seq=4 user=9 [ 100=2 101=2 ]"), a->described());
+        CPPUNIT_ASSERT_EQUAL(std::string("2/020b seq=4 user=9 [ 100=2 101=2 ]"), described(*a));
         CPPUNIT_ASSERT_EQUAL(std::size_t(0), h.presence.userCount());
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(2), h.counters.bodiesDropped.load());
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), h.counters.notificationsSent.load());
@@ -1035,8 +873,8 @@ public:
         const std::string good = tttest::statusUpdate(200, kOnline, kWindows);
         h.route(*a, bad + good);
         const std::string expected = joined({loginNotify(200, 1), buddyNotify(200, kOnline)});
-        CPPUNIT_ASSERT_EQUAL(expected, a->described());
-        CPPUNIT_ASSERT_EQUAL(expected, b->described());
+        CPPUNIT_ASSERT_EQUAL(expected, described(*a));
+        CPPUNIT_ASSERT_EQUAL(expected, described(*b));
         CPPUNIT_ASSERT(h.presence.loginsOf(100).empty());
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(5), h.counters.bodiesDropped.load());
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(2), h.counters.notificationsSent.load());
@@ -1059,7 +897,7 @@ public:
                         tttest::makeRawFrame(7, 0x0708, 0, partial.SerializePartialAsString()) + relay +
                         tttest::statusRequest(2, 9, {100, 101}));
         CPPUNIT_ASSERT(relay == b->bytes());
-        CPPUNIT_ASSERT_EQUAL(std::string("2/020b seq=2 user=9 [ 100=2 101=2 ]"), a->described());
+        CPPUNIT_ASSERT_EQUAL(std::string("2/020b seq=2 user=9 [ 100=2 101=2 ]"), described(*a));
         CPPUNIT_ASSERT_EQUAL(std::size_t(0), h.presence.userCount());
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(2), h.counters.bodiesDropped.load());
     }
@@ -1072,7 +910,7 @@ public:
         partial.add_user_id_list(1);
         h.route(*a, tttest::makeRawFrame(2, 0x020a, 1, "") + tttest::makeRawFrame(2, 0x020a, 2, std::string("\x12\x05\x01", 3)) +
                         tttest::makeRawFrame(2, 0x020a, 3, partial.SerializePartialAsString()) + tttest::statusRequest(4, 9, {1}));
-        CPPUNIT_ASSERT_EQUAL(std::string("2/020b seq=4 user=9 [ 1=2 ]"), a->described());
+        CPPUNIT_ASSERT_EQUAL(std::string("2/020b seq=4 user=9 [ 1=2 ]"), described(*a));
         CPPUNIT_ASSERT(!b->received());
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(3), h.counters.bodiesDropped.load());
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), h.counters.statusQueries.load());
@@ -1138,7 +976,7 @@ public:
         const std::string r1 = relayFrame(0x0301, 1), r2 = relayFrame(0x0301, 2);
         h.route(*a, r1 + tttest::onlineUserInfo({{7, kOnline, kWindows}}) + r2 + tttest::statusRequest(3, 9, {7}));
         CPPUNIT_ASSERT(r1 + r2 == b->bytes());
-        CPPUNIT_ASSERT_EQUAL(std::string("2/020b seq=3 user=9 [ 7=1 ]"), a->described());
+        CPPUNIT_ASSERT_EQUAL(std::string("2/020b seq=3 user=9 [ 7=1 ]"), described(*a));
     }
 
     void roleSetCallsSetMaster()
@@ -1172,9 +1010,9 @@ public:
         const std::string relay1 = describeBytes(r1);
         const std::string relay2 = describeBytes(r2);
         const std::string expectedOthers = joined({relay1, loginNotify(100, 1), buddyNotify(100, kOnline), relay2});
-        CPPUNIT_ASSERT_EQUAL(expectedOthers, b->described());
-        CPPUNIT_ASSERT_EQUAL(expectedOthers, c->described());
-        CPPUNIT_ASSERT_EQUAL(joined({loginNotify(100, 1), buddyNotify(100, kOnline), "2/020b seq=9 user=5 [ 100=1 ]"}), a->described());
+        CPPUNIT_ASSERT_EQUAL(expectedOthers, described(*b));
+        CPPUNIT_ASSERT_EQUAL(expectedOthers, described(*c));
+        CPPUNIT_ASSERT_EQUAL(joined({loginNotify(100, 1), buddyNotify(100, kOnline), "2/020b seq=9 user=5 [ 100=1 ]"}), described(*a));
         // The relayed frames inside the mix are still the exact bytes.
         const auto frames = b->frames();
         CPPUNIT_ASSERT(r1 == frames[0].bytes);
@@ -1187,9 +1025,9 @@ public:
         const std::string signToken = describeBytes(sign);
         CPPUNIT_ASSERT_EQUAL(joined({"2/020b seq=10 user=5 [ 100=1 ]", signToken, buddyNotify(100, kOffline),
                                      "2/020b seq=11 user=5 [ 100=2 ]"}),
-                             a->described());
-        CPPUNIT_ASSERT_EQUAL(joined({signToken, buddyNotify(100, kOffline), relay1}), b->described());
-        CPPUNIT_ASSERT_EQUAL(joined({signToken, buddyNotify(100, kOffline), relay1}), c->described());
+                             described(*a));
+        CPPUNIT_ASSERT_EQUAL(joined({signToken, buddyNotify(100, kOffline), relay1}), described(*b));
+        CPPUNIT_ASSERT_EQUAL(joined({signToken, buddyNotify(100, kOffline), relay1}), described(*c));
     }
 
     void detachAnnouncesUsersWhoLostLastPcLogin()
@@ -1289,7 +1127,7 @@ public:
         h.route(*a, tttest::statusUpdate(1, kOnline, kWindows));
         b->clear();
         h.router.detach(*a, true);
-        CPPUNIT_ASSERT_EQUAL(buddyNotify(1, kOffline), b->described());
+        CPPUNIT_ASSERT_EQUAL(buddyNotify(1, kOffline), described(*b));
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(3), h.counters.notificationsSent.load());
     }
 
@@ -1431,10 +1269,10 @@ public:
             });
         for (auto& thread : threads)
             thread.join();
-        const auto reference = peers[0]->tokens();
+        const auto reference = tokens(*peers[0]);
         CPPUNIT_ASSERT_EQUAL(std::size_t(kSenders * kRounds * 3), reference.size());
         for (const auto& peer : peers)
-            CPPUNIT_ASSERT_MESSAGE(peer->description(), reference == peer->tokens());
+            CPPUNIT_ASSERT_MESSAGE(peer->description(), reference == tokens(*peer));
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(kSenders * kRounds * 3), h.counters.notificationsSent.load());
         CPPUNIT_ASSERT_EQUAL(std::size_t(0), h.presence.userCount());
     }

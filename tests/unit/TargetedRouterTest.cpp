@@ -4,16 +4,13 @@
 // does; a user online nowhere else costs no send and is counted; group traffic, sign-info
 // changes and bodies that do not parse keep the broadcast rules; per-peer order within one
 // read; the sent counters; a live switch of the mode; and peers that go away.
-#include "Frame.h"
-#include "FrameBatch.h"
-#include "LiveSettings.h"
-#include "PeerDirectory.h"
-#include "PeerLink.h"
-#include "PresenceRegistry.h"
+#include "DiagnosticText.h"
+#include "ProtocolConstants.h"
 #include "ProtocolIds.h"
+#include "RecordingPeer.h"
 #include "RouteCounters.h"
 #include "RouteSettings.h"
-#include "Router.h"
+#include "RouterHarness.h"
 #include "WireFrames.h"
 
 #include "IM.BaseDefine.pb.h"
@@ -24,48 +21,23 @@
 #include "IM.Server.pb.h"
 #include "IM.SwitchService.pb.h"
 
-#include <Poco/Logger.h>
-#include <Poco/NullChannel.h>
-
 #include <cppunit/extensions/HelperMacros.h>
 
-#include <algorithm>
-#include <cstdio>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <set>
 #include <thread>
 
 using ttroute::ConnectionId;
-using ttroute::FrameBatch;
-using ttroute::FrameView;
-using ttroute::PeerLink;
 using ttroute::RelayMode;
 using ttroute::RouteCounters;
 using ttroute::RouteSettings;
+using tttest::RecordingPeer;
 using tttest::WireFrame;
+using namespace tttest::protocol;
 
 namespace
 {
-
-constexpr std::uint32_t kOnline = 1;
-constexpr std::uint32_t kOffline = 2;
-constexpr std::uint32_t kLeave = 3;
-
-constexpr std::uint32_t kWindows = 0x01;
-constexpr std::uint32_t kMac = 0x02;
-constexpr std::uint32_t kIos = 0x11;
-constexpr std::uint32_t kAndroid = 0x12;
-
-constexpr std::uint16_t kMsgData = 0x0301;
-constexpr std::uint16_t kP2P = 0x0601;
-constexpr std::uint16_t kReadNotify = 0x0304;
-constexpr std::uint16_t kKickUser = 0x070d;
-constexpr std::uint16_t kGroupChange = 0x040b;
-constexpr std::uint16_t kFileNotify = 0x0508;
-constexpr std::uint16_t kRemoveSession = 0x020f;
-constexpr std::uint16_t kSignInfo = 0x0215;
 
 // Where the users of every test World are online (presence is per login: any client type,
 // any status but OFFLINE, hosts the user on that peer).
@@ -79,21 +51,6 @@ constexpr std::uint32_t kLeaveOnP2 = 70;      ///< LEAVE on a Mac on peer 2
 constexpr std::uint32_t kNowhere = 99;        ///< never online
 
 using PeerSet = std::set<int>;
-
-std::string hex4(std::uint32_t value)
-{
-    char text[8];
-    std::snprintf(text, sizeof text, "%04x", value & 0xFFFF);
-    return text;
-}
-
-std::string setText(const PeerSet& peers)
-{
-    std::string out = "{";
-    for (int peer : peers)
-        out += (out.size() > 1 ? "," : "") + std::to_string(peer);
-    return out + "}";
-}
 
 // Frames of the relayed commands, with the users in the fields protocol.md §3 names.
 
@@ -127,7 +84,7 @@ IM::SwitchService::IMP2PCmdMsg p2pBody(std::uint32_t from, std::uint32_t to, std
 
 std::string p2p(std::uint32_t from, std::uint32_t to, std::uint32_t n, std::uint16_t seq = 0)
 {
-    return tttest::makeFrame(6, kP2P, seq, p2pBody(from, to, n));
+    return tttest::makeFrame(6, kSwitchP2PCmd, seq, p2pBody(from, to, n));
 }
 
 IM::File::IMFileNotify fileBody(std::uint32_t from, std::uint32_t to, std::uint32_t n)
@@ -163,7 +120,7 @@ IM::Message::IMMsgDataReadNotify readBody(std::uint32_t user, std::uint32_t sess
 
 std::string readNotify(std::uint32_t user, std::uint32_t session, std::uint32_t n, std::uint16_t seq = 0)
 {
-    return tttest::makeFrame(3, kReadNotify, seq, readBody(user, session, n));
+    return tttest::makeFrame(3, kMsgReadNotify, seq, readBody(user, session, n));
 }
 
 IM::Server::IMServerKickUser kickBody(std::uint32_t user, std::uint32_t clientType, std::uint32_t reason)
@@ -177,7 +134,7 @@ IM::Server::IMServerKickUser kickBody(std::uint32_t user, std::uint32_t clientTy
 
 std::string kickUser(std::uint32_t user, std::uint32_t clientType, std::uint32_t reason, std::uint16_t seq = 0)
 {
-    return tttest::makeFrame(7, kKickUser, seq, kickBody(user, clientType, reason));
+    return tttest::makeFrame(7, kServerKickUser, seq, kickBody(user, clientType, reason));
 }
 
 IM::Buddy::IMRemoveSessionNotify removeBody(std::uint32_t user, std::uint32_t session)
@@ -191,7 +148,7 @@ IM::Buddy::IMRemoveSessionNotify removeBody(std::uint32_t user, std::uint32_t se
 
 std::string removeSession(std::uint32_t user, std::uint32_t session, std::uint16_t seq = 0)
 {
-    return tttest::makeFrame(2, kRemoveSession, seq, removeBody(user, session));
+    return tttest::makeFrame(2, kRemoveSessionNotify, seq, removeBody(user, session));
 }
 
 std::string groupChange(std::uint32_t user, std::uint32_t group, std::uint32_t member)
@@ -203,7 +160,7 @@ std::string groupChange(std::uint32_t user, std::uint32_t group, std::uint32_t m
     msg.add_cur_user_id_list(user);
     msg.add_cur_user_id_list(member);
     msg.add_chg_user_id_list(member);
-    return tttest::makeFrame(4, kGroupChange, 0, msg);
+    return tttest::makeFrame(4, kGroupChangeMemberNotify, 0, msg);
 }
 
 std::string signInfo(std::uint32_t user, std::uint32_t n)
@@ -211,19 +168,7 @@ std::string signInfo(std::uint32_t user, std::uint32_t n)
     IM::Buddy::IMSignInfoChangedNotify msg;
     msg.set_changed_user_id(user);
     msg.set_sign_info("signature " + std::to_string(n));
-    return tttest::makeFrame(2, kSignInfo, 0, msg);
-}
-
-/// Appends a raw varint field to a serialised message (for enum values the setters refuse).
-std::string withVarint(std::string body, std::uint32_t number, std::uint64_t value)
-{
-    body += static_cast<char>(number << 3);
-    do
-    {
-        body += static_cast<char>((value & 0x7F) | (value >= 0x80 ? 0x80 : 0));
-        value >>= 7;
-    } while (value);
-    return body;
+    return tttest::makeFrame(2, kSignInfoChanged, 0, msg);
 }
 
 /// A targeted command: how to build it with `target` in the field that decides where it goes
@@ -241,12 +186,12 @@ const std::vector<TargetedCommand>& targetedCommands()
     static const std::vector<TargetedCommand> commands = {
         {kMsgData, "MSG_DATA single text", [](std::uint32_t t, std::uint32_t o, std::uint32_t n) { return msgData(o, t, n, 0x01); }, true},
         {kMsgData, "MSG_DATA single audio", [](std::uint32_t t, std::uint32_t o, std::uint32_t n) { return msgData(o, t, n, 0x02); }, true},
-        {kP2P, "SWITCH_P2P_CMD", [](std::uint32_t t, std::uint32_t o, std::uint32_t n) { return p2p(o, t, n); }, true},
+        {kSwitchP2PCmd, "SWITCH_P2P_CMD", [](std::uint32_t t, std::uint32_t o, std::uint32_t n) { return p2p(o, t, n); }, true},
         {kFileNotify, "FILE_NOTIFY", [](std::uint32_t t, std::uint32_t o, std::uint32_t n) { return fileNotify(o, t, n); }, false},
-        {kReadNotify, "MSG_READ_NOTIFY", [](std::uint32_t t, std::uint32_t o, std::uint32_t n) { return readNotify(t, o, n); }, false},
-        {kKickUser, "OTHER_SERVER_KICK_USER",
+        {kMsgReadNotify, "MSG_READ_NOTIFY", [](std::uint32_t t, std::uint32_t o, std::uint32_t n) { return readNotify(t, o, n); }, false},
+        {kServerKickUser, "OTHER_SERVER_KICK_USER",
          [](std::uint32_t t, std::uint32_t o, std::uint32_t n) { return kickUser(t, kWindows, o, static_cast<std::uint16_t>(n)); }, false},
-        {kRemoveSession, "BUDDY_LIST_REMOVE_SESSION_NOTIFY",
+        {kRemoveSessionNotify, "BUDDY_LIST_REMOVE_SESSION_NOTIFY",
          [](std::uint32_t t, std::uint32_t o, std::uint32_t n) { return removeSession(t, o, static_cast<std::uint16_t>(n)); }, false},
     };
     return commands;
@@ -260,100 +205,6 @@ const TargetedCommand& commandNamed(const std::string& name)
     throw std::logic_error("no command " + name);
 }
 
-/// A msg server as the router sees it, recording every batch delivered to it.
-class RecordingPeer : public PeerLink
-{
-public:
-    explicit RecordingPeer(ConnectionId id, bool takesShared = false)
-        : id_(id)
-        , description_("peer " + std::to_string(id))
-        , takesShared_(takesShared)
-    {
-    }
-
-    ConnectionId id() const override { return id_; }
-    const std::string& description() const override { return description_; }
-
-    void deliver(FrameBatch& batch) override
-    {
-        std::lock_guard lock(mutex_);
-        // A peer that has to queue takes the shared copy; what it holds must be the same bytes.
-        if (takesShared_)
-            batches_.push_back({*batch.shared(), batch.frameCount()});
-        else
-        {
-            std::string bytes;
-            batch.appendTo(bytes);
-            batches_.push_back({std::move(bytes), batch.frameCount()});
-        }
-    }
-
-    bool setMaster(bool) override { return false; }
-    std::size_t queuedBytes() const override { return 0; }
-    void close(ttroute::DisconnectReason) override {}
-
-    /// Everything delivered, in order, as one byte stream.
-    std::string bytes() const
-    {
-        std::lock_guard lock(mutex_);
-        std::string out;
-        for (const auto& batch : batches_)
-            out += batch.bytes;
-        return out;
-    }
-
-    /// Everything delivered as frames; checks each batch held exactly the whole frames it claimed.
-    std::vector<WireFrame> frames() const
-    {
-        std::lock_guard lock(mutex_);
-        std::vector<WireFrame> out;
-        for (const auto& batch : batches_)
-        {
-            std::string rest = batch.bytes;
-            auto frames = tttest::takeFrames(rest);
-            CPPUNIT_ASSERT_MESSAGE(description_ + ": a batch ends in a partial frame", rest.empty());
-            CPPUNIT_ASSERT_EQUAL_MESSAGE(description_ + ": a batch's frame count", std::size_t(batch.frameCount), frames.size());
-            out.insert(out.end(), frames.begin(), frames.end());
-        }
-        return out;
-    }
-
-    std::size_t batchCount() const
-    {
-        std::lock_guard lock(mutex_);
-        return batches_.size();
-    }
-
-    bool received() const { return batchCount() != 0; }
-
-    void clear()
-    {
-        std::lock_guard lock(mutex_);
-        batches_.clear();
-    }
-
-private:
-    struct Batch
-    {
-        std::string bytes;
-        std::uint32_t frameCount;
-    };
-
-    const ConnectionId id_;
-    const std::string description_;
-    const bool takesShared_;
-    mutable std::mutex mutex_;
-    std::vector<Batch> batches_;
-};
-
-Poco::Logger& quietLogger()
-{
-    Poco::Logger& logger = Poco::Logger::get("targeted-test");
-    logger.setChannel(new Poco::NullChannel);
-    logger.setLevel(Poco::Message::PRIO_DEBUG);
-    return logger;
-}
-
 RouteSettings settingsFor(RelayMode mode)
 {
     RouteSettings settings;
@@ -361,48 +212,7 @@ RouteSettings settingsFor(RelayMode mode)
     return settings;
 }
 
-/// The router with everything it needs, and peers to route between.
-struct Harness
-{
-    explicit Harness(const RouteSettings& routeSettings)
-        : settings(routeSettings)
-        , router(presence, directory, settings, counters, quietLogger())
-    {
-    }
-
-    std::shared_ptr<RecordingPeer> attach(ConnectionId id, bool takesShared = false)
-    {
-        auto peer = std::make_shared<RecordingPeer>(id, takesShared);
-        router.attach(peer);
-        return peer;
-    }
-
-    /// Routes the frames of `stream` as one read from `from`.
-    void route(RecordingPeer& from, const std::string& stream)
-    {
-        std::string buffer = stream;
-        std::vector<FrameView> frames;
-        for (std::size_t at = 0; at < buffer.size();)
-        {
-            FrameView view;
-            view.header = ttroute::readFrameHeader(buffer.data() + at);
-            view.bytes = buffer.data() + at;
-            if (view.header.length < ttroute::kFrameHeaderSize || at + view.header.length > buffer.size())
-                throw std::logic_error("test stream is not whole frames");
-            frames.push_back(view);
-            at += view.header.length;
-        }
-        router.route(from, frames);
-        // The read buffer is reused after routing: nothing may still point into it.
-        std::fill(buffer.begin(), buffer.end(), '\xA5');
-    }
-
-    ttroute::PresenceRegistry presence;
-    ttroute::PeerDirectory directory;
-    ttroute::LiveSettings settings;
-    RouteCounters counters;
-    ttroute::Router router;
-};
+using Harness = tttest::RouterHarness;
 
 std::uint64_t sentPdus(const RouteCounters& counters, std::uint16_t commandId)
 {
@@ -458,7 +268,7 @@ struct World
         for (const auto& frame : peer(n).frames())
         {
             const auto named = names.find(frame.bytes);
-            std::string token = named != names.end() ? named->second : std::to_string(frame.serviceId) + "/" + hex4(frame.commandId);
+            std::string token = named != names.end() ? named->second : std::to_string(frame.serviceId) + "/" + tttest::hex4(frame.commandId);
             if (named == names.end() && frame.commandId == 0x070e)
             {
                 IM::Server::IMServerPCLoginStatusNotify notify;
@@ -484,7 +294,7 @@ struct World
     /// frame that went nowhere.
     void expect(int from, const std::string& frame, const PeerSet& to, bool targeted, const std::string& what)
     {
-        const std::string context = what + " from peer " + std::to_string(from) + " (expected at " + setText(to) + ")";
+        const std::string context = what + " from peer " + std::to_string(from) + " (expected at " + tttest::setText(to) + ")";
         clear();
         const std::uint16_t command = commandOf(frame);
         const std::uint64_t unaddressedBefore = h.counters.relayUnaddressed.load();
@@ -610,14 +420,14 @@ std::vector<std::pair<std::string, std::string>> unparsableBodies(std::uint16_t 
             bodies.push_back({"to_session_id missing", noTarget.SerializePartialAsString()});
             auto badType = msgDataBody(kOnP1, kOnP2, 1);
             badType.clear_msg_type();
-            bodies.push_back({"msg_type 7", withVarint(badType.SerializePartialAsString(), 5, 7)});
-            bodies.push_back({"msg_type 3", withVarint(badType.SerializePartialAsString(), 5, 3)});
+            bodies.push_back({"msg_type 7", tttest::withVarintField(badType.SerializePartialAsString(), 5, 7)});
+            bodies.push_back({"msg_type 3", tttest::withVarintField(badType.SerializePartialAsString(), 5, 3)});
             auto wireType = msgDataBody(kOnP1, kOnP2, 1);
             wireType.clear_to_session_id();
             bodies.push_back({"to_session_id as bytes", wireType.SerializePartialAsString() + std::string("\x12\x01\x0a", 3)});
             break;
         }
-        case kP2P:
+        case kSwitchP2PCmd:
         {
             addCommon(p2pBody(kOnP1, kOnP2, 1).SerializeAsString());
             auto missing = p2pBody(kOnP1, kOnP2, 1);
@@ -640,10 +450,10 @@ std::vector<std::pair<std::string, std::string>> unparsableBodies(std::uint16_t 
             bodies.push_back({"offline_ready missing", noReady.SerializePartialAsString()});
             auto badMode = fileBody(kOnP1, kOnP2, 1);
             badMode.clear_trans_mode();
-            bodies.push_back({"trans_mode 3", withVarint(badMode.SerializePartialAsString(), 7, 3)});
+            bodies.push_back({"trans_mode 3", tttest::withVarintField(badMode.SerializePartialAsString(), 7, 3)});
             break;
         }
-        case kReadNotify:
+        case kMsgReadNotify:
         {
             addCommon(readBody(kOnP2, kOnP1, 1).SerializeAsString());
             auto missing = readBody(kOnP2, kOnP1, 1);
@@ -651,11 +461,11 @@ std::vector<std::pair<std::string, std::string>> unparsableBodies(std::uint16_t 
             bodies.push_back({"msg_id missing", missing.SerializePartialAsString()});
             auto badType = readBody(kOnP2, kOnP1, 1);
             badType.clear_session_type();
-            bodies.push_back({"session_type 3", withVarint(badType.SerializePartialAsString(), 4, 3)});
-            bodies.push_back({"session_type 0", withVarint(badType.SerializePartialAsString(), 4, 0)});
+            bodies.push_back({"session_type 3", tttest::withVarintField(badType.SerializePartialAsString(), 4, 3)});
+            bodies.push_back({"session_type 0", tttest::withVarintField(badType.SerializePartialAsString(), 4, 0)});
             break;
         }
-        case kKickUser:
+        case kServerKickUser:
         {
             addCommon(kickBody(kOnP2, kWindows, 1).SerializeAsString());
             auto missing = kickBody(kOnP2, kWindows, 1);
@@ -663,11 +473,11 @@ std::vector<std::pair<std::string, std::string>> unparsableBodies(std::uint16_t 
             bodies.push_back({"reason missing", missing.SerializePartialAsString()});
             auto badType = kickBody(kOnP2, kWindows, 1);
             badType.clear_client_type();
-            bodies.push_back({"client_type 0x13", withVarint(badType.SerializePartialAsString(), 2, 0x13)});
-            bodies.push_back({"client_type 0", withVarint(badType.SerializePartialAsString(), 2, 0)});
+            bodies.push_back({"client_type 0x13", tttest::withVarintField(badType.SerializePartialAsString(), 2, 0x13)});
+            bodies.push_back({"client_type 0", tttest::withVarintField(badType.SerializePartialAsString(), 2, 0)});
             break;
         }
-        case kRemoveSession:
+        case kRemoveSessionNotify:
         {
             addCommon(removeBody(kOnP2, kOnP1).SerializeAsString());
             auto missing = removeBody(kOnP2, kOnP1);
@@ -678,7 +488,7 @@ std::vector<std::pair<std::string, std::string>> unparsableBodies(std::uint16_t 
             bodies.push_back({"user_id missing", noUser.SerializePartialAsString()});
             auto badType = removeBody(kOnP2, kOnP1);
             badType.clear_session_type();
-            bodies.push_back({"session_type 9", withVarint(badType.SerializePartialAsString(), 2, 9)});
+            bodies.push_back({"session_type 9", tttest::withVarintField(badType.SerializePartialAsString(), 2, 9)});
             break;
         }
         default:
@@ -694,11 +504,11 @@ bool generatedParserAccepts(std::uint16_t commandId, const std::string& body)
     switch (commandId)
     {
         case kMsgData: return accepts(IM::Message::IMMsgData());
-        case kP2P: return accepts(IM::SwitchService::IMP2PCmdMsg());
+        case kSwitchP2PCmd: return accepts(IM::SwitchService::IMP2PCmdMsg());
         case kFileNotify: return accepts(IM::File::IMFileNotify());
-        case kReadNotify: return accepts(IM::Message::IMMsgDataReadNotify());
-        case kKickUser: return accepts(IM::Server::IMServerKickUser());
-        case kRemoveSession: return accepts(IM::Buddy::IMRemoveSessionNotify());
+        case kMsgReadNotify: return accepts(IM::Message::IMMsgDataReadNotify());
+        case kServerKickUser: return accepts(IM::Server::IMServerKickUser());
+        case kRemoveSessionNotify: return accepts(IM::Buddy::IMRemoveSessionNotify());
     }
     throw std::logic_error("not a targeted command");
 }
@@ -790,9 +600,9 @@ public:
         std::uint32_t reason = 1;
         for (std::uint32_t type : {kWindows, kMac, kIos, kAndroid})
         {
-            w.expectTargeted(1, kickUser(kOnP3P4, type, reason++), {3, 4}, "KICK of a Windows+Android user as " + hex4(type));
-            w.expectTargeted(1, kickUser(kMobileOnP3, type, reason++), {3}, "KICK of an iOS-only user as " + hex4(type));
-            w.expectTargeted(2, kickUser(kOnP1P2, type, reason++), {1}, "KICK of a Mac+iOS user as " + hex4(type));
+            w.expectTargeted(1, kickUser(kOnP3P4, type, reason++), {3, 4}, "KICK of a Windows+Android user as " + tttest::hex4(type));
+            w.expectTargeted(1, kickUser(kMobileOnP3, type, reason++), {3}, "KICK of an iOS-only user as " + tttest::hex4(type));
+            w.expectTargeted(2, kickUser(kOnP1P2, type, reason++), {1}, "KICK of a Mac+iOS user as " + tttest::hex4(type));
         }
     }
 
@@ -802,7 +612,7 @@ public:
         World w;
         IM::Buddy::IMRemoveSessionNotify group = removeBody(kOnP2, kOnP3P4);
         group.set_session_type(IM::BaseDefine::SESSION_TYPE_GROUP);
-        w.expectTargeted(1, tttest::makeFrame(2, kRemoveSession, 0, group), {2}, "REMOVE_SESSION of a group session");
+        w.expectTargeted(1, tttest::makeFrame(2, kRemoveSessionNotify, 0, group), {2}, "REMOVE_SESSION of a group session");
     }
 
     void senderNeverReceivesItsOwnTargetedFrame()
@@ -873,7 +683,7 @@ public:
             w.expectTargeted(1, frame, {3, 4}, command.name + " with odd header fields");
         }
         // A body with a field the schema does not know is still targeted, and forwarded with it.
-        const std::string body = withVarint(msgDataBody(kOnP1, kOnP2, 3).SerializeAsString(), 15, 12345);
+        const std::string body = tttest::withVarintField(msgDataBody(kOnP1, kOnP2, 3).SerializeAsString(), 15, 12345);
         w.expectTargeted(1, tttest::makeRawFrame(3, kMsgData, 0, body), {2}, "MSG_DATA with an unknown field");
         // attach_data kept.
         auto attached = msgDataBody(kOnP1, kPcAndMobileOnP4, 4);
@@ -887,7 +697,7 @@ public:
         std::uint32_t n = 0;
         for (std::uint32_t type : {0x11u, 0x12u})
         {
-            const std::string t = "group MSG_DATA type " + hex4(type);
+            const std::string t = "group MSG_DATA type " + tttest::hex4(type);
             // to_session_id is a group id; it may equal a user id, which must not matter.
             w.expectBroadcast(1, msgData(kOnP1, kOnP2, ++n, type), t + " to group id = a user on peer 2");
             w.expectBroadcast(1, msgData(kOnP1, 5000, ++n, type), t + " to a group id nobody has");
@@ -916,10 +726,10 @@ public:
     {
         World w;
         std::uint16_t seq = 1;
-        for (std::uint16_t commandId : {kMsgData, kP2P, kFileNotify, kReadNotify, kKickUser, kRemoveSession})
+        for (std::uint16_t commandId : {kMsgData, kSwitchP2PCmd, kFileNotify, kMsgReadNotify, kServerKickUser, kRemoveSessionNotify})
             for (const auto& [what, body] : unparsableBodies(commandId))
             {
-                const std::string context = hex4(commandId) + " " + what;
+                const std::string context = tttest::hex4(commandId) + " " + what;
                 CPPUNIT_ASSERT_MESSAGE(context + ": the generated parser must reject it", !generatedParserAccepts(commandId, body));
                 const std::string frame = tttest::makeRawFrame(serviceOf(commandId), commandId, seq++, body);
                 w.expectBroadcast(1, frame, context);
@@ -1120,9 +930,9 @@ public:
         // framesRelayed counts source frames that went somewhere, not destinations.
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(4), w.h.counters.framesRelayed.load() - relayed);
         // Other commands count in their own slots, once per destination too.
-        const std::uint64_t kicks = sentPdus(w.h.counters, kKickUser), files = sentPdus(w.h.counters, kFileNotify);
+        const std::uint64_t kicks = sentPdus(w.h.counters, kServerKickUser), files = sentPdus(w.h.counters, kFileNotify);
         w.h.route(w.peer(3), kickUser(kOnP1P2, kWindows, 1) + fileNotify(kOnP2, kOnP3P4, 2) + kickUser(kOnP3P4, kIos, 3));
-        CPPUNIT_ASSERT_EQUAL(std::uint64_t(2 + 1), sentPdus(w.h.counters, kKickUser) - kicks); // {1,2} + {4}
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(2 + 1), sentPdus(w.h.counters, kServerKickUser) - kicks); // {1,2} + {4}
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), sentPdus(w.h.counters, kFileNotify) - files);  // {4}
         std::uint64_t delivered = 0;
         for (int i = 1; i <= 4; ++i)
@@ -1217,7 +1027,7 @@ public:
         CPPUNIT_ASSERT(toThreeAndFour == w.peer(3).bytes());
         CPPUNIT_ASSERT(!w.peer(1).received());
         CPPUNIT_ASSERT(!w.peer(2).received());
-        const std::uint64_t msgs = sentPdus(w.h.counters, kMsgData), kicks = sentPdus(w.h.counters, kKickUser);
+        const std::uint64_t msgs = sentPdus(w.h.counters, kMsgData), kicks = sentPdus(w.h.counters, kServerKickUser);
         CPPUNIT_ASSERT_EQUAL_MESSAGE("sent PDUs counted for a MSG_DATA handed to peer 3 only (msg_data) and a KICK handed to "
                                      "nobody (server_kick_user)",
                                      std::string("msg_data=1 server_kick_user=0"),

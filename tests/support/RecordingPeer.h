@@ -1,0 +1,83 @@
+#pragma once
+
+#include "WireFrames.h"
+
+#include "PeerLink.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace tttest
+{
+
+/// A msg server as the router sees it (ttroute::PeerLink), without a socket: it records every
+/// batch delivered to it, every setMaster() and every close(), for a test to inspect.
+/// deliver() may be called from several threads at once; the rest is for one thread.
+class RecordingPeer : public ttroute::PeerLink
+{
+public:
+    /// A peer with connection id `id`, described as "peer #<id>". With `takesShared` it keeps
+    /// each batch's shared() copy, as a peer that must queue does, instead of appending the
+    /// batch's spans.
+    explicit RecordingPeer(ttroute::ConnectionId id, bool takesShared = false);
+
+    /// The id given at construction.
+    ttroute::ConnectionId id() const override { return id_; }
+
+    /// "peer #<id>".
+    const std::string& description() const override { return description_; }
+
+    /// Records the batch's bytes and frame count.
+    void deliver(ttroute::FrameBatch& batch) override;
+
+    /// Records the call; true when `master` differs from the previous call's (or it is the first).
+    bool setMaster(bool master) override;
+
+    /// Always 0: nothing waits for a socket.
+    std::size_t queuedBytes() const override { return 0; }
+
+    /// Counts the call; the peer stays as it is.
+    void close(ttroute::DisconnectReason reason) override;
+
+    /// Everything delivered, in order, as one byte stream.
+    std::string bytes() const;
+
+    /// Everything delivered, as frames in order; fails the test unless each batch held
+    /// exactly the whole frames it claimed.
+    std::vector<WireFrame> frames() const;
+
+    /// How many batches were delivered.
+    std::size_t batchCount() const;
+
+    /// True when anything was delivered.
+    bool received() const { return batchCount() != 0; }
+
+    /// Forgets the batches delivered so far (not the setMaster() and close() calls).
+    void clear();
+
+    /// The arguments of every setMaster() call, in order.
+    const std::vector<bool>& masterCalls() const { return masterCalls_; }
+
+    /// How many times close() was called.
+    int closeCalls() const { return closeCalls_; }
+
+private:
+    struct Batch
+    {
+        std::string bytes;
+        std::uint32_t frameCount;
+    };
+
+    const ttroute::ConnectionId id_;
+    const std::string description_;
+    const bool takesShared_;
+    mutable std::mutex mutex_;
+    std::vector<Batch> batches_;
+    std::vector<bool> masterCalls_;
+    int closeCalls_ = 0;
+};
+
+} // namespace tttest
