@@ -20,8 +20,10 @@ namespace
 /// that hosted many users going away) travels as a few large shared blocks.
 constexpr std::size_t kGeneratedBlockBytes = 256 * 1024;
 
-/// Users of a lost connection removed under one hold of the presence lock.
-constexpr std::size_t kDetachSlice = 4096;
+/// Presence changes made under one hold of the presence lock: a lost connection's users, an
+/// ONLINE_USER_INFO's entries. Between slices the other connections' relays and queries get
+/// their turn, so a large change stalls them for a slice, not for the whole change.
+constexpr std::size_t kPresenceSlice = 4096;
 
 /// Appends the notifications protocol.md §5 prescribes after user `userId` sent `status`
 /// with `clientType` and presence became `outcome`, counting them in `tally`; returns how
@@ -78,8 +80,8 @@ bool parseBody(google::protobuf::MessageLite& message, const FrameView& frame)
 /// IMOnlineUserInfo.user_stat_list.
 constexpr std::uint32_t kUserStatListField = 1;
 
-/// How many times field `number` occurs in the frame's body (0 for a malformed body, which
-/// the parser then rejects).
+/// How many times field `number` occurs in the frame's body, up to its first malformed byte
+/// (the parser then rejects the body anyway).
 std::size_t countFields(const FrameView& frame, std::uint32_t number)
 {
     ProtoWire::Reader reader(frame.body(), frame.bodySize());
@@ -90,6 +92,7 @@ std::size_t countFields(const FrameView& frame, std::uint32_t number)
     return count;
 }
 
+/// ONLINE, OFFLINE and LEAVE: the statuses an update may carry (protocol.md §4).
 bool isKnownUserStatus(std::uint32_t status)
 {
     return status == UserStatus::Online || status == UserStatus::Offline || status == UserStatus::Leave;
@@ -97,8 +100,11 @@ bool isKnownUserStatus(std::uint32_t status)
 
 } // namespace
 
-/// The routing of one read's frames: groups consecutive frames with the same destinations
-/// into one batch and hands each batch over as soon as the next frame goes elsewhere.
+/// The routing of one read's frames. Consecutive frames with the same destinations form one
+/// batch, handed over as soon as the next frame goes elsewhere: a run of relayed frames (one
+/// span of the read buffer), generated notifications or answers (one block, built while the
+/// presence lock is held), or targeted frames gathered per destination peer. Nothing is
+/// logged while the presence lock is held: the batch is handed over first.
 class Router::Step
 {
 public:
@@ -121,7 +127,6 @@ public:
             flush();
             pending_ = destination;
             runBegin_ = runEnd_ = frame.bytes;
-            runFrames_ = 0;
         }
         runEnd_ += frame.header.length;
         ++runFrames_;
@@ -150,7 +155,7 @@ public:
         connections_.erase(std::unique(connections_.begin(), connections_.end()), connections_.end());
         if (!peers_)
             peers_ = router_.peers_.snapshot();
-        bool addressed = false;
+        std::uint64_t destinations = 0;
         for (ConnectionId id : connections_)
         {
             // Not back to the sender, and not to a peer leaving (out of the directory already,
@@ -159,13 +164,14 @@ public:
             if (!peer)
                 continue;
             gatherFor(*peer).add(frame);
-            addressed = true;
+            ++destinations;
         }
-        if (!addressed)
+        if (destinations == 0)
         {
             ++unaddressed_; // nobody else hosts its users: it costs no send
             return;
         }
+        sent_.add(frame.header.commandId, frame.header.length, destinations);
         ++runFrames_;
     }
 
@@ -192,8 +198,16 @@ public:
         if (!parseBody(info, frame))
             return dropBody(frame);
         startGenerated(Destination::PresenceChanges);
+        std::size_t inSlice = 0;
         for (const auto& entry : info.user_stat_list())
+        {
+            if (inSlice++ == kPresenceSlice)
+            {
+                handOverAndResume();
+                inSlice = 1;
+            }
             router_.presence_.apply(from_.id(), entry.user_id(), entry.status(), entry.client_type());
+        }
     }
 
     /// USERS_STATUS_REQUEST: answer on the same connection (protocol.md §5).
@@ -201,11 +215,11 @@ public:
     {
         if (!query_.parse(frame.body(), frame.bodySize()))
             return dropBody(frame);
-        startGenerated(Destination::Replies);
         const std::size_t asked = query_.ids().size();
         const std::size_t answered = std::min(asked, router_.settings_.maxStatusQueryIds());
         if (answered < asked)
             logQueryCap(frame, asked, answered);
+        startGenerated(Destination::Replies);
         router_.presence_.queryOnline(query_.ids().data(), answered, online_);
         const std::size_t before = generated_.size();
         query_.appendAnswer(generated_, frame.header.seqNum, answered, online_);
@@ -222,8 +236,10 @@ public:
         IM::Server::IMRoleSet role;
         if (!parseBody(role, frame))
             return dropBody(frame);
-        if (from_.setMaster(role.master() != 0))
-            router_.logger_.information(from_.description() + " calls itself " + (role.master() != 0 ? "master" : "slave"));
+        if (!from_.setMaster(role.master() != 0))
+            return;
+        flush();
+        router_.logger_.information(from_.description() + " calls itself " + (role.master() != 0 ? "master" : "slave"));
     }
 
     /// Removes the logins `from_` (a lost connection) had for `userIds`; with `announce`,
@@ -275,12 +291,10 @@ public:
                 {
                     FrameBatch batch(gather.spans.data(), gather.spans.size(), gather.frames);
                     gather.peer->deliver(batch);
-                    gather.tally.addTo(sent_, 1);
                 }
                 gathers_.clear();
                 peers_.reset();
                 relayed_ += runFrames_;
-                runFrames_ = 0;
                 break;
             }
             case Destination::PresenceChanges:
@@ -304,6 +318,7 @@ public:
         batchTally_.addTo(sent_, destinations);
         batchTally_ = CommandTally();
         pending_ = Destination::Nothing;
+        runFrames_ = 0;
         generated_.clear();
         generatedFrames_ = 0;
     }
@@ -348,29 +363,38 @@ private:
         pending_ = destination;
     }
 
-    void flushIfLarge()
+    /// Hands the generated batch over, releasing the presence lock for a moment, and goes on
+    /// building the same kind of batch.
+    void handOverAndResume()
     {
-        if (generated_.size() < kGeneratedBlockBytes)
-            return;
         const Destination destination = pending_;
         flush();
         startGenerated(destination);
     }
 
+    void flushIfLarge()
+    {
+        if (generated_.size() >= kGeneratedBlockBytes)
+            handOverAndResume();
+    }
+
     void dropBody(const FrameView& frame)
     {
         ++dropped_;
+        flush();
         router_.logDroppedBody(from_, frame);
     }
 
     void dropOversized(const FrameView& frame, std::size_t entries)
     {
         ++dropped_;
+        flush();
         router_.logOversized(from_, frame, entries);
     }
 
     void logQueryCap(const FrameView& frame, std::size_t asked, std::size_t answered)
     {
+        flush();
         std::uint64_t suppressed = 0;
         if (router_.queryCapLog_.allow(suppressed))
             router_.logger_.warning(from_.description() + ": USERS_STATUS_REQUEST seq " + std::to_string(frame.header.seqNum) +
@@ -397,12 +421,10 @@ private:
         PeerLink* peer;
         std::vector<iovec> spans;
         std::uint32_t frames = 0;
-        CommandTally tally;
 
         void add(const FrameView& frame)
         {
             ++frames;
-            tally.add(frame.header.commandId, frame.header.length);
             if (!spans.empty() && static_cast<const char*>(spans.back().iov_base) + spans.back().iov_len == frame.bytes)
                 spans.back().iov_len += frame.header.length;
             else
@@ -415,7 +437,7 @@ private:
         for (Gather& gather : gathers_)
             if (gather.peer == &peer)
                 return gather;
-        gathers_.push_back(Gather{&peer, {}, 0, {}});
+        gathers_.push_back(Gather{&peer, {}, 0});
         return gathers_.back();
     }
 
@@ -460,10 +482,10 @@ void Router::detach(PeerLink& peer, bool announce)
     // exact, and each slice re-checks the users' other logins at the moment it runs.
     std::uint64_t lost = 0;
     std::uint64_t notifications = 0;
-    for (std::size_t begin = 0; begin < users.size(); begin += kDetachSlice)
+    for (std::size_t begin = 0; begin < users.size(); begin += kPresenceSlice)
     {
         Step step(*this, peer);
-        step.connectionLost(users.data() + begin, std::min(kDetachSlice, users.size() - begin), announce);
+        step.connectionLost(users.data() + begin, std::min(kPresenceSlice, users.size() - begin), announce);
         step.flush();
         step.count();
         lost += step.lostUsers();
@@ -512,7 +534,11 @@ void Router::route(PeerLink& from, const std::vector<FrameView>& frames)
                 break; // life only; the connection already noted it
             default:
                 RouteCounters::add(counters_.framesIgnored, 1);
-                logIgnored(from, frame);
+                if (logger_.debug())
+                {
+                    step.flush(); // not logged under the presence lock
+                    logIgnored(from, frame);
+                }
                 break;
         }
     }
@@ -578,8 +604,6 @@ void Router::logOversized(const PeerLink& from, const FrameView& frame, std::siz
 
 void Router::logIgnored(const PeerLink& from, const FrameView& frame)
 {
-    if (!logger_.debug())
-        return;
     std::uint64_t suppressed = 0;
     if (ignoredLog_.allow(suppressed))
         logger_.debug(from.description() + ": ignored frame with service " + hex(frame.header.serviceId) + ", command " +

@@ -298,6 +298,7 @@ class RouterTest : public CppUnit::TestFixture
     CPPUNIT_TEST(onlineUserInfoAppliesEntriesSilently);
     CPPUNIT_TEST(onlineUserInfoBelongsToSender);
     CPPUNIT_TEST(onlineUserInfoBetweenRelays);
+    CPPUNIT_TEST(largeOnlineUserInfoAppliesEveryEntryInOrder);
     CPPUNIT_TEST(roleSetCallsSetMaster);
     CPPUNIT_TEST(readOrderIsKeptForEveryPeer);
     CPPUNIT_TEST(detachAnnouncesUsersWhoLostLastPcLogin);
@@ -977,6 +978,27 @@ public:
         h.route(*a, r1 + tttest::onlineUserInfo({{7, kOnline, kWindows}}) + r2 + tttest::statusRequest(3, 9, {7}));
         CPPUNIT_ASSERT(r1 + r2 == b->bytes());
         CPPUNIT_ASSERT_EQUAL(std::string("2/020b seq=3 user=9 [ 7=1 ]"), described(*a));
+    }
+
+    void largeOnlineUserInfoAppliesEveryEntryInOrder()
+    {
+        // Ten thousand entries are applied in several holds of the presence lock: every one
+        // counts, in order (user 1's OFFLINE at the end undoes its first entry), and the
+        // relays around the frame keep their places.
+        Harness h;
+        auto a = h.attach(1), b = h.attach(2);
+        std::vector<std::vector<std::uint32_t>> entries;
+        for (std::uint32_t user = 1; user <= 10000; ++user)
+            entries.push_back({user, user % 2 ? kOnline : kOffline, kWindows});
+        entries.push_back({1, kOffline, kWindows});
+        const std::string r1 = relayFrame(0x0301, 1), r2 = relayFrame(0x0301, 2);
+        h.route(*a, r1 + tttest::onlineUserInfo(entries) + r2);
+        CPPUNIT_ASSERT(r1 + r2 == b->bytes());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(4999), h.presence.userCount());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(4999), h.presence.usersHostedBy(1));
+        CPPUNIT_ASSERT_EQUAL(std::string("1=2 2=2 3=1 4095=1 4097=1 8193=1 9999=1 10000=2"),
+                             h.statusOf(*b, {1, 2, 3, 4095, 4097, 8193, 9999, 10000}));
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), h.counters.notificationsSent.load());
     }
 
     void roleSetCallsSetMaster()

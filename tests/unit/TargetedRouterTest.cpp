@@ -929,6 +929,10 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), w.h.counters.relayUnaddressed.load());
         // framesRelayed counts source frames that went somewhere, not destinations.
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(4), w.h.counters.framesRelayed.load() - relayed);
+        // Broadcast and targeted frames alternating in one read: each counted once.
+        const std::uint64_t relayedBefore = w.h.counters.framesRelayed.load();
+        w.h.route(w.peer(1), group + toThree + group + toOne + toNobody + group);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(5), w.h.counters.framesRelayed.load() - relayedBefore);
         // Other commands count in their own slots, once per destination too.
         const std::uint64_t kicks = sentPdus(w.h.counters, kServerKickUser), files = sentPdus(w.h.counters, kFileNotify);
         w.h.route(w.peer(3), kickUser(kOnP1P2, kWindows, 1) + fileNotify(kOnP2, kOnP3P4, 2) + kickUser(kOnP3P4, kIos, 3));
@@ -937,7 +941,7 @@ public:
         std::uint64_t delivered = 0;
         for (int i = 1; i <= 4; ++i)
             delivered += w.peer(i).frames().size();
-        CPPUNIT_ASSERT_EQUAL(std::uint64_t(9 + 4), delivered);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(9 + (3 + 3 + 3 + 1 + 3) + 4), delivered);
     }
 
     void switchingModeChangesTheNextRoute()
