@@ -223,8 +223,12 @@ public:
     /// Users with at least one login through `connection`.
     std::vector<std::uint32_t> usersOn(ConnectionId connection) const
     {
+        // The count says how many to look for: a connection that hosts nobody (most short
+        // lived ones) costs no walk, and the walk stops at the last of its users.
+        const std::size_t hosted = usersHostedBy(connection);
         std::vector<std::uint32_t> users;
-        for (std::size_t i = 0; i < capacity(); ++i)
+        users.reserve(hosted);
+        for (std::size_t i = 0; i < capacity() && users.size() < hosted; ++i)
         {
             const Slot& slot = slots_[i];
             if (slot.state == Slot::kEmpty)

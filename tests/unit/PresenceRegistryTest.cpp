@@ -129,6 +129,16 @@ public:
 
     std::size_t userCount() const { return users_.size(); }
 
+    /// Users with at least one login through `connection`.
+    std::size_t usersHostedBy(ConnectionId connection) const
+    {
+        std::size_t hosted = 0;
+        for (const auto& user : users_)
+            hosted += std::any_of(user.second.begin(), user.second.end(),
+                                  [&](const auto& login) { return login.first.first == connection; });
+        return hosted;
+    }
+
     const auto& users() const { return users_; }
 
 private:
@@ -157,6 +167,13 @@ void checkUser(const PresenceRegistry& registry, const Model& model, std::uint32
 void checkAll(const PresenceRegistry& registry, const Model& model, const std::string& where)
 {
     CPPUNIT_ASSERT_EQUAL_MESSAGE(where + ": userCount", model.userCount(), registry.userCount());
+    // The model test's connections are 1 to 6; usersOn() of a lost connection relies on the count.
+    for (ConnectionId connection = 1; connection <= 6; ++connection)
+    {
+        const std::string which = where + ": users hosted by " + std::to_string(connection);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(which, model.usersHostedBy(connection), registry.usersHostedBy(connection));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(which, model.usersHostedBy(connection), registry.usersOn(connection).size());
+    }
     for (const auto& entry : model.users())
         checkUser(registry, model, entry.first, where);
 }
