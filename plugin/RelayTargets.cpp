@@ -21,17 +21,29 @@ struct RequiredField
 {
     std::uint32_t number;
     WireType type;
-    std::initializer_list<std::uint32_t> values; ///< an enum's values (four at most); empty for other fields
+    std::initializer_list<std::uint32_t> values; ///< an enum's values (each below 32); empty for other fields
 };
 
-/// A targeted command's message, as a table by field number: which fields are required,
-/// with which wire type and, for enums, which values; and which of them name the users.
+class TargetSchema;
+
+/// A repeated message field whose elements the generated parser checks: its number and the
+/// elements' schema.
+struct NestedField
+{
+    std::uint32_t number = 0;
+    const TargetSchema* schema = nullptr;
+};
+
+/// A message the generated parser checks, as a table by field number: which fields are
+/// required, with which wire type and, for enums, which values; which of them name the users;
+/// and which repeated field holds messages it checks in turn.
 class TargetSchema
 {
 public:
     TargetSchema(std::initializer_list<RequiredField> required, std::initializer_list<std::uint32_t> targets,
-                 std::uint32_t singleChatTypeField = 0)
+                 std::uint32_t singleChatTypeField = 0, NestedField nested = {})
         : singleChatTypeField_(singleChatTypeField)
+        , nested_(nested)
     {
         for (const RequiredField& field : required)
         {
@@ -39,7 +51,7 @@ public:
             rule.required = true;
             rule.type = field.type;
             for (std::uint32_t value : field.values)
-                rule.values[rule.valueCount++] = value;
+                rule.enumValues |= 1u << value;
             requiredMask_ |= 1u << field.number;
         }
         for (std::uint32_t target : targets)
@@ -49,24 +61,8 @@ public:
     /// The users of a body, or nullopt when the generated parser would reject it.
     std::optional<RelayTargets> read(const char* body, std::size_t size) const
     {
-        // The last value of each required field, as the generated parser keeps it. A known
-        // field with another wire type, or an enum value it does not know, goes to its unknown
-        // fields: the required field then counts as missing.
         std::uint64_t values[kFieldLimit];
-        std::uint32_t present = 0;
-        ProtoWire::Reader reader(body, size);
-        ProtoWire::Field field;
-        while (reader.next(field))
-        {
-            if (field.number >= kFieldLimit)
-                continue;
-            const Rule& rule = rules_[field.number];
-            if (!rule.required || rule.type != field.type || !allowed(rule, field.value))
-                continue;
-            values[field.number] = field.value;
-            present |= 1u << field.number;
-        }
-        if (reader.malformed() || (present & requiredMask_) != requiredMask_)
+        if (!accepts(body, size, values))
             return std::nullopt;
         if (singleChatTypeField_ != 0 && !isSingleChatMessage(static_cast<std::uint32_t>(values[singleChatTypeField_])))
             return std::nullopt;
@@ -81,18 +77,41 @@ private:
     {
         bool required = false;
         WireType type = WireType::Varint;
-        std::uint32_t values[4] = {}; ///< an enum's values (TeamTalk's have four at most)
-        std::size_t valueCount = 0;   ///< 0: not an enum
+        std::uint32_t enumValues = 0; ///< bit v set for each value v of an enum; 0: not an enum
     };
+
+    /// True when the generated parser accepts the body; `values` then holds the last value of
+    /// each required field, as the parser keeps it. A known field with another wire type, or
+    /// an enum value it does not know, goes to its unknown fields: the required field then
+    /// counts as missing.
+    bool accepts(const char* body, std::size_t size, std::uint64_t (&values)[kFieldLimit]) const
+    {
+        std::uint32_t present = 0;
+        ProtoWire::Reader reader(body, size);
+        ProtoWire::Field field;
+        while (reader.next(field))
+        {
+            if (field.number >= kFieldLimit)
+                continue;
+            if (field.number == nested_.number && field.type == WireType::LengthDelimited)
+            {
+                std::uint64_t ignored[kFieldLimit];
+                if (!nested_.schema->accepts(field.data, field.size, ignored))
+                    return false;
+                continue;
+            }
+            const Rule& rule = rules_[field.number];
+            if (!rule.required || rule.type != field.type || !allowed(rule, field.value))
+                continue;
+            values[field.number] = field.value;
+            present |= 1u << field.number;
+        }
+        return !reader.malformed() && (present & requiredMask_) == requiredMask_;
+    }
 
     static bool allowed(const Rule& rule, std::uint64_t value)
     {
-        if (rule.valueCount == 0)
-            return true;
-        for (std::size_t i = 0; i < rule.valueCount; ++i)
-            if (rule.values[i] == value)
-                return true;
-        return false;
+        return rule.enumValues == 0 || (value < 32 && ((rule.enumValues >> value) & 1u) != 0);
     }
 
     Rule rules_[kFieldLimit];
@@ -100,6 +119,7 @@ private:
     std::uint32_t targets_[2] = {};
     std::size_t targetCount_ = 0;
     std::uint32_t singleChatTypeField_;
+    NestedField nested_;
 };
 
 constexpr std::initializer_list<std::uint32_t> kNotAnEnum = {};
@@ -114,6 +134,7 @@ const TargetSchema kMsgData({{1, WireType::Varint, kNotAnEnum},
                             {1, 2}, 5);
 const TargetSchema kP2PCmd({{1, WireType::Varint, kNotAnEnum}, {2, WireType::Varint, kNotAnEnum}, {3, WireType::LengthDelimited, kNotAnEnum}},
                            {1, 2});
+const TargetSchema kIpAddr({{1, WireType::LengthDelimited, kNotAnEnum}, {2, WireType::Varint, kNotAnEnum}}, {});
 const TargetSchema kFileNotify({{1, WireType::Varint, kNotAnEnum},
                                 {2, WireType::Varint, kNotAnEnum},
                                 {3, WireType::LengthDelimited, kNotAnEnum},
@@ -121,7 +142,7 @@ const TargetSchema kFileNotify({{1, WireType::Varint, kNotAnEnum},
                                 {5, WireType::LengthDelimited, kNotAnEnum},
                                 {7, WireType::Varint, {1, 2}},
                                 {8, WireType::Varint, kNotAnEnum}},
-                               {2});
+                               {2}, 0, {6, &kIpAddr});
 const TargetSchema kReadNotify({{1, WireType::Varint, kNotAnEnum},
                                 {2, WireType::Varint, kNotAnEnum},
                                 {3, WireType::Varint, kNotAnEnum},

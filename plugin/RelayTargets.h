@@ -12,8 +12,8 @@ namespace ttroute
 /// The users a one-to-one PDU is for, in targeted relay mode (protocol.md §6): at most two.
 struct RelayTargets
 {
-    std::uint32_t users[2] = {};
-    std::size_t count = 0;
+    std::uint32_t users[2] = {}; ///< the user ids, in schema order (possibly equal)
+    std::size_t count = 0;       ///< how many of users[] hold one
 };
 
 /// The users `frame` must reach when it is one-to-one and its body is a valid message:
@@ -22,7 +22,7 @@ struct RelayTargets
 /// and BUDDY_LIST_REMOVE_SESSION_NOTIFY (user_id). nullopt for everything that keeps the
 /// broadcast rules: other commands, group messages, and bodies the generated parser would
 /// reject (a required field missing or of another wire type, an enum value it does not know,
-/// malformed bytes). Reads the body in place, allocating and copying nothing.
+/// malformed bytes, a FILE_NOTIFY IpAddr so flawed). Reads the body in place, allocating and copying nothing.
 std::optional<RelayTargets> relayTargets(const FrameView& frame);
 
 } // namespace ttroute

@@ -54,6 +54,7 @@ class RelayTargetsTest : public CppUnit::TestFixture
     CPPUNIT_TEST(broadcastOnlyCommandsAreNotTargeted);
     CPPUNIT_TEST(bodiesTheParserWouldRejectAreBroadcast);
     CPPUNIT_TEST(lastValueWinsAndUnknownFieldsAreSkipped);
+    CPPUNIT_TEST(fileNotifyAddressesAreCheckedLikeTheParserDoes);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -150,6 +151,40 @@ public:
         CPPUNIT_ASSERT(!targetsOf(tttest::makeRawFrame(3, 0x0301, 0, body)));
         // Garbage.
         CPPUNIT_ASSERT(!targetsOf(tttest::makeRawFrame(3, 0x0301, 0, std::string("\xff\xff\xff", 3))));
+    }
+
+    void fileNotifyAddressesAreCheckedLikeTheParserDoes()
+    {
+        IM::File::IMFileNotify file;
+        file.set_from_user_id(7);
+        file.set_to_user_id(8);
+        file.set_file_name("a.txt");
+        file.set_file_size(3);
+        file.set_task_id("t");
+        file.set_trans_mode(IM::BaseDefine::FILE_TYPE_ONLINE);
+        file.set_offline_ready(0);
+        const std::string head = file.SerializeAsString();
+        // ip_addr_list (field 6) entries, each appended as its own length-delimited field.
+        const std::pair<const char*, std::string> entries[] = {
+            {"valid", std::string("\x0a\x03" "1.2" "\x10\x05", 7)},
+            {"no port", std::string("\x0a\x03" "1.2", 5)},
+            {"no ip", std::string("\x10\x05", 2)},
+            {"port as bytes", std::string("\x0a\x01" "1" "\x12\x01\x05", 6)},
+            {"ip as varint", std::string("\x08\x01\x10\x05", 4)},
+            {"truncated", std::string("\x0a\x09" "1.2" "\x10\x05", 7)},
+            {"empty", std::string()},
+            {"unknown field kept", std::string("\x0a\x01" "1" "\x10\x05\x18\x07", 7)},
+        };
+        for (const auto& [name, entry] : entries)
+        {
+            const std::string body = head + std::string("\x32", 1) + static_cast<char>(entry.size()) + entry;
+            IM::File::IMFileNotify parsed;
+            const bool parses = parsed.ParsePartialFromString(body) && parsed.IsInitialized();
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(name, parses, targetsOf(tttest::makeRawFrame(5, 0x0508, 0, body)).has_value());
+        }
+        // A field 6 of another wire type is an unknown field to the parser, not an address.
+        const std::string unknown = tttest::withVarintField(head, 6, 1);
+        CPPUNIT_ASSERT((users(targetsOf(tttest::makeRawFrame(5, 0x0508, 0, unknown))) == std::vector<std::uint32_t>{8}));
     }
 
     void lastValueWinsAndUnknownFieldsAreSkipped()
