@@ -2,73 +2,72 @@
 
 namespace ttroute
 {
-
-const char* commandName(std::uint16_t commandId)
-{
-    switch (commandId)
-    {
-        case CommandId::Heartbeat: return "HEARTBEAT";
-        case CommandId::RoleSet: return "ROLE_SET";
-        case CommandId::OnlineUserInfo: return "ONLINE_USER_INFO";
-        case CommandId::UserStatusUpdate: return "USER_STATUS_UPDATE";
-        case CommandId::ServerKickUser: return "SERVER_KICK_USER";
-        case CommandId::LoginStatusNotify: return "LOGIN_STATUS_NOTIFY";
-        case CommandId::BuddyStatusNotify: return "BUDDY_LIST_STATUS_NOTIFY";
-        case CommandId::UsersStatusRequest: return "USERS_STATUS_REQUEST";
-        case CommandId::UsersStatusResponse: return "USERS_STATUS_RESPONSE";
-        case CommandId::RemoveSessionNotify: return "REMOVE_SESSION_NOTIFY";
-        case CommandId::SignInfoChangedNotify: return "SIGN_INFO_CHANGED_NOTIFY";
-        case CommandId::MsgData: return "MSG_DATA";
-        case CommandId::MsgReadNotify: return "MSG_READ_NOTIFY";
-        case CommandId::GroupChangeMemberNotify: return "GROUP_CHANGE_MEMBER_NOTIFY";
-        case CommandId::FileNotify: return "FILE_NOTIFY";
-        case CommandId::SwitchP2PCmd: return "SWITCH_P2P_CMD";
-        default: return "UNKNOWN";
-    }
-}
-
 namespace
 {
 
-/// protocol.md §2's table, in order, with the label of each command.
-struct KnownCommand
+/// How logs and metrics name a counter slot's command.
+struct CommandNames
 {
-    std::uint16_t id;
-    const char* label;
+    const char* name;  ///< as in protocol.md: "MSG_DATA"
+    const char* label; ///< as a metric label: "msg_data"
 };
 
-constexpr KnownCommand kKnownCommands[kCommandSlots - 1] = {
-    {CommandId::Heartbeat, "heartbeat"},
-    {CommandId::RoleSet, "role_set"},
-    {CommandId::OnlineUserInfo, "online_user_info"},
-    {CommandId::UserStatusUpdate, "user_status_update"},
-    {CommandId::LoginStatusNotify, "login_status_notify"},
-    {CommandId::ServerKickUser, "server_kick_user"},
-    {CommandId::BuddyStatusNotify, "buddy_list_status_notify"},
-    {CommandId::UsersStatusRequest, "users_status_request"},
-    {CommandId::UsersStatusResponse, "users_status_response"},
-    {CommandId::RemoveSessionNotify, "remove_session_notify"},
-    {CommandId::SignInfoChangedNotify, "sign_info_changed_notify"},
-    {CommandId::MsgData, "msg_data"},
-    {CommandId::MsgReadNotify, "msg_read_notify"},
-    {CommandId::GroupChangeMemberNotify, "group_change_member_notify"},
-    {CommandId::FileNotify, "file_notify"},
-    {CommandId::SwitchP2PCmd, "switch_p2p_cmd"},
+/// By counter slot: protocol.md §2's table in order, then everything else.
+constexpr CommandNames kCommandNames[kCommandSlots] = {
+    {"HEARTBEAT", "heartbeat"},
+    {"ROLE_SET", "role_set"},
+    {"ONLINE_USER_INFO", "online_user_info"},
+    {"USER_STATUS_UPDATE", "user_status_update"},
+    {"LOGIN_STATUS_NOTIFY", "login_status_notify"},
+    {"SERVER_KICK_USER", "server_kick_user"},
+    {"BUDDY_LIST_STATUS_NOTIFY", "buddy_list_status_notify"},
+    {"USERS_STATUS_REQUEST", "users_status_request"},
+    {"USERS_STATUS_RESPONSE", "users_status_response"},
+    {"REMOVE_SESSION_NOTIFY", "remove_session_notify"},
+    {"SIGN_INFO_CHANGED_NOTIFY", "sign_info_changed_notify"},
+    {"MSG_DATA", "msg_data"},
+    {"MSG_READ_NOTIFY", "msg_read_notify"},
+    {"GROUP_CHANGE_MEMBER_NOTIFY", "group_change_member_notify"},
+    {"FILE_NOTIFY", "file_notify"},
+    {"SWITCH_P2P_CMD", "switch_p2p_cmd"},
+    {"UNKNOWN", "other"},
 };
 
 } // namespace
 
 std::size_t commandSlot(std::uint16_t commandId)
 {
-    for (std::size_t slot = 0; slot < kCommandSlots - 1; ++slot)
-        if (kKnownCommands[slot].id == commandId)
-            return slot;
-    return kCommandSlots - 1;
+    // A switch, not a table walk: every frame is counted twice, received and sent.
+    switch (commandId)
+    {
+        case CommandId::Heartbeat: return 0;
+        case CommandId::RoleSet: return 1;
+        case CommandId::OnlineUserInfo: return 2;
+        case CommandId::UserStatusUpdate: return 3;
+        case CommandId::LoginStatusNotify: return 4;
+        case CommandId::ServerKickUser: return 5;
+        case CommandId::BuddyStatusNotify: return 6;
+        case CommandId::UsersStatusRequest: return 7;
+        case CommandId::UsersStatusResponse: return 8;
+        case CommandId::RemoveSessionNotify: return 9;
+        case CommandId::SignInfoChangedNotify: return 10;
+        case CommandId::MsgData: return 11;
+        case CommandId::MsgReadNotify: return 12;
+        case CommandId::GroupChangeMemberNotify: return 13;
+        case CommandId::FileNotify: return 14;
+        case CommandId::SwitchP2PCmd: return 15;
+        default: return kCommandSlots - 1;
+    }
+}
+
+const char* commandName(std::uint16_t commandId)
+{
+    return kCommandNames[commandSlot(commandId)].name;
 }
 
 const char* commandLabel(std::size_t slot)
 {
-    return slot < kCommandSlots - 1 ? kKnownCommands[slot].label : "other";
+    return kCommandNames[slot < kCommandSlots ? slot : kCommandSlots - 1].label;
 }
 
 } // namespace ttroute
