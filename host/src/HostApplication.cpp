@@ -189,36 +189,38 @@ void HostApplication::startPlugins()
     const auto searchDirs = pluginSearchDirs();
     for (const PluginSettings& plugin : settings_.plugins)
         plugins_.push_back(std::make_unique<PluginInstance>(plugin, *config_, searchDirs));
-    auto adminSocket = bindAdmin(settings_);
+    auto admin = makeAdmin(settings_);
     // Logged only now, so a configuration error is the only line tthost prints.
     logger().information("configuration from " + (configStamp_.size < 0 ? "built-in defaults (no " + configPath_ + ")" : configPath_));
     for (auto& plugin : plugins_)
         plugin->startAccepting();
-    openAdmin(std::move(adminSocket));
+    installAdmin(std::move(admin));
     ready_ = true;
 }
 
-std::optional<Poco::Net::ServerSocket> HostApplication::bindAdmin(const HostSettings& settings) const
+std::unique_ptr<AdminServer> HostApplication::makeAdmin(const HostSettings& settings)
 {
     if (!settings.adminListen)
-        return std::nullopt;
+        return nullptr;
+    // Every failure is a configuration error here, while nothing has been changed yet.
     try
     {
-        return bindListenSocket(*settings.adminListen, 16);
+        return std::make_unique<AdminServer>(bindListenSocket(*settings.adminListen, 16),
+                                             [this](const AdminRequest& request, AdminResponse& response) { answerAdmin(request, response); });
     }
     catch (const Poco::Exception& error)
     {
         throw ConfigError("host.admin.listen", "cannot listen on " + settings.adminListen->toString() + ": " + error.displayText());
     }
+    catch (const std::exception& error)
+    {
+        throw ConfigError("host.admin.listen", "cannot serve on " + settings.adminListen->toString() + ": " + error.what());
+    }
 }
 
-void HostApplication::openAdmin(std::optional<Poco::Net::ServerSocket> socket)
+void HostApplication::installAdmin(std::unique_ptr<AdminServer> next)
 {
     // The new endpoint is up before the old one goes.
-    auto next = socket ? std::make_unique<AdminServer>(*socket, [this](const AdminRequest& request, AdminResponse& response) {
-        answerAdmin(request, response);
-    })
-                       : nullptr;
     if (next)
         logger().information("admin endpoint at http://" + next->address().toString() + "/");
     else if (admin_)
@@ -317,14 +319,14 @@ void HostApplication::reload(const std::string& trigger)
             prepared.push_back(plugin->prepareReload(settings, *next, searchDirs));
         }
         const bool adminMoved = nextSettings.adminListen != settings_.adminListen;
-        auto adminSocket = adminMoved ? bindAdmin(nextSettings) : std::nullopt;
+        auto admin = adminMoved ? makeAdmin(nextSettings) : nullptr;
         logging_->configure(*next); // the last check: changes nothing when it throws
 
         for (std::size_t i = 0; i < plugins_.size(); ++i)
             for (std::string& key : plugins_[i]->applyReload(std::move(prepared[i]), *next))
                 restartKeys.push_back(std::move(key));
         if (adminMoved)
-            openAdmin(std::move(adminSocket));
+            installAdmin(std::move(admin));
         const std::string changes = describeChanges(*config_, *next);
         settings_.drainTimeout = nextSettings.drainTimeout;
         settings_.adminListen = nextSettings.adminListen;

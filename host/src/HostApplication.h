@@ -59,8 +59,8 @@ private:
     std::vector<std::string> pluginSearchDirs() const;
 
     void reportStartFailure(int status, const std::string& line);
-    std::optional<Poco::Net::ServerSocket> bindAdmin(const HostSettings& settings) const;
-    void openAdmin(std::optional<Poco::Net::ServerSocket> socket);
+    std::unique_ptr<AdminServer> makeAdmin(const HostSettings& settings);
+    void installAdmin(std::unique_ptr<AdminServer> next);
     void answerAdmin(const AdminRequest& request, AdminResponse& response);
 
     std::string startDirectory_;

@@ -17,9 +17,9 @@ struct AdminRequest
 /// A plugin's answer to an admin GET.
 struct AdminResponse
 {
-    int status = 200;
-    std::string contentType = "application/json";
-    std::string body;
+    int status = 200;                             ///< the HTTP status
+    std::string contentType = "application/json"; ///< the Content-Type header
+    std::string body;                             ///< the whole body
 };
 
 } // namespace tthost
