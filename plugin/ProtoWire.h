@@ -124,18 +124,6 @@ inline char* putVarint(char* at, std::uint64_t value)
 /// The most bytes a varint takes.
 constexpr std::size_t kMaxVarintBytes = 10;
 
-/// Bytes `value` takes as a varint.
-inline std::size_t varintSize(std::uint64_t value)
-{
-    std::size_t size = 1;
-    while (value >= 0x80)
-    {
-        value >>= 7;
-        ++size;
-    }
-    return size;
-}
-
 inline bool Reader::next(Field& field)
 {
     if (at_ == end_ || malformed_)

@@ -9,6 +9,7 @@
 #include <Poco/NumberParser.h>
 #include <Poco/Timestamp.h>
 
+#include <iterator>
 #include <sstream>
 
 namespace ttroute
@@ -71,16 +72,24 @@ void RouteAdmin::writeMetrics(MetricsWriter& metrics)
     metrics.family("ttroute_connected_msg_servers", MetricsWriter::Type::Gauge, "Msg-server connections being served.");
     metrics.sample(static_cast<double>(connections.size()));
 
-    Router& router = service_.router();
-    const auto users = router.readPresence([](const PresenceRegistry& presence) { return presence.userCount(); });
-    metrics.family("ttroute_online_users", MetricsWriter::Type::Gauge, "Users with at least one login on some msg server.");
-    metrics.sample(static_cast<double>(users));
-    metrics.family("ttroute_online_logins", MetricsWriter::Type::Gauge, "Logins, by client type.");
-    for (const auto& [type, label] : kClientTypes)
+    // One look at presence, so the figures agree with each other.
+    struct PresenceFigures
     {
-        const auto logins = router.readPresence([type = type](const PresenceRegistry& presence) { return presence.loginsOfType(type); });
-        metrics.sample(static_cast<double>(logins), {{"client_type", label}});
-    }
+        std::size_t users = 0;
+        std::uint64_t logins[std::size(kClientTypes)] = {};
+    };
+    const auto presence = service_.router().readPresence([](const PresenceRegistry& registry) {
+        PresenceFigures figures;
+        figures.users = registry.userCount();
+        for (std::size_t i = 0; i < std::size(kClientTypes); ++i)
+            figures.logins[i] = registry.loginsOfType(kClientTypes[i].first);
+        return figures;
+    });
+    metrics.family("ttroute_online_users", MetricsWriter::Type::Gauge, "Users with at least one login on some msg server.");
+    metrics.sample(static_cast<double>(presence.users));
+    metrics.family("ttroute_online_logins", MetricsWriter::Type::Gauge, "Logins, by client type.");
+    for (std::size_t i = 0; i < std::size(kClientTypes); ++i)
+        metrics.sample(static_cast<double>(presence.logins[i]), {{"client_type", kClientTypes[i].second}});
 
     commandFamily(metrics, "ttroute_received_pdus_total", "Whole PDUs received from msg servers, by command.", c.received.pdus);
     commandFamily(metrics, "ttroute_received_bytes_total", "Bytes of whole PDUs received from msg servers, by command.", c.received.bytes);

@@ -165,6 +165,7 @@ DisconnectReason RouteConnection::serve(Peer& peer)
         catch (const FrameError& error)
         {
             // The frames before the bad header are sound: route them, then give up the stream.
+            peer.countReceived(frames.size(), static_cast<std::uint64_t>(received));
             service.router().route(peer, frames);
             const auto rejection = error.header().length < kFrameHeaderSize ? FrameRejection::BelowHeader : FrameRejection::AboveLimit;
             RouteCounters::add(service.counters().framesRejected[static_cast<std::size_t>(rejection)], 1);

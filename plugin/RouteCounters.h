@@ -13,8 +13,8 @@ namespace ttroute
 /// PDUs and bytes per command (see commandSlot()), shared by all connections.
 struct CommandCounters
 {
-    std::atomic<std::uint64_t> pdus[kCommandSlots]{};
-    std::atomic<std::uint64_t> bytes[kCommandSlots]{};
+    std::atomic<std::uint64_t> pdus[kCommandSlots]{};  ///< PDUs, by commandSlot()
+    std::atomic<std::uint64_t> bytes[kCommandSlots]{}; ///< their bytes, headers included
 
     /// Adds `count` PDUs of `bytes` bytes in total for `commandId`.
     void add(std::uint16_t commandId, std::uint64_t count, std::uint64_t bytes);
@@ -23,8 +23,8 @@ struct CommandCounters
 /// PDUs and bytes per command counted by one thread, to be added to CommandCounters at once.
 struct CommandTally
 {
-    std::uint64_t pdus[kCommandSlots]{};
-    std::uint64_t bytes[kCommandSlots]{};
+    std::uint64_t pdus[kCommandSlots]{};  ///< PDUs, by commandSlot()
+    std::uint64_t bytes[kCommandSlots]{}; ///< their bytes, headers included
 
     /// Counts a PDU of `length` bytes for `commandId`, `times` over (once per destination).
     void add(std::uint16_t commandId, std::uint64_t length, std::uint64_t times = 1)

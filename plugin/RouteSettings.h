@@ -27,7 +27,7 @@ struct RouteSettings
     std::size_t maxOutboxBytes = 64 * 1024 * 1024;      ///< queued bytes at which a peer is dropped
     std::size_t maxConnections = 250;                   ///< connections served at once; more are refused
     std::size_t maxOnlineUserInfoEntries = 500000;      ///< entries per ONLINE_USER_INFO; a longer one is dropped
-    RelayMode relayMode = RelayMode::Broadcast;
+    RelayMode relayMode = RelayMode::Broadcast;         ///< where one-to-one PDUs go
     AllowList allow;                                    ///< who may connect; empty: everyone
 
     /// Reads and checks the plugin's keys from `config` (keys relative to the plugin's

@@ -714,6 +714,9 @@ public:
         CPPUNIT_ASSERT(a->waitClosed());
         assertFrames({good}, b->sync(), "b");
         assertFrames({good}, c->sync(), "c");
+        // Counted as received too: the admitting sync's request and the good frame.
+        CPPUNIT_ASSERT_MESSAGE(served_->log(), served_->waitForLog("(bad_frame)"));
+        CPPUNIT_ASSERT_MESSAGE(served_->log(), served_->waitForLog("; received 2 frames / "));
     }
 
     void unparsableBodiesAreDroppedAndTheConnectionStays()
