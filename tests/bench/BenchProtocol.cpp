@@ -16,8 +16,8 @@ namespace
 {
 
 /// Marks where the stamp goes while the template is built.
-constexpr char kMarker[] = "TTBENCH-STAMP-HERE!!";
-constexpr std::size_t kStampBytes = 20; ///< u32 sender, u64 seq, i64 time
+constexpr char kMarker[] = "TTBENCH-STAMP-GOES-HERE!";
+constexpr std::size_t kStampBytes = 24; ///< u32 sender, u64 seq, i64 time, u32 check
 static_assert(sizeof kMarker - 1 == kStampBytes, "the marker covers the stamp exactly");
 
 template <typename T>
@@ -32,6 +32,15 @@ T get(const char* at)
     T value;
     std::memcpy(&value, at, sizeof value);
     return value;
+}
+
+/// A check word over the rest of the stamp: a receiver that rebuilds the expected PDU from
+/// the stamp it read would not notice the stamp itself damaged; the check word notices.
+std::uint32_t stampCheck(std::uint32_t sender, std::uint64_t seq, std::int64_t sentNs)
+{
+    std::uint64_t mixed = (seq + 0x9E3779B97F4A7C15ull) * 0xBF58476D1CE4E5B9ull;
+    mixed ^= (static_cast<std::uint64_t>(sentNs) + sender) * 0x94D049BB133111EBull;
+    return static_cast<std::uint32_t>(mixed ^ (mixed >> 31) ^ (mixed >> 47));
 }
 
 std::string serialized(std::uint32_t fromUser, std::uint32_t toUser, std::size_t padding)
@@ -86,12 +95,15 @@ void MsgDataTemplate::appendTo(std::string& out, std::uint32_t sender, std::uint
     put(stamp, sender);
     put(stamp + 4, seq);
     put(stamp + 12, sentNs);
+    put(stamp + 20, stampCheck(sender, seq, sentNs));
 }
 
 MsgDataStamp MsgDataTemplate::stampOf(const char* frame) const
 {
     const char* stamp = frame + stampOffset_;
-    return {get<std::uint32_t>(stamp), get<std::uint64_t>(stamp + 4), get<std::int64_t>(stamp + 12)};
+    MsgDataStamp read{get<std::uint32_t>(stamp), get<std::uint64_t>(stamp + 4), get<std::int64_t>(stamp + 12), false};
+    read.intact = get<std::uint32_t>(stamp + 20) == stampCheck(read.sender, read.seq, read.sentNs);
+    return read;
 }
 
 std::string onlineUserInfo(const std::vector<std::uint32_t>& users)

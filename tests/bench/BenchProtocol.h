@@ -25,6 +25,7 @@ struct MsgDataStamp
     std::uint32_t sender = 0; ///< index of the sending fake msg server
     std::uint64_t seq = 0;    ///< per sender, from 0
     std::int64_t sentNs = 0;  ///< steady clock at sending
+    bool intact = false;      ///< the stamp's check word matches the rest of it
 };
 
 /// A MSG_DATA frame of an exact body size from one user to another, serialised once; each

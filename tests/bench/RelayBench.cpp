@@ -195,6 +195,11 @@ public:
                 if (arrival == 0)
                     arrival = nowNs();
                 const MsgDataStamp stamp = layout_.stampOf(frame);
+                if (!stamp.intact)
+                {
+                    ++corrupted_; // not a PDU any sender wrote
+                    return;
+                }
                 if (stamp.sender >= counts.size())
                     return;
                 std::uint64_t& expected = next_[stamp.sender];

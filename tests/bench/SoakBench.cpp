@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -128,17 +129,17 @@ void queryPresence(const Poco::Net::SocketAddress& server, std::uint32_t users, 
     }
 }
 
-/// Runs `work`, recording a failure instead of ending the process.
+/// Runs `work`, recording why it failed (named `what`) instead of ending the process.
 template <typename Work>
-void guarded(Work work, std::uint64_t& failures)
+void guarded(const char* what, Work work, std::optional<std::string>& failure)
 {
     try
     {
         work();
     }
-    catch (const std::exception&)
+    catch (const std::exception& error)
     {
-        ++failures;
+        failure = std::string(what) + ": " + error.what();
     }
 }
 
@@ -148,11 +149,14 @@ SoakResult runSoak(const SoakOptions& options)
 {
     SoakResult result;
     std::atomic<bool> stop{false};
-    std::uint64_t churnFailures = 0;
-    std::uint64_t queryFailures = 0;
-    std::thread churner([&] { guarded([&] { churnPresence(options.relay.server, options.churnUsers, stop, result.presenceUpdates); }, churnFailures); });
+    std::optional<std::string> churnFailure;
+    std::optional<std::string> queryFailure;
+    std::thread churner([&] {
+        guarded("presence churn", [&] { churnPresence(options.relay.server, options.churnUsers, stop, result.presenceUpdates); }, churnFailure);
+    });
     std::thread querier([&] {
-        guarded([&] { queryPresence(options.relay.server, options.churnUsers, stop, result.queries, result.wrongAnswers); }, queryFailures);
+        guarded("status queries", [&] { queryPresence(options.relay.server, options.churnUsers, stop, result.queries, result.wrongAnswers); },
+                queryFailure);
     });
     RelayOptions relay = options.relay;
     relay.verifyBytes = true;
@@ -170,7 +174,9 @@ SoakResult runSoak(const SoakOptions& options)
     stop = true;
     churner.join();
     querier.join();
-    result.wrongAnswers += churnFailures + queryFailures;
+    for (auto* failure : {&churnFailure, &queryFailure})
+        if (*failure)
+            result.failures.push_back(**failure);
     return result;
 }
 

@@ -3,6 +3,8 @@
 #include "RelayBench.h"
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 namespace ttbench
 {
@@ -22,6 +24,7 @@ struct SoakResult
     std::uint64_t presenceUpdates = 0; ///< USER_STATUS_UPDATEs sent alongside
     std::uint64_t queries = 0;         ///< status queries answered alongside
     std::uint64_t wrongAnswers = 0;    ///< answers with ids out of order, or a steady user not online
+    std::vector<std::string> failures; ///< why a background worker (churn, queries) stopped early
 };
 
 /// Runs the soak against `options.relay.server`.
