@@ -64,7 +64,8 @@ std::string statusRequest(std::uint16_t seqNum, const std::vector<std::uint32_t>
 /// query: from then on the server knows the users and routes for the connection.
 void registerUsers(BenchSocket& socket, const std::vector<std::uint32_t>& users);
 
-/// Sends a status query and waits for its answer (and discards anything before it).
+/// Sends a status query and waits for its answer (and discards anything before it). Reads
+/// with a FrameStream of its own, so only for a socket's first read or its last.
 void roundTrip(BenchSocket& socket);
 
 } // namespace ttbench

@@ -275,7 +275,8 @@ int runPresenceMode(const BenchOptions& options, std::ostream& out)
     {
         const PresenceResult result = runPresence(presence);
         clean = clean && result.wrongAnswers == 0;
-        out << "run " << i << ": registered in " << fixed(result.registerSeconds, 3) << " s";
+        out << "run " << i << ": registered in " << fixed(result.registerSeconds, 3) << " s (longest routing stall elsewhere "
+            << fixed(result.longestRegisterStallMs, 1) << " ms)";
         if (result.rssGrowthBytes >= 0)
             out << ", server RSS +" << fixed(static_cast<double>(result.rssGrowthBytes) / 1e6, 1) << " MB ("
                 << fixed(static_cast<double>(result.rssGrowthBytes) / options.users, 1) << " bytes per user)";

@@ -21,12 +21,12 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::uint32_t kFirstUser = 10000000;
 
-/// Asks `socket` about `ids`; returns how many are ONLINE.
-std::size_t countOnline(BenchSocket& socket, const std::vector<std::uint32_t>& ids)
+/// Asks `socket` about `ids`; returns how many are ONLINE. `stream` is the socket's, kept
+/// between calls: other frames keep arriving, and the next call starts where this one ended.
+std::size_t countOnline(BenchSocket& socket, FrameStream& stream, const std::vector<std::uint32_t>& ids)
 {
     constexpr std::uint16_t kSeq = 0x7A7A;
     socket.sendAll(statusRequest(kSeq, ids));
-    FrameStream stream;
     std::size_t online = 0;
     bool answered = false;
     while (!answered)
@@ -48,8 +48,10 @@ std::int64_t rssOf(pid_t pid)
     return stats ? static_cast<std::int64_t>(stats->rssBytes) : -1;
 }
 
-/// A sender and a receiver that relay small PDUs back to back, recording the longest gap
-/// the receiver saw: how long routing stalled.
+/// A sender and a receiver that relay small PDUs back to back, the sender also asking one
+/// user's status each time, recording the longest round: how long routing stalled. The
+/// query takes the presence lock in either relay mode (a broadcast relay does not), so a
+/// long hold of it shows here.
 class StallProbe
 {
 public:
@@ -92,28 +94,33 @@ private:
     {
         std::uint64_t seq = 0;
         std::string out;
-        char discard[65536];
-        FrameStream stream;
+        FrameStream received;
+        FrameStream answered;
         auto last = Clock::now();
         while (!stop_)
         {
-            // One PDU in flight: each gap between arrivals is the time one routing took.
+            // One PDU and one query in flight: each gap between rounds is the time one
+            // routing of each took.
+            const auto querySeq = static_cast<std::uint16_t>(seq);
             out.clear();
             template_.appendTo(out, 0, seq++, 0);
+            out += statusRequest(querySeq, {kSenderUserBase});
             sender_.sendAll(out);
             bool arrived = false;
             while (!arrived && !stop_)
-                stream.readFrom(receiver_, 50, [&](const char* frame, std::uint32_t) {
+                received.readFrom(receiver_, 50, [&](const char* frame, std::uint32_t) {
                     arrived = arrived || readU16(frame + 10) == kMsgDataCommand;
+                });
+            bool answer = false;
+            while (!answer && !stop_)
+                answered.readFrom(sender_, 50, [&](const char* frame, std::uint32_t) {
+                    answer = answer || (readU16(frame + 10) == kStatusResponseCommand && readU16(frame + 12) == querySeq);
                 });
             const auto now = Clock::now();
             const auto gap = std::chrono::duration_cast<std::chrono::nanoseconds>(now - last).count();
             last = now;
             if (gap > longestNs_.load())
                 longestNs_ = gap;
-            while (sender_.receiveSome(discard, sizeof discard, 0) > 0)
-            {
-            }
             std::this_thread::sleep_for(std::chrono::microseconds(200));
         }
     }
@@ -134,6 +141,7 @@ PresenceResult runPresence(const PresenceOptions& options)
     PresenceResult result;
     BenchSocket observer(options.server);
     roundTrip(observer);
+    FrameStream observed;
     std::vector<std::uint32_t> users(options.users);
     for (std::uint32_t i = 0; i < options.users; ++i)
         users[i] = kFirstUser + i;
@@ -142,24 +150,27 @@ PresenceResult runPresence(const PresenceOptions& options)
         sample.push_back(users[i]);
     const std::string registration = onlineUserInfo(users);
 
+    StallProbe probe(options.server);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
     const std::int64_t rssBefore = rssOf(options.serverPid);
     auto host = std::make_unique<BenchSocket>(options.server);
+    probe.reset();
     const auto start = Clock::now();
     registerUsers(*host, {});
     host->sendAll(registration);
     roundTrip(*host);
     result.registerSeconds = std::chrono::duration<double>(Clock::now() - start).count();
+    result.longestRegisterStallMs = probe.longestMs();
     if (rssBefore >= 0)
         result.rssGrowthBytes = rssOf(options.serverPid) - rssBefore;
-    result.wrongAnswers += sample.size() - countOnline(observer, sample);
+    result.wrongAnswers += sample.size() - countOnline(observer, observed, sample);
 
     // The observer reads the offline announcements away while it polls.
-    StallProbe probe(options.server);
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     probe.reset();
     const auto dropped = Clock::now();
     host.reset();
-    while (countOnline(observer, sample) > 0)
+    while (countOnline(observer, observed, sample) > 0)
     {
         if (Clock::now() - dropped > std::chrono::seconds(60))
         {

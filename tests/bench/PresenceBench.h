@@ -9,7 +9,7 @@ namespace ttbench
 {
 
 /// How the presence load runs: one fake msg server registers `users` single-device users in
-/// bulk; then it disconnects while two others keep relaying to each other.
+/// bulk; then it disconnects. Meanwhile two others keep relaying to each other and querying.
 struct PresenceOptions
 {
     Poco::Net::SocketAddress server;
@@ -24,7 +24,8 @@ struct PresenceResult
     std::int64_t rssGrowthBytes = -1; ///< the server's RSS after minus before; -1 when not measured
     std::uint64_t wrongAnswers = 0; ///< sampled users not reported as they should be
     double removeSeconds = 0;       ///< from the disconnect until sampled users read offline
-    double longestStallMs = 0;      ///< the longest gap between relayed PDUs on other connections meanwhile
+    double longestRegisterStallMs = 0; ///< the longest relay-and-query round on other connections while registering
+    double longestStallMs = 0;      ///< the same while removing
 };
 
 /// Registers, checks, and removes the users; see PresenceOptions.
