@@ -70,6 +70,18 @@ std::uint64_t nextSeed(std::uint64_t& state)
 
 } // namespace
 
+/// Empty slots for one table size, made before the table resizes to it.
+struct PreparedSlots::Block
+{
+    std::size_t capacity = 0;      ///< how many slots
+    std::unique_ptr<Slot[]> slots; ///< all empty
+};
+
+PreparedSlots::PreparedSlots() = default;
+PreparedSlots::~PreparedSlots() = default;
+PreparedSlots::PreparedSlots(PreparedSlots&&) noexcept = default;
+PreparedSlots& PreparedSlots::operator=(PreparedSlots&&) noexcept = default;
+
 /// Open-addressing map userId → Slot with linear probing and backward-shift deletion.
 class PresenceRegistry::Table
 {
@@ -94,9 +106,26 @@ public:
         }
     }
 
+    /// See PresenceRegistry::capacityAfter().
+    std::size_t capacityAfter(std::ptrdiff_t change) const
+    {
+        std::size_t next = 0;
+        if (change > 0)
+            next = needsGrowth(used_ + static_cast<std::size_t>(change)) ? capacity() * 2 : 0;
+        else
+        {
+            const std::size_t gone = static_cast<std::size_t>(-change);
+            next = needsShrink(used_ > gone ? used_ - gone : 0) ? shrunkCapacity() : 0;
+        }
+        return prepared_ && prepared_->capacity == next ? 0 : next;
+    }
+
+    /// Keeps `slots` for the next resize.
+    void provide(std::unique_ptr<PreparedSlots::Block> slots) { prepared_ = std::move(slots); }
+
     Slot& insert(std::uint32_t userId)
     {
-        if ((used_ + 1) * 4 > capacity() * 3)
+        if (needsGrowth(used_ + 1))
             rehash(capacity() * 2);
         std::size_t i = home(userId);
         while (slots_[i].state != Slot::kEmpty)
@@ -123,8 +152,8 @@ public:
         }
         slots_[hole].state = Slot::kEmpty;
         --used_;
-        if (capacity() > kMinCapacity && used_ * 8 < capacity())
-            rehash(std::max(kMinCapacity, capacity() / 4));
+        if (needsShrink(used_))
+            rehash(shrunkCapacity());
     }
 
     /// Number of (connection, client type) logins of the user in `slot`.
@@ -257,6 +286,14 @@ private:
     }
 
     std::size_t capacity() const { return mask_ + 1; }
+
+    /// Load factor at most 3/4.
+    bool needsGrowth(std::size_t users) const { return users * 4 > capacity() * 3; }
+
+    /// Below 1/8 full, down to a quarter of the size (1/2 full): no resizing back and forth.
+    bool needsShrink(std::size_t users) const { return capacity() > kMinCapacity && users * 8 < capacity(); }
+
+    std::size_t shrunkCapacity() const { return std::max(kMinCapacity, capacity() / 4); }
     std::size_t home(std::uint32_t userId) const { return static_cast<std::size_t>(hashUser(userId, seed_) >> shift_); }
 
     bool hasLoginOn(const Slot& slot, ConnectionId connection) const
@@ -319,14 +356,22 @@ private:
     {
         auto old = std::move(slots_);
         const std::size_t oldCapacity = old ? capacity() : 0;
-        slots_ = std::make_unique<Slot[]>(newCapacity);
+        if (prepared_ && prepared_->capacity == newCapacity)
+            slots_ = std::move(prepared_->slots);
+        else
+            slots_ = std::make_unique<Slot[]>(newCapacity);
+        prepared_.reset();
         mask_ = newCapacity - 1;
         shift_ = 64 - static_cast<unsigned>(__builtin_ctzll(newCapacity));
-        // A new seed at every resize: the users left after a connection's departure are the
-        // ones whose hashes it did not cover, and under the old hash they would crowd into
-        // one corner of a smaller table. A per-process random seed also keeps chosen ids
-        // from being made to collide.
-        seed_ = nextSeed(seedState_);
+        // A new seed when the table shrinks: the users left after a connection's departure
+        // are the ones whose hashes it did not cover, and under the old hash they would crowd
+        // into one corner of a smaller table. Growing keeps the seed: every home slot i then
+        // becomes 2i or 2i + 1, so walking the old table in order fills the new one nearly in
+        // order too, a streaming copy instead of a cache miss per user (a million users move
+        // in a few milliseconds, not a hundred, while the presence lock is held). A
+        // per-process random seed keeps chosen ids from being made to collide.
+        if (newCapacity < oldCapacity || oldCapacity == 0)
+            seed_ = nextSeed(seedState_);
         for (std::size_t i = 0; i < oldCapacity; ++i)
         {
             if (old[i].state == Slot::kEmpty)
@@ -341,6 +386,7 @@ private:
     std::uint64_t seedState_;
     std::uint64_t seed_ = 0;
     std::unique_ptr<Slot[]> slots_;
+    std::unique_ptr<PreparedSlots::Block> prepared_; ///< for the next resize, made without the lock
     std::size_t mask_ = 0;
     unsigned shift_ = 64;
     std::size_t used_ = 0;
@@ -449,6 +495,23 @@ std::uint64_t PresenceRegistry::loginsOfType(std::uint32_t clientType) const
 std::size_t PresenceRegistry::usersHostedBy(ConnectionId connection) const
 {
     return table_->usersHostedBy(connection);
+}
+
+std::size_t PresenceRegistry::capacityAfter(std::ptrdiff_t change) const
+{
+    return table_->capacityAfter(change);
+}
+
+PreparedSlots PresenceRegistry::prepareSlots(std::size_t capacity)
+{
+    PreparedSlots prepared;
+    prepared.block_ = std::make_unique<PreparedSlots::Block>(PreparedSlots::Block{capacity, std::make_unique<Slot[]>(capacity)});
+    return prepared;
+}
+
+void PresenceRegistry::provideSlots(PreparedSlots slots)
+{
+    table_->provide(std::move(slots.block_));
 }
 
 std::size_t PresenceRegistry::userCount() const

@@ -33,6 +33,21 @@ struct LostUser
     bool stillKnown = false; ///< still hosted elsewhere (mobile logins only)
 };
 
+/// Empty presence-table slots made ahead of a resize (PresenceRegistry::prepareSlots()).
+class PreparedSlots
+{
+public:
+    PreparedSlots();
+    ~PreparedSlots();
+    PreparedSlots(PreparedSlots&&) noexcept;
+    PreparedSlots& operator=(PreparedSlots&&) noexcept;
+
+private:
+    friend class PresenceRegistry;
+    struct Block;
+    std::unique_ptr<Block> block_;
+};
+
 /// Who is online where (protocol.md §4): user → connections → logins per client type.
 ///
 /// Counts are kept per connection, so removing one connection is exact. Users live in one
@@ -85,6 +100,18 @@ public:
 
     /// Number of users with at least one login through `connection`.
     std::size_t usersHostedBy(ConnectionId connection) const;
+
+    /// The capacity the table would resize to if `change` users came (positive) or went
+    /// (negative) now; 0 when it would keep its size, or when slots for that resize are
+    /// provided already (a user counted as coming may be known already, and ask again).
+    std::size_t capacityAfter(std::ptrdiff_t change) const;
+
+    /// `capacity` empty slots, made without touching the registry, so without the lock that
+    /// guards it: clearing a million users' table is most of what resizing it costs.
+    static PreparedSlots prepareSlots(std::size_t capacity);
+
+    /// Gives the table `slots` for its next resize; a resize to another capacity frees them.
+    void provideSlots(PreparedSlots slots);
 
 private:
     class Table;

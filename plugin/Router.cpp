@@ -182,6 +182,8 @@ public:
         if (!parseBody(update, frame) || !isKnownUserStatus(update.user_status()))
             return dropBody(frame);
         startGenerated(Destination::PresenceChanges);
+        if (update.user_status() != UserStatus::Offline)
+            prepareResize(1);
         const PresenceOutcome outcome = router_.presence_.apply(from_.id(), update.user_id(), update.user_status(), update.client_type());
         generatedFrames_ += appendStatusNotifications(generated_, batchTally_, update.user_id(), update.user_status(), update.client_type(), outcome);
         flushIfLarge();
@@ -198,15 +200,18 @@ public:
         if (!parseBody(info, frame))
             return dropBody(frame);
         startGenerated(Destination::PresenceChanges);
-        std::size_t inSlice = 0;
-        for (const auto& entry : info.user_stat_list())
+        const int count = info.user_stat_list_size();
+        for (int begin = 0; begin < count; begin += static_cast<int>(kPresenceSlice))
         {
-            if (inSlice++ == kPresenceSlice)
-            {
+            const int end = std::min(count, begin + static_cast<int>(kPresenceSlice));
+            if (begin > 0)
                 handOverAndResume();
-                inSlice = 1;
+            prepareResize(end - begin);
+            for (int i = begin; i < end; ++i)
+            {
+                const auto& entry = info.user_stat_list(i);
+                router_.presence_.apply(from_.id(), entry.user_id(), entry.status(), entry.client_type());
             }
-            router_.presence_.apply(from_.id(), entry.user_id(), entry.status(), entry.client_type());
         }
     }
 
@@ -248,6 +253,7 @@ public:
     void connectionLost(const std::uint32_t* userIds, std::size_t count, bool announce)
     {
         startGenerated(Destination::PresenceChanges);
+        prepareResize(-static_cast<std::ptrdiff_t>(count));
         for (std::size_t i = 0; i < count; ++i)
         {
             const auto lost = router_.presence_.removeLogins(from_.id(), userIds[i]);
@@ -370,6 +376,22 @@ private:
         const Destination destination = pending_;
         flush();
         startGenerated(destination);
+    }
+
+    /// Called with the presence lock held exclusively, before `change` users may come
+    /// (positive) or go (negative). When that would resize the presence table, makes the new
+    /// table's empty slots with the lock released: the costly part of a resize (48 MB to
+    /// clear for a million users) then stalls nobody, and the resize itself only moves users.
+    void prepareResize(std::ptrdiff_t change)
+    {
+        const std::size_t capacity = router_.presence_.capacityAfter(change);
+        if (capacity == 0)
+            return;
+        const Destination destination = pending_;
+        flush();
+        PreparedSlots slots = PresenceRegistry::prepareSlots(capacity);
+        startGenerated(destination);
+        router_.presence_.provideSlots(std::move(slots));
     }
 
     void flushIfLarge()

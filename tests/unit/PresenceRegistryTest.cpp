@@ -225,6 +225,8 @@ class PresenceRegistryTest : public CppUnit::TestFixture
     CPPUNIT_TEST(deletionInRandomOrderKeepsEveryoneFindable);
     CPPUNIT_TEST(removeConnectionOfManyUsersShrinksTable);
     CPPUNIT_TEST(randomOperationsMatchModel);
+    CPPUNIT_TEST(capacityAfterPredictsEveryResize);
+    CPPUNIT_TEST(preparedSlotsServeTheResizeTheyWereMadeFor);
     CPPUNIT_TEST(userCountTracksDistinctUsers);
     CPPUNIT_TEST_SUITE_END();
 
@@ -1023,6 +1025,77 @@ public:
                 checkAll(registry, model, where);
         }
         checkAll(registry, model, "end");
+    }
+
+    void capacityAfterPredictsEveryResize()
+    {
+        // Grown one user at a time and shrunk again, the table resizes exactly when
+        // capacityAfter(+1) or capacityAfter(-1) said it would (right after, it predicts no
+        // resize for one more user), as often as its load limits (3/4, 1/8) allow.
+        PresenceRegistry registry;
+        std::size_t grows = 0, shrinks = 0;
+        for (std::uint32_t user = 1; user <= 20000; ++user)
+            if (registry.capacityAfter(1) != 0)
+            {
+                ++grows;
+                CPPUNIT_ASSERT(registry.capacityAfter(1) > registry.capacityAfter(0));
+                registry.apply(1, user, kOnline, kWindows);
+                CPPUNIT_ASSERT_EQUAL_MESSAGE("right after growing at " + std::to_string(user), std::size_t(0), registry.capacityAfter(1));
+            }
+            else
+                registry.apply(1, user, kOnline, kWindows);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), registry.capacityAfter(0));
+        // 1024 → 2048 → … → 32768 slots for 20,000 users at most 3/4 full.
+        CPPUNIT_ASSERT_EQUAL(std::size_t(5), grows);
+        for (std::uint32_t user = 1; user <= 20000; ++user)
+        {
+            const bool predicted = registry.capacityAfter(-1) != 0;
+            shrinks += predicted ? 1 : 0;
+            registry.apply(1, user, kOffline, kWindows);
+            if (predicted)
+                CPPUNIT_ASSERT_EQUAL_MESSAGE("right after shrinking at " + std::to_string(user), std::size_t(0), registry.capacityAfter(-1));
+        }
+        // 32768 → 8192 → 2048 → 1024 (the least).
+        CPPUNIT_ASSERT_EQUAL(std::size_t(3), shrinks);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), registry.userCount());
+        // A batch predicts the first resize it will cause.
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2048), registry.capacityAfter(1000));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), registry.capacityAfter(700));
+    }
+
+    void preparedSlotsServeTheResizeTheyWereMadeFor()
+    {
+        // Slots prepared for the coming growth, slots of a wrong size (dropped at the next
+        // resize), and slots never used: every user stays findable with the right status.
+        PresenceRegistry registry;
+        Model model;
+        for (std::uint32_t user = 1; user <= 30000; ++user)
+        {
+            if (const std::size_t capacity = registry.capacityAfter(1))
+                registry.provideSlots(PresenceRegistry::prepareSlots(user % 2 ? capacity : capacity * 2));
+            const std::uint32_t type = user % 3 ? kWindows : kAndroid;
+            registry.apply(user % 4 + 1, user, kOnline, type);
+            model.apply(user % 4 + 1, user, kOnline, type);
+        }
+        registry.provideSlots(PresenceRegistry::prepareSlots(1024)); // never used before the shrink below
+        checkAll(registry, model, "grown");
+        // Slots ready for the coming resize: nothing more to prepare for it.
+        const std::size_t next = registry.capacityAfter(100000);
+        CPPUNIT_ASSERT(next != 0);
+        registry.provideSlots(PresenceRegistry::prepareSlots(next));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), registry.capacityAfter(100000));
+        for (std::uint32_t user = 1; user <= 30000; user += 2)
+        {
+            if (const std::size_t capacity = registry.capacityAfter(-1))
+                registry.provideSlots(PresenceRegistry::prepareSlots(capacity));
+            const std::uint32_t type = user % 3 ? kWindows : kAndroid;
+            registry.apply(user % 4 + 1, user, kOffline, type);
+            model.apply(user % 4 + 1, user, kOffline, type);
+        }
+        checkAll(registry, model, "half gone");
+        const auto expected = model.removeConnection(2);
+        CPPUNIT_ASSERT(expected == sortedLost(registry.removeConnection(2)));
+        checkAll(registry, model, "connection 2 gone");
     }
 
     void userCountTracksDistinctUsers()
