@@ -6,6 +6,7 @@
 #include "ProtocolIds.h"
 #include "RelayTargets.h"
 #include "StatusQuery.h"
+#include "TargetedGathers.h"
 
 #include <algorithm>
 #include <shared_mutex>
@@ -163,7 +164,7 @@ public:
             PeerLink* peer = id == from_.id() ? nullptr : PeerDirectory::find(*peers_, id);
             if (!peer)
                 continue;
-            gatherFor(*peer).add(frame);
+            gathers_.add(*peer, frame);
             ++destinations;
         }
         if (destinations == 0)
@@ -293,12 +294,7 @@ public:
             {
                 if (shared_.owns_lock())
                     shared_.unlock();
-                for (Gather& gather : gathers_)
-                {
-                    FrameBatch batch(gather.spans.data(), gather.spans.size(), gather.frames);
-                    gather.peer->deliver(batch);
-                }
-                gathers_.clear();
+                gathers_.deliver();
                 peers_.reset();
                 relayed_ += runFrames_;
                 break;
@@ -437,33 +433,7 @@ private:
     CommandTally sent_;
     std::unique_lock<WriterPriorityMutex> exclusive_;
     std::shared_lock<WriterPriorityMutex> shared_;
-    /// The frames of a Selected batch for one destination: spans of the read buffer.
-    struct Gather
-    {
-        PeerLink* peer;
-        std::vector<iovec> spans;
-        std::uint32_t frames = 0;
-
-        void add(const FrameView& frame)
-        {
-            ++frames;
-            if (!spans.empty() && static_cast<const char*>(spans.back().iov_base) + spans.back().iov_len == frame.bytes)
-                spans.back().iov_len += frame.header.length;
-            else
-                spans.push_back({const_cast<char*>(frame.bytes), frame.header.length});
-        }
-    };
-
-    Gather& gatherFor(PeerLink& peer)
-    {
-        for (Gather& gather : gathers_)
-            if (gather.peer == &peer)
-                return gather;
-        gathers_.push_back(Gather{&peer, {}, 0});
-        return gathers_.back();
-    }
-
-    std::vector<Gather> gathers_;           ///< where the Selected batch goes, and what
+    TargetedGathers gathers_;               ///< where the Selected batch goes, and what
     std::shared_ptr<const PeerDirectory::PeerList> peers_; ///< the peers a Selected batch may go to
     std::vector<ConnectionId> connections_; ///< where the frame at hand goes
     StatusQuery query_;
