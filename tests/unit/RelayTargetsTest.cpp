@@ -43,6 +43,20 @@ IM::Message::IMMsgData msgData(std::uint32_t from, std::uint32_t to, IM::BaseDef
     return data;
 }
 
+/// A FILE_NOTIFY from user 7 to user 8 with every required field and no address.
+IM::File::IMFileNotify fileNotify()
+{
+    IM::File::IMFileNotify file;
+    file.set_from_user_id(7);
+    file.set_to_user_id(8);
+    file.set_file_name("a.txt");
+    file.set_file_size(3);
+    file.set_task_id("t");
+    file.set_trans_mode(IM::BaseDefine::FILE_TYPE_OFFLINE);
+    file.set_offline_ready(1);
+    return file;
+}
+
 } // namespace
 
 class RelayTargetsTest : public CppUnit::TestFixture
@@ -78,14 +92,7 @@ public:
         p2p.set_cmd_msg_data("shake");
         CPPUNIT_ASSERT((users(targetsOf(tttest::makeFrame(6, 0x0601, 0, p2p))) == std::vector<std::uint32_t>{5, 6}));
 
-        IM::File::IMFileNotify file;
-        file.set_from_user_id(7);
-        file.set_to_user_id(8);
-        file.set_file_name("a.txt");
-        file.set_file_size(3);
-        file.set_task_id("t");
-        file.set_trans_mode(IM::BaseDefine::FILE_TYPE_OFFLINE);
-        file.set_offline_ready(1);
+        IM::File::IMFileNotify file = fileNotify();
         auto* ip = file.add_ip_addr_list();
         ip->set_ip("10.0.0.1");
         ip->set_port(8600);
@@ -155,15 +162,7 @@ public:
 
     void fileNotifyAddressesAreCheckedLikeTheParserDoes()
     {
-        IM::File::IMFileNotify file;
-        file.set_from_user_id(7);
-        file.set_to_user_id(8);
-        file.set_file_name("a.txt");
-        file.set_file_size(3);
-        file.set_task_id("t");
-        file.set_trans_mode(IM::BaseDefine::FILE_TYPE_ONLINE);
-        file.set_offline_ready(0);
-        const std::string head = file.SerializeAsString();
+        const std::string head = fileNotify().SerializeAsString();
         // ip_addr_list (field 6) entries, each appended as its own length-delimited field.
         const std::pair<const char*, std::string> entries[] = {
             {"valid", std::string("\x0a\x03" "1.2" "\x10\x05", 7)},
