@@ -98,6 +98,7 @@ DisconnectReason RouteConnection::serve(Peer& peer)
     const int fd = socket().impl()->sockfd();
     FrameDecoder decoder;
     std::vector<FrameView> frames;
+    RouteScratch scratch;
     Clock::time_point lastReceive = Clock::now();
 
     for (;;)
@@ -166,7 +167,7 @@ DisconnectReason RouteConnection::serve(Peer& peer)
         {
             // The frames before the bad header are sound: route them, then give up the stream.
             peer.countReceived(frames.size(), static_cast<std::uint64_t>(received));
-            service.router().route(peer, frames);
+            service.router().route(peer, frames, scratch);
             const auto rejection = error.header().length < kFrameHeaderSize ? FrameRejection::BelowHeader : FrameRejection::AboveLimit;
             RouteCounters::add(service.counters().framesRejected[static_cast<std::size_t>(rejection)], 1);
             const FrameHeader& header = error.header();
@@ -180,7 +181,7 @@ DisconnectReason RouteConnection::serve(Peer& peer)
         // A whole PDU counts as life (protocol.md §7); bytes trickling into one that never
         // completes do not, so a peer that does that is closed at the idle timeout.
         lastReceive = Clock::now();
-        service.router().route(peer, frames);
+        service.router().route(peer, frames, scratch);
     }
 }
 

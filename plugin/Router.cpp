@@ -6,9 +6,9 @@
 #include "ProtocolIds.h"
 #include "RelayTargets.h"
 #include "StatusQuery.h"
-#include "TargetedGathers.h"
 
 #include <algorithm>
+#include <cassert>
 #include <shared_mutex>
 #include <thread>
 
@@ -109,9 +109,10 @@ bool isKnownUserStatus(std::uint32_t status)
 class Router::Step
 {
 public:
-    Step(Router& router, PeerLink& from)
+    Step(Router& router, PeerLink& from, RouteScratch& scratch)
         : router_(router)
         , from_(from)
+        , scratch_(scratch)
     {
     }
 
@@ -146,25 +147,25 @@ public:
             flush();
             pending_ = Destination::Selected;
         }
-        connections_.clear();
+        scratch_.connections.clear();
         // Held for the read's consecutive targeted frames, released before they are sent.
         if (!shared_.owns_lock())
             shared_ = std::shared_lock(router_.presenceLock_);
         for (std::size_t i = 0; i < targets.count; ++i)
-            router_.presence_.appendConnectionsOf(targets.users[i], connections_);
-        std::sort(connections_.begin(), connections_.end());
-        connections_.erase(std::unique(connections_.begin(), connections_.end()), connections_.end());
+            router_.presence_.appendConnectionsOf(targets.users[i], scratch_.connections);
+        std::sort(scratch_.connections.begin(), scratch_.connections.end());
+        scratch_.connections.erase(std::unique(scratch_.connections.begin(), scratch_.connections.end()), scratch_.connections.end());
         if (!peers_)
             peers_ = router_.peers_.snapshot();
         std::uint64_t destinations = 0;
-        for (ConnectionId id : connections_)
+        for (ConnectionId id : scratch_.connections)
         {
             // Not back to the sender, and not to a peer leaving (out of the directory already,
             // its logins not yet removed).
             PeerLink* peer = id == from_.id() ? nullptr : PeerDirectory::find(*peers_, id);
             if (!peer)
                 continue;
-            gathers_.add(*peer, frame);
+            scratch_.gathers.add(*peer, frame);
             ++destinations;
         }
         if (destinations == 0)
@@ -183,8 +184,7 @@ public:
         if (!parseBody(update, frame) || !isKnownUserStatus(update.user_status()))
             return dropBody(frame);
         startGenerated(Destination::PresenceChanges);
-        if (update.user_status() != UserStatus::Offline)
-            prepareResize(1);
+        prepareResize(update.user_status() == UserStatus::Offline ? -1 : 1);
         const PresenceOutcome outcome = router_.presence_.apply(from_.id(), update.user_id(), update.user_status(), update.client_type());
         generatedFrames_ += appendStatusNotifications(generated_, batchTally_, update.user_id(), update.user_status(), update.client_type(), outcome);
         flushIfLarge();
@@ -219,16 +219,16 @@ public:
     /// USERS_STATUS_REQUEST: answer on the same connection (protocol.md §5).
     void statusRequest(const FrameView& frame)
     {
-        if (!query_.parse(frame.body(), frame.bodySize()))
+        if (!scratch_.query.parse(frame.body(), frame.bodySize()))
             return dropBody(frame);
-        const std::size_t asked = query_.ids().size();
+        const std::size_t asked = scratch_.query.ids().size();
         const std::size_t answered = std::min(asked, router_.settings_.maxStatusQueryIds());
         if (answered < asked)
             logQueryCap(frame, asked, answered);
         startGenerated(Destination::Replies);
-        router_.presence_.queryOnline(query_.ids().data(), answered, online_);
+        router_.presence_.queryOnline(scratch_.query.ids().data(), answered, scratch_.online);
         const std::size_t before = generated_.size();
-        query_.appendAnswer(generated_, frame.header.seqNum, answered, online_);
+        scratch_.query.appendAnswer(generated_, frame.header.seqNum, answered, scratch_.online);
         batchTally_.add(CommandId::UsersStatusResponse, generated_.size() - before);
         ++generatedFrames_;
         ++statusQueries_;
@@ -294,7 +294,7 @@ public:
             {
                 if (shared_.owns_lock())
                     shared_.unlock();
-                gathers_.deliver();
+                scratch_.gathers.deliver();
                 peers_.reset();
                 relayed_ += runFrames_;
                 break;
@@ -380,13 +380,13 @@ private:
     /// clear for a million users) then stalls nobody, and the resize itself only moves users.
     void prepareResize(std::ptrdiff_t change)
     {
+        assert(pending_ == Destination::PresenceChanges);
         const std::size_t capacity = router_.presence_.capacityAfter(change);
         if (capacity == 0)
             return;
-        const Destination destination = pending_;
         flush();
         PreparedSlots slots = PresenceRegistry::prepareSlots(capacity);
-        startGenerated(destination);
+        startGenerated(Destination::PresenceChanges);
         router_.presence_.provideSlots(std::move(slots));
     }
 
@@ -422,6 +422,7 @@ private:
 
     Router& router_;
     PeerLink& from_;
+    RouteScratch& scratch_;
     Destination pending_ = Destination::Nothing;
     const char* runBegin_ = nullptr;
     const char* runEnd_ = nullptr;
@@ -435,9 +436,6 @@ private:
     std::shared_lock<WriterPriorityMutex> shared_;
     TargetedGathers gathers_;               ///< where the Selected batch goes, and what
     std::shared_ptr<const PeerDirectory::PeerList> peers_; ///< the peers a Selected batch may go to
-    std::vector<ConnectionId> connections_; ///< where the frame at hand goes
-    StatusQuery query_;
-    std::vector<std::uint8_t> online_; ///< 1 where the id at the same index is online
     std::uint64_t relayed_ = 0;
     std::uint64_t unaddressed_ = 0;
     std::uint64_t statusQueries_ = 0;
@@ -474,9 +472,10 @@ void Router::detach(PeerLink& peer, bool announce)
     // exact, and each slice re-checks the users' other logins at the moment it runs.
     std::uint64_t lost = 0;
     std::uint64_t notifications = 0;
+    RouteScratch scratch; // a lost connection's removal neither relays nor answers: stays empty
     for (std::size_t begin = 0; begin < users.size(); begin += kPresenceSlice)
     {
-        Step step(*this, peer);
+        Step step(*this, peer, scratch);
         step.connectionLost(users.data() + begin, std::min(kPresenceSlice, users.size() - begin), announce);
         step.flush();
         step.count();
@@ -490,9 +489,9 @@ void Router::detach(PeerLink& peer, bool announce)
                             std::to_string(notifications) + " notifications sent");
 }
 
-void Router::route(PeerLink& from, const std::vector<FrameView>& frames)
+void Router::route(PeerLink& from, const std::vector<FrameView>& frames, RouteScratch& scratch)
 {
-    Step step(*this, from);
+    Step step(*this, from, scratch);
     for (const FrameView& frame : frames)
     {
         step.received(frame);
@@ -536,6 +535,7 @@ void Router::route(PeerLink& from, const std::vector<FrameView>& frames)
     }
     step.flush();
     step.count();
+    scratch.trim();
 }
 
 std::size_t Router::deliverToAll(FrameBatch& batch, const PeerLink* except)

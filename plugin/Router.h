@@ -6,6 +6,7 @@
 #include "PeerDirectory.h"
 #include "PresenceRegistry.h"
 #include "RouteCounters.h"
+#include "RouteScratch.h"
 #include "WriterPriorityMutex.h"
 
 #include <Poco/Logger.h>
@@ -43,8 +44,8 @@ public:
     /// peers' outboxes take.
     void detach(PeerLink& peer, bool announce);
 
-    /// Handles the frames of one read from `from`, in order.
-    void route(PeerLink& from, const std::vector<FrameView>& frames);
+    /// Handles the frames of one read from `from`, in order, with `from`'s own scratch buffers.
+    void route(PeerLink& from, const std::vector<FrameView>& frames, RouteScratch& scratch);
 
     /// Calls `read(const PresenceRegistry&)` under the shared presence lock and returns what
     /// it returns: for operators' questions, which wait for one status update at most.

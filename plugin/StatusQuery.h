@@ -23,6 +23,9 @@ public:
     /// The queried ids, in request order, duplicates kept.
     const std::vector<std::uint32_t>& ids() const { return ids_; }
 
+    /// Bytes its buffer holds: as much as the largest request read so far needed.
+    std::size_t bufferBytes() const { return ids_.capacity() * sizeof(std::uint32_t); }
+
     /// Appends the whole answer frame (service 2, command 0x020b, `seqNum`) for the first
     /// `count` ids, with `online[i]` for ids()[i]; requester and attach data copied unchanged.
     void appendAnswer(std::string& out, std::uint16_t seqNum, std::size_t count, const std::vector<std::uint8_t>& online) const;

@@ -2,6 +2,8 @@
 
 #include "FrameBatch.h"
 
+#include <cassert>
+
 namespace ttroute
 {
 
@@ -36,6 +38,16 @@ void TargetedGathers::deliver()
         gather.frames = 0;
     }
     used_ = 0;
+}
+
+void TargetedGathers::trim(std::size_t maxBytes)
+{
+    assert(used_ == 0 && "trimmed between reads only");
+    std::size_t bytes = 0;
+    for (const Gather& gather : gathers_)
+        bytes += gather.spans.capacity() * sizeof(iovec);
+    if (bytes > maxBytes)
+        gathers_ = std::vector<Gather>();
 }
 
 } // namespace ttroute

@@ -21,6 +21,10 @@ public:
     /// Hands every peer its frames as one batch, and starts over.
     void deliver();
 
+    /// Frees the kept span vectors when they hold more than `maxBytes` together; between
+    /// reads only (after deliver()).
+    void trim(std::size_t maxBytes);
+
 private:
     /// What one peer gets: spans of the read buffer, adjacent frames merged.
     struct Gather
@@ -31,7 +35,8 @@ private:
     };
 
     /// The first used_ are this read's (few peers per read: a linear search beats a map);
-    /// the rest are kept from earlier reads so their span vectors need no new allocation.
+    /// all are kept from read to read (RouteScratch), so their span vectors need no new
+    /// allocation.
     std::vector<Gather> gathers_;
     std::size_t used_ = 0;
 };

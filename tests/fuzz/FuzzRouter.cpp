@@ -319,7 +319,7 @@ public:
                 // The frames before the bad header are sound: route them, then the connection ends.
                 checkFrames(space, count);
                 framesDecoded_ += frames_.size();
-                route(*connection.peer);
+                route(connection);
                 ++badFrames_;
                 disconnect(slot);
                 return;
@@ -328,7 +328,7 @@ public:
                 continue;
             checkFrames(space, count);
             framesDecoded_ += frames_.size();
-            route(*connection.peer);
+            route(connection);
         }
     }
 
@@ -354,13 +354,14 @@ private:
     {
         std::shared_ptr<FuzzPeer> peer; ///< null while disconnected
         std::unique_ptr<ttroute::FrameDecoder> decoder;
+        ttroute::RouteScratch scratch; ///< kept between reads, as RouteConnection keeps it
     };
 
     /// Routes the decoded frames as `from`'s.
-    void route(FuzzPeer& from)
+    void route(Connection& from)
     {
-        activity_.sender = &from;
-        router_.route(from, frames_);
+        activity_.sender = from.peer.get();
+        router_.route(*from.peer, frames_, from.scratch);
         activity_.sender = nullptr;
     }
 

@@ -3,6 +3,7 @@
 #include "WireFrames.h"
 
 #include "PeerLink.h"
+#include "RouteScratch.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -63,6 +64,10 @@ public:
 
     /// How many times close() was called.
     int closeCalls() const { return closeCalls_; }
+
+    /// The routing scratch of this peer's connection, kept from one route() to the next as
+    /// RouteConnection keeps it: only this peer's routing thread may use it.
+    ttroute::RouteScratch scratch;
 
 private:
     struct Batch

@@ -52,7 +52,7 @@ void RouterHarness::route(RecordingPeer& from, const std::string& stream)
         frames.push_back(view);
         at += view.header.length;
     }
-    router.route(from, frames);
+    router.route(from, frames, from.scratch);
     // The read buffer is reused after routing: nothing may still point into it.
     std::fill(buffer.begin(), buffer.end(), '\xA5');
 }

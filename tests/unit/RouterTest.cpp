@@ -299,6 +299,7 @@ class RouterTest : public CppUnit::TestFixture
     CPPUNIT_TEST(onlineUserInfoBelongsToSender);
     CPPUNIT_TEST(onlineUserInfoBetweenRelays);
     CPPUNIT_TEST(largeOnlineUserInfoAppliesEveryEntryInOrder);
+    CPPUNIT_TEST(scratchKeepsUsualBuffersAndFreesLargeOnes);
     CPPUNIT_TEST(roleSetCallsSetMaster);
     CPPUNIT_TEST(readOrderIsKeptForEveryPeer);
     CPPUNIT_TEST(detachAnnouncesUsersWhoLostLastPcLogin);
@@ -580,6 +581,25 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("2/020b seq=8 user=9 [ 4=1 2=2 3=1 ] attach=att"), describeFrame(frames[0]));
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), h.counters.statusQueries.load());
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(3), h.counters.idsQueried.load());
+    }
+
+    void scratchKeepsUsualBuffersAndFreesLargeOnes()
+    {
+        // A connection keeps its query buffer from read to read, unless one rare read grew it
+        // large: then it goes, and the next usual query grows a small one again.
+        Harness h;
+        auto a = h.attach(1);
+        h.route(*a, tttest::statusRequest(1, 9, {1, 2, 3}));
+        const std::size_t usual = a->scratch.query.bufferBytes();
+        CPPUNIT_ASSERT(usual > 0);
+        h.route(*a, tttest::statusRequest(2, 9, {4, 5}));
+        CPPUNIT_ASSERT_EQUAL(usual, a->scratch.query.bufferBytes());
+        h.route(*a, tttest::statusRequest(3, 9, std::vector<std::uint32_t>(100000, 7)));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), a->scratch.query.bufferBytes());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), a->scratch.online.capacity());
+        h.route(*a, tttest::statusRequest(4, 9, {1}));
+        CPPUNIT_ASSERT(a->scratch.query.bufferBytes() > 0);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(4), a->frames().size());
     }
 
     void statusRequestAtExactlyTheCapIsAnsweredWhole()
