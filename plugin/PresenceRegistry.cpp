@@ -120,8 +120,13 @@ public:
         return prepared_ && prepared_->capacity == next ? 0 : next;
     }
 
-    /// Keeps `slots` for the next resize.
-    void provide(std::unique_ptr<PreparedSlots::Block> slots) { prepared_ = std::move(slots); }
+    /// Keeps `slots` for the next resize, unless another writer's resize made them useless
+    /// meanwhile (both saw the same resize coming; the first used its own slots).
+    void provide(std::unique_ptr<PreparedSlots::Block> slots)
+    {
+        if (slots->capacity == capacity() * 2 || slots->capacity == shrunkCapacity())
+            prepared_ = std::move(slots);
+    }
 
     Slot& insert(std::uint32_t userId)
     {

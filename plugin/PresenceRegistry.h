@@ -37,9 +37,13 @@ struct LostUser
 class PreparedSlots
 {
 public:
+    /// None: prepareSlots() makes them.
     PreparedSlots();
+    /// Frees the slots unless provided to a table.
     ~PreparedSlots();
+    /// Takes the slots over; the source holds none after.
     PreparedSlots(PreparedSlots&&) noexcept;
+    /// Frees its own slots and takes the other's over.
     PreparedSlots& operator=(PreparedSlots&&) noexcept;
 
 private:
@@ -110,7 +114,8 @@ public:
     /// guards it: clearing a million users' table is most of what resizing it costs.
     static PreparedSlots prepareSlots(std::size_t capacity);
 
-    /// Gives the table `slots` for its next resize; a resize to another capacity frees them.
+    /// Gives the table `slots` for its next resize, if they still fit one (they are freed
+    /// otherwise); a resize to another capacity frees them too.
     void provideSlots(PreparedSlots slots);
 
 private:

@@ -3,6 +3,7 @@
 #include "ProtoWire.h"
 #include "ProtocolIds.h"
 
+#include <cassert>
 #include <initializer_list>
 #include <optional>
 
@@ -51,7 +52,10 @@ public:
             rule.required = true;
             rule.type = field.type;
             for (std::uint32_t value : field.values)
+            {
+                assert(value < 32 && "enum values are kept as a 32-bit mask");
                 rule.enumValues |= 1u << value;
+            }
             requiredMask_ |= 1u << field.number;
         }
         for (std::uint32_t target : targets)
@@ -93,7 +97,7 @@ private:
         {
             if (field.number >= kFieldLimit)
                 continue;
-            if (field.number == nested_.number && field.type == WireType::LengthDelimited)
+            if (nested_.schema && field.number == nested_.number && field.type == WireType::LengthDelimited)
             {
                 std::uint64_t ignored[kFieldLimit];
                 if (!nested_.schema->accepts(field.data, field.size, ignored))

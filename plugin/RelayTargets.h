@@ -22,7 +22,7 @@ struct RelayTargets
 /// and BUDDY_LIST_REMOVE_SESSION_NOTIFY (user_id). nullopt for everything that keeps the
 /// broadcast rules: other commands, group messages, and bodies the generated parser would
 /// reject (a required field missing or of another wire type, an enum value it does not know,
-/// malformed bytes, a FILE_NOTIFY IpAddr so flawed). Reads the body in place, allocating and copying nothing.
+/// malformed bytes, a FILE_NOTIFY ip_addr_list entry the parser rejects). Reads the body in place, allocating and copying nothing.
 std::optional<RelayTargets> relayTargets(const FrameView& frame);
 
 } // namespace ttroute

@@ -76,6 +76,10 @@ AdminServer::AdminServer(const Poco::Net::ServerSocket& socket, Answer answer)
     params->setKeepAlive(true);
     params->setTimeout(Poco::Timespan(10, 0));
     server_ = std::make_unique<Poco::Net::HTTPServer>(Poco::makeShared<AdminRequestHandlerFactory>(std::move(answer)), threads_, socket, params);
+}
+
+void AdminServer::start()
+{
     server_->start();
 }
 

@@ -22,7 +22,8 @@ public:
     /// Fills the response for a GET.
     using Answer = std::function<void(const AdminRequest& request, AdminResponse& response)>;
 
-    /// Serves `socket` (bound already) with `answer`; starts at once.
+    /// Will serve `socket` (bound already) with `answer`: connections wait in the socket's
+    /// backlog until start().
     AdminServer(const Poco::Net::ServerSocket& socket, Answer answer);
 
     /// Stops accepting, lets requests in progress finish, and joins the threads.
@@ -30,6 +31,9 @@ public:
 
     AdminServer(const AdminServer&) = delete;
     AdminServer& operator=(const AdminServer&) = delete;
+
+    /// Starts answering.
+    void start();
 
     /// The address bound (with the real port when 0 was asked for).
     const Poco::Net::SocketAddress& address() const { return address_; }

@@ -202,7 +202,7 @@ std::unique_ptr<AdminServer> HostApplication::makeAdmin(const HostSettings& sett
 {
     if (!settings.adminListen)
         return nullptr;
-    // Every failure is a configuration error here, while nothing has been changed yet.
+    // Bound and built, not started: a reload rejected after this point leaves no trace.
     try
     {
         return std::make_unique<AdminServer>(bindListenSocket(*settings.adminListen, 16),
@@ -212,17 +212,16 @@ std::unique_ptr<AdminServer> HostApplication::makeAdmin(const HostSettings& sett
     {
         throw ConfigError("host.admin.listen", "cannot listen on " + settings.adminListen->toString() + ": " + error.displayText());
     }
-    catch (const std::exception& error)
-    {
-        throw ConfigError("host.admin.listen", "cannot serve on " + settings.adminListen->toString() + ": " + error.what());
-    }
 }
 
 void HostApplication::installAdmin(std::unique_ptr<AdminServer> next)
 {
     // The new endpoint is up before the old one goes.
     if (next)
+    {
+        next->start();
         logger().information("admin endpoint at http://" + next->address().toString() + "/");
+    }
     else if (admin_)
         logger().information("admin endpoint closed");
     admin_ = std::move(next);

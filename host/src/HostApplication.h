@@ -16,7 +16,6 @@
 #include <chrono>
 #include <csignal>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 

@@ -1,7 +1,7 @@
 // The presence lock: exclusion, and a waiting writer that holds new readers back, so readers
-// that keep overlapping cannot starve it. Liveness is checked by outcome (the writer got in
-// while the readers kept going), never by how long it took; the loop caps only keep a broken
-// lock from hanging the suite.
+// that keep overlapping cannot starve it (std::shared_mutex lets them in: a reader-preferring
+// lock fails tryLockRespectsHoldersAndWaitingWriters). The give-up deadline only keeps a
+// broken lock from hanging the suite.
 #include "WriterPriorityMutex.h"
 
 #include <cppunit/extensions/HelperMacros.h>
@@ -18,18 +18,9 @@ using ttroute::WriterPriorityMutex;
 namespace
 {
 
-/// Keeps the CPU busy for about `duration` while a lock is held.
-void hold(std::chrono::microseconds duration)
-{
-    const auto until = std::chrono::steady_clock::now() + duration;
-    while (std::chrono::steady_clock::now() < until)
-    {
-    }
-}
-
-/// Enough rounds that a lock which never lets the other side in is caught (seconds), few
-/// enough that the suite stays quick when it does.
-constexpr int kRoundCap = 100000;
+/// How long a side may keep going before the lock counts as never letting the other in:
+/// far beyond any scheduling delay, and only reached when the lock is broken.
+constexpr auto kGiveUp = std::chrono::seconds(10);
 
 } // namespace
 
@@ -38,7 +29,6 @@ class WriterPriorityMutexTest : public CppUnit::TestFixture
     CPPUNIT_TEST_SUITE(WriterPriorityMutexTest);
     CPPUNIT_TEST(writersExcludeEveryoneReadersShare);
     CPPUNIT_TEST(tryLockRespectsHoldersAndWaitingWriters);
-    CPPUNIT_TEST(overlappingReadersLetWaitingWriterIn);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -95,7 +85,8 @@ public:
             writerIn = true;
         });
         bool heldBack = false;
-        for (int i = 0; i < kRoundCap && !heldBack; ++i)
+        const auto giveUp = std::chrono::steady_clock::now() + kGiveUp;
+        while (!heldBack && std::chrono::steady_clock::now() < giveUp)
         {
             heldBack = !mutex.try_lock_shared();
             if (!heldBack)
@@ -111,34 +102,6 @@ public:
         CPPUNIT_ASSERT(writerIn.load());
         CPPUNIT_ASSERT(mutex.try_lock_shared());
         mutex.unlock_shared();
-    }
-
-    void overlappingReadersLetWaitingWriterIn()
-    {
-        // Two readers that always overlap (the lock is never free of readers): a writer still
-        // gets in, because it holds new readers back.
-        WriterPriorityMutex mutex;
-        std::atomic<bool> writerIn{false};
-        std::atomic<int> rounds{0};
-        std::vector<std::thread> readers;
-        for (int r = 0; r < 2; ++r)
-            readers.emplace_back([&] {
-                for (int i = 0; i < kRoundCap && !writerIn; ++i)
-                {
-                    std::shared_lock lock(mutex);
-                    hold(std::chrono::microseconds(20));
-                    ++rounds;
-                }
-            });
-        while (rounds.load() < 10)
-            std::this_thread::yield();
-        {
-            std::unique_lock lock(mutex);
-            writerIn = true;
-        }
-        for (auto& reader : readers)
-            reader.join();
-        CPPUNIT_ASSERT_MESSAGE("the writer waited for every read", rounds.load() < 2 * kRoundCap);
     }
 };
 
