@@ -9,16 +9,9 @@
 #include "DiagnosticText.h"
 #include "FakeMsgServer.h"
 #include "ProtocolConstants.h"
+#include "RelayedFrames.h"
 #include "RunningHost.h"
 #include "WireFrames.h"
-
-#include "IM.BaseDefine.pb.h"
-#include "IM.Buddy.pb.h"
-#include "IM.File.pb.h"
-#include "IM.Group.pb.h"
-#include "IM.Message.pb.h"
-#include "IM.Server.pb.h"
-#include "IM.SwitchService.pb.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -27,7 +20,14 @@
 #include <set>
 #include <thread>
 
+using tttest::fileNotify;
 using tttest::FakeMsgServer;
+using tttest::groupChange;
+using tttest::kickUser;
+using tttest::p2p;
+using tttest::readNotify;
+using tttest::removeSession;
+using tttest::signInfo;
 using tttest::RunningHost;
 using tttest::WireFrame;
 using namespace tttest::protocol;
@@ -59,83 +59,9 @@ std::string config(const std::string& mode)
            mode + "\n";
 }
 
-// Frames of the relayed commands, the users in the fields protocol.md §3 names.
-
 std::string msgData(std::uint32_t from, std::uint32_t to, std::uint32_t n, std::uint32_t msgType = 0x01)
 {
     return tttest::msgData(from, to, n, "e2e message " + std::to_string(n), msgType);
-}
-
-std::string p2p(std::uint32_t from, std::uint32_t to, std::uint32_t n)
-{
-    IM::SwitchService::IMP2PCmdMsg msg;
-    msg.set_from_user_id(from);
-    msg.set_to_user_id(to);
-    msg.set_cmd_msg_data("shake " + std::to_string(n));
-    return tttest::makeFrame(6, 0x0601, static_cast<std::uint16_t>(n), msg);
-}
-
-std::string fileNotify(std::uint32_t from, std::uint32_t to, std::uint32_t n)
-{
-    IM::File::IMFileNotify msg;
-    msg.set_from_user_id(from);
-    msg.set_to_user_id(to);
-    msg.set_file_name("file" + std::to_string(n) + ".bin");
-    msg.set_file_size(4096 + n);
-    msg.set_task_id("task-" + std::to_string(n));
-    auto* ip = msg.add_ip_addr_list();
-    ip->set_ip("10.0.0.7");
-    ip->set_port(8600);
-    msg.set_trans_mode(IM::BaseDefine::FILE_TYPE_OFFLINE);
-    msg.set_offline_ready(1);
-    return tttest::makeFrame(5, 0x0508, static_cast<std::uint16_t>(n), msg);
-}
-
-std::string readNotify(std::uint32_t user, std::uint32_t session, std::uint32_t n)
-{
-    IM::Message::IMMsgDataReadNotify msg;
-    msg.set_user_id(user);
-    msg.set_session_id(session);
-    msg.set_msg_id(n);
-    msg.set_session_type(IM::BaseDefine::SESSION_TYPE_SINGLE);
-    return tttest::makeFrame(3, 0x0304, static_cast<std::uint16_t>(n), msg);
-}
-
-std::string kickUser(std::uint32_t user, std::uint32_t clientType, std::uint32_t n)
-{
-    IM::Server::IMServerKickUser msg;
-    msg.set_user_id(user);
-    msg.set_client_type(static_cast<IM::BaseDefine::ClientType>(clientType));
-    msg.set_reason(1);
-    return tttest::makeFrame(7, 0x070d, static_cast<std::uint16_t>(n), msg);
-}
-
-std::string removeSession(std::uint32_t user, std::uint32_t session, std::uint32_t n)
-{
-    IM::Buddy::IMRemoveSessionNotify msg;
-    msg.set_user_id(user);
-    msg.set_session_type(IM::BaseDefine::SESSION_TYPE_SINGLE);
-    msg.set_session_id(session);
-    return tttest::makeFrame(2, 0x020f, static_cast<std::uint16_t>(n), msg);
-}
-
-std::string groupChange(std::uint32_t user, std::uint32_t group, std::uint32_t member)
-{
-    IM::Group::IMGroupChangeMemberNotify msg;
-    msg.set_user_id(user);
-    msg.set_change_type(IM::BaseDefine::GROUP_MODIFY_TYPE_DEL);
-    msg.set_group_id(group);
-    msg.add_cur_user_id_list(user);
-    msg.add_chg_user_id_list(member);
-    return tttest::makeFrame(4, 0x040b, 0, msg);
-}
-
-std::string signInfo(std::uint32_t user, std::uint32_t n)
-{
-    IM::Buddy::IMSignInfoChangedNotify msg;
-    msg.set_changed_user_id(user);
-    msg.set_sign_info("e2e signature " + std::to_string(n));
-    return tttest::makeFrame(2, 0x0215, 0, msg);
 }
 
 /// tthost with four fake msg servers connected to it, the users above online on them.

@@ -3,10 +3,12 @@
 //   ttroute_fuzz_corpus DIR           writes every seed into DIR (created if needed)
 //   ttroute_fuzz_corpus --check DIR   fails unless DIR holds every seed, byte for byte
 // One seed per command of protocol.md §2 (a valid frame, built with the generated IM::*
-// classes and a header written here, independently of the plugin's encoder), and a few
+// classes and the tests' own header writer (tests/support/WireFrames), independently of the
+// plugin's encoder), and a few
 // scripts of several steps: logins on several msg servers, queries, relays, frames split
 // across reads, broken framing, caps, connection loss and reconnection.
 #include "FuzzScript.h"
+#include "WireFrames.h"
 
 #include "IM.BaseDefine.pb.h"
 #include "IM.Buddy.pb.h"
@@ -33,82 +35,37 @@ namespace
 
 namespace fs = std::filesystem;
 using namespace IM::BaseDefine;
+using tttest::heartbeat;
+using tttest::msgData;
+using tttest::onlineUserInfo;
+using tttest::roleSet;
+using tttest::statusRequest;
+using tttest::statusUpdate;
+
+/// The attach data the seeds' status queries carry.
+const std::string kAttach = "ctx";
 
 constexpr std::uint32_t kOnline = USER_STATUS_ONLINE;
 constexpr std::uint32_t kOffline = USER_STATUS_OFFLINE;
 constexpr std::uint32_t kLeave = USER_STATUS_LEAVE;
 
+/// Appends `value` big-endian, as FuzzScript.h's step lengths are.
 void putU16(std::string& out, std::uint16_t value)
 {
     out.push_back(static_cast<char>(value >> 8));
     out.push_back(static_cast<char>(value));
 }
 
-void putU32(std::string& out, std::uint32_t value)
-{
-    putU16(out, static_cast<std::uint16_t>(value >> 16));
-    putU16(out, static_cast<std::uint16_t>(value));
-}
-
-/// A PDU of protocol.md §1 with raw `body`; `length` overrides the length field when not negative.
-std::string rawFrame(std::uint16_t serviceId, std::uint16_t commandId, std::uint16_t seqNum, const std::string& body,
-                     std::int64_t length = -1)
-{
-    std::string out;
-    putU32(out, length < 0 ? static_cast<std::uint32_t>(16 + body.size()) : static_cast<std::uint32_t>(length));
-    putU16(out, 1); // version
-    putU16(out, 0); // flag
-    putU16(out, serviceId);
-    putU16(out, commandId);
-    putU16(out, seqNum);
-    putU16(out, 0); // reserved
-    return out + body;
-}
-
+/// A seed frame of `body`, which must have every required field.
 std::string frame(std::uint16_t serviceId, std::uint16_t commandId, std::uint16_t seqNum,
                   const google::protobuf::MessageLite& body)
 {
     if (!body.IsInitialized())
         throw std::logic_error("seed message misses required fields: " + body.GetTypeName());
-    return rawFrame(serviceId, commandId, seqNum, body.SerializeAsString());
+    return tttest::makeFrame(serviceId, commandId, seqNum, body);
 }
 
-// One builder per command of protocol.md §2.
-
-std::string heartbeat()
-{
-    return frame(7, 0x0701, 0, IM::Other::IMHeartBeat());
-}
-
-std::string roleSet(bool master)
-{
-    IM::Server::IMRoleSet msg;
-    msg.set_master(master ? 1 : 0);
-    return frame(7, 0x0707, 0, msg);
-}
-
-/// (user, status, client type) triples.
-std::string onlineUserInfo(const std::vector<std::vector<std::uint32_t>>& entries)
-{
-    IM::Server::IMOnlineUserInfo msg;
-    for (const auto& entry : entries)
-    {
-        ServerUserStat* stat = msg.add_user_stat_list();
-        stat->set_user_id(entry.at(0));
-        stat->set_status(static_cast<UserStatType>(entry.at(1)));
-        stat->set_client_type(static_cast<ClientType>(entry.at(2)));
-    }
-    return frame(7, 0x0708, 0, msg);
-}
-
-std::string statusUpdate(std::uint32_t userId, std::uint32_t status, std::uint32_t clientType)
-{
-    IM::Server::IMUserStatusUpdate msg;
-    msg.set_user_status(status);
-    msg.set_user_id(userId);
-    msg.set_client_type(static_cast<ClientType>(clientType));
-    return frame(7, 0x070a, 0, msg);
-}
+// Builders for the commands of protocol.md §2 that tests/support/WireFrames does not build.
 
 std::string loginStatusNotify(std::uint32_t userId, std::uint32_t loginStatus)
 {
@@ -133,18 +90,6 @@ std::string buddyStatusNotify(std::uint32_t userId, std::uint32_t status)
     msg.mutable_user_stat()->set_user_id(userId);
     msg.mutable_user_stat()->set_status(static_cast<UserStatType>(status));
     return frame(2, 0x0203, 0, msg);
-}
-
-std::string statusRequest(std::uint16_t seqNum, std::uint32_t requester, const std::vector<std::uint32_t>& ids,
-                          const char* attachData = nullptr)
-{
-    IM::Buddy::IMUsersStatReq msg;
-    msg.set_user_id(requester);
-    for (std::uint32_t id : ids)
-        msg.add_user_id_list(id);
-    if (attachData)
-        msg.set_attach_data(attachData);
-    return frame(2, 0x020a, seqNum, msg);
 }
 
 std::string statusResponse(std::uint16_t seqNum, std::uint32_t requester, const std::vector<std::uint32_t>& ids)
@@ -176,19 +121,6 @@ std::string signInfoChanged(std::uint32_t userId, const std::string& sign)
     msg.set_changed_user_id(userId);
     msg.set_sign_info(sign);
     return frame(2, 0x0215, 0, msg);
-}
-
-std::string msgData(std::uint32_t from, std::uint32_t to, std::uint32_t msgId, const std::string& payload,
-                    MsgType type = MSG_TYPE_SINGLE_TEXT)
-{
-    IM::Message::IMMsgData msg;
-    msg.set_from_user_id(from);
-    msg.set_to_session_id(to);
-    msg.set_msg_id(msgId);
-    msg.set_create_time(1700000000);
-    msg.set_msg_type(type);
-    msg.set_msg_data(payload);
-    return frame(3, 0x0301, 0, msg);
 }
 
 std::string msgReadNotify(std::uint32_t userId, std::uint32_t sessionId, std::uint32_t msgId)
@@ -307,7 +239,7 @@ std::vector<std::pair<std::string, std::string>> seeds()
     out.emplace_back("cmd-070e-login-status-notify", single(loginStatusNotify(1001, 1)));
     out.emplace_back("cmd-070d-kick-user", single(kickUser(1001)));
     out.emplace_back("cmd-0203-buddy-status-notify", single(buddyStatusNotify(1001, kOnline)));
-    out.emplace_back("cmd-020a-users-status-request", single(statusRequest(7, 1001, {1001, 1002, 1001}, "ctx")));
+    out.emplace_back("cmd-020a-users-status-request", single(statusRequest(7, 1001, {1001, 1002, 1001}, &kAttach)));
     out.emplace_back("cmd-020b-users-status-response", single(statusResponse(7, 1001, {1001, 1002})));
     out.emplace_back("cmd-020f-remove-session", single(removeSession(1001, 1002)));
     out.emplace_back("cmd-0215-sign-info-changed", single(signInfoChanged(1001, "out to lunch")));
@@ -323,7 +255,7 @@ std::vector<std::pair<std::string, std::string>> seeds()
         Script(2)
             .receive(0, roleSet(true) + onlineUserInfo({{1001, kOnline, CLIENT_TYPE_WINDOWS}, {1002, kOnline, CLIENT_TYPE_ANDROID}}))
             .receive(1, onlineUserInfo({{2001, kOnline, CLIENT_TYPE_MAC}}) + statusUpdate(2002, kOnline, CLIENT_TYPE_WINDOWS))
-            .receive(0, statusRequest(7, 1001, {1001, 1002, 2001, 2002, 9999}, "ctx"))
+            .receive(0, statusRequest(7, 1001, {1001, 1002, 2001, 2002, 9999}, &kAttach))
             .receive(0, msgData(1001, 2001, 1, "hi") + p2pCmd(1001, 2001))
             .receive(1, msgData(2001, 1001, 2, "hi back") + msgReadNotify(1001, 2001, 1))
             .disconnect(1)
@@ -364,11 +296,11 @@ std::vector<std::pair<std::string, std::string>> seeds()
     // Broken framing ends only that connection, after routing the frames before it; then reconnects.
     out.emplace_back("script-bad-length",
                      Script(2)
-                         .receive(0, statusUpdate(1001, kOnline, CLIENT_TYPE_WINDOWS) + heartbeat() + rawFrame(7, 0x0701, 0, "", 8))
+                         .receive(0, statusUpdate(1001, kOnline, CLIENT_TYPE_WINDOWS) + heartbeat() + tttest::makeRawFrame(7, 0x0701, 0, "", 8))
                          .receive(1, statusRequest(1, 2001, {1001}))
                          .connect(0)
                          .receive(0, statusUpdate(1001, kOnline, CLIENT_TYPE_MAC))
-                         .receive(1, msgData(2001, 1001, 3, "x") + rawFrame(3, 0x0301, 0, "", 0x00100000))
+                         .receive(1, msgData(2001, 1001, 3, "x") + tttest::makeRawFrame(3, 0x0301, 0, "", 0x00100000))
                          .connect(1)
                          .receive(1, statusRequest(2, 2001, {1001}))
                          .bytes());
@@ -408,9 +340,9 @@ std::vector<std::pair<std::string, std::string>> seeds()
     out.emplace_back("script-bad-bodies",
                      Script(2)
                          .receive(0, statusUpdate(1001, 7, CLIENT_TYPE_WINDOWS))
-                         .receive(0, rawFrame(7, 0x0707, 0, "\xff\xff\xff") + rawFrame(7, 0x070a, 0, "\x08"))
-                         .receive(0, rawFrame(2, 0x020a, 9, "\x10\x81") + rawFrame(2, 0x020a, 10, std::string("\x12\x02\x01\x02", 4)))
-                         .receive(0, rawFrame(7, 0x0708, 0, "\x0a\x05\x08\x01") + rawFrame(9, 0x0999, 0, "unknown"))
+                         .receive(0, tttest::makeRawFrame(7, 0x0707, 0, "\xff\xff\xff") + tttest::makeRawFrame(7, 0x070a, 0, "\x08"))
+                         .receive(0, tttest::makeRawFrame(2, 0x020a, 9, "\x10\x81") + tttest::makeRawFrame(2, 0x020a, 10, std::string("\x12\x02\x01\x02", 4)))
+                         .receive(0, tttest::makeRawFrame(7, 0x0708, 0, "\x0a\x05\x08\x01") + tttest::makeRawFrame(9, 0x0999, 0, "unknown"))
                          .receive(1, statusRequest(11, 2001, {1001}))
                          .bytes());
 

@@ -8,6 +8,7 @@
 #include "ProtocolConstants.h"
 #include "ProtocolIds.h"
 #include "RecordingPeer.h"
+#include "RelayedFrames.h"
 #include "RouteCounters.h"
 #include "RouteSettings.h"
 #include "RouterHarness.h"
@@ -32,7 +33,19 @@ using ttroute::ConnectionId;
 using ttroute::RelayMode;
 using ttroute::RouteCounters;
 using ttroute::RouteSettings;
+using tttest::fileNotify;
+using tttest::fileNotifyBody;
+using tttest::groupChange;
+using tttest::kickUser;
+using tttest::kickUserBody;
+using tttest::p2p;
+using tttest::p2pBody;
+using tttest::readNotify;
+using tttest::readNotifyBody;
 using tttest::RecordingPeer;
+using tttest::removeSession;
+using tttest::removeSessionBody;
+using tttest::signInfo;
 using tttest::WireFrame;
 using namespace tttest::protocol;
 
@@ -71,104 +84,6 @@ std::string msgData(std::uint32_t from, std::uint32_t to, std::uint32_t n, std::
     auto data = msgDataBody(from, to, n);
     data.set_msg_type(static_cast<IM::BaseDefine::MsgType>(msgType));
     return tttest::makeFrame(3, kMsgData, seq, data);
-}
-
-IM::SwitchService::IMP2PCmdMsg p2pBody(std::uint32_t from, std::uint32_t to, std::uint32_t n)
-{
-    IM::SwitchService::IMP2PCmdMsg msg;
-    msg.set_from_user_id(from);
-    msg.set_to_user_id(to);
-    msg.set_cmd_msg_data("shake " + std::to_string(n));
-    return msg;
-}
-
-std::string p2p(std::uint32_t from, std::uint32_t to, std::uint32_t n, std::uint16_t seq = 0)
-{
-    return tttest::makeFrame(6, kSwitchP2PCmd, seq, p2pBody(from, to, n));
-}
-
-IM::File::IMFileNotify fileBody(std::uint32_t from, std::uint32_t to, std::uint32_t n)
-{
-    IM::File::IMFileNotify msg;
-    msg.set_from_user_id(from);
-    msg.set_to_user_id(to);
-    msg.set_file_name("file" + std::to_string(n) + ".txt");
-    msg.set_file_size(1000 + n);
-    msg.set_task_id("task-" + std::to_string(n));
-    auto* ip = msg.add_ip_addr_list();
-    ip->set_ip("10.0.0.1");
-    ip->set_port(8600);
-    msg.set_trans_mode(IM::BaseDefine::FILE_TYPE_ONLINE);
-    msg.set_offline_ready(0);
-    return msg;
-}
-
-std::string fileNotify(std::uint32_t from, std::uint32_t to, std::uint32_t n, std::uint16_t seq = 0)
-{
-    return tttest::makeFrame(5, kFileNotify, seq, fileBody(from, to, n));
-}
-
-IM::Message::IMMsgDataReadNotify readBody(std::uint32_t user, std::uint32_t session, std::uint32_t n)
-{
-    IM::Message::IMMsgDataReadNotify msg;
-    msg.set_user_id(user);
-    msg.set_session_id(session);
-    msg.set_msg_id(n);
-    msg.set_session_type(IM::BaseDefine::SESSION_TYPE_SINGLE);
-    return msg;
-}
-
-std::string readNotify(std::uint32_t user, std::uint32_t session, std::uint32_t n, std::uint16_t seq = 0)
-{
-    return tttest::makeFrame(3, kMsgReadNotify, seq, readBody(user, session, n));
-}
-
-IM::Server::IMServerKickUser kickBody(std::uint32_t user, std::uint32_t clientType, std::uint32_t reason)
-{
-    IM::Server::IMServerKickUser msg;
-    msg.set_user_id(user);
-    msg.set_client_type(static_cast<IM::BaseDefine::ClientType>(clientType));
-    msg.set_reason(reason);
-    return msg;
-}
-
-std::string kickUser(std::uint32_t user, std::uint32_t clientType, std::uint32_t reason, std::uint16_t seq = 0)
-{
-    return tttest::makeFrame(7, kServerKickUser, seq, kickBody(user, clientType, reason));
-}
-
-IM::Buddy::IMRemoveSessionNotify removeBody(std::uint32_t user, std::uint32_t session)
-{
-    IM::Buddy::IMRemoveSessionNotify msg;
-    msg.set_user_id(user);
-    msg.set_session_type(IM::BaseDefine::SESSION_TYPE_SINGLE);
-    msg.set_session_id(session);
-    return msg;
-}
-
-std::string removeSession(std::uint32_t user, std::uint32_t session, std::uint16_t seq = 0)
-{
-    return tttest::makeFrame(2, kRemoveSessionNotify, seq, removeBody(user, session));
-}
-
-std::string groupChange(std::uint32_t user, std::uint32_t group, std::uint32_t member)
-{
-    IM::Group::IMGroupChangeMemberNotify msg;
-    msg.set_user_id(user);
-    msg.set_change_type(IM::BaseDefine::GROUP_MODIFY_TYPE_ADD);
-    msg.set_group_id(group);
-    msg.add_cur_user_id_list(user);
-    msg.add_cur_user_id_list(member);
-    msg.add_chg_user_id_list(member);
-    return tttest::makeFrame(4, kGroupChangeMemberNotify, 0, msg);
-}
-
-std::string signInfo(std::uint32_t user, std::uint32_t n)
-{
-    IM::Buddy::IMSignInfoChangedNotify msg;
-    msg.set_changed_user_id(user);
-    msg.set_sign_info("signature " + std::to_string(n));
-    return tttest::makeFrame(2, kSignInfoChanged, 0, msg);
 }
 
 /// A targeted command: how to build it with `target` in the field that decides where it goes
@@ -441,25 +356,25 @@ std::vector<std::pair<std::string, std::string>> unparsableBodies(std::uint16_t 
         }
         case kFileNotify:
         {
-            addCommon(fileBody(kOnP1, kOnP2, 1).SerializeAsString());
-            auto missing = fileBody(kOnP1, kOnP2, 1);
+            addCommon(fileNotifyBody(kOnP1, kOnP2, 1).SerializeAsString());
+            auto missing = fileNotifyBody(kOnP1, kOnP2, 1);
             missing.clear_task_id();
             bodies.push_back({"task_id missing", missing.SerializePartialAsString()});
-            auto noReady = fileBody(kOnP1, kOnP2, 1);
+            auto noReady = fileNotifyBody(kOnP1, kOnP2, 1);
             noReady.clear_offline_ready();
             bodies.push_back({"offline_ready missing", noReady.SerializePartialAsString()});
-            auto badMode = fileBody(kOnP1, kOnP2, 1);
+            auto badMode = fileNotifyBody(kOnP1, kOnP2, 1);
             badMode.clear_trans_mode();
             bodies.push_back({"trans_mode 3", tttest::withVarintField(badMode.SerializePartialAsString(), 7, 3)});
             break;
         }
         case kMsgReadNotify:
         {
-            addCommon(readBody(kOnP2, kOnP1, 1).SerializeAsString());
-            auto missing = readBody(kOnP2, kOnP1, 1);
+            addCommon(readNotifyBody(kOnP2, kOnP1, 1).SerializeAsString());
+            auto missing = readNotifyBody(kOnP2, kOnP1, 1);
             missing.clear_msg_id();
             bodies.push_back({"msg_id missing", missing.SerializePartialAsString()});
-            auto badType = readBody(kOnP2, kOnP1, 1);
+            auto badType = readNotifyBody(kOnP2, kOnP1, 1);
             badType.clear_session_type();
             bodies.push_back({"session_type 3", tttest::withVarintField(badType.SerializePartialAsString(), 4, 3)});
             bodies.push_back({"session_type 0", tttest::withVarintField(badType.SerializePartialAsString(), 4, 0)});
@@ -467,11 +382,11 @@ std::vector<std::pair<std::string, std::string>> unparsableBodies(std::uint16_t 
         }
         case kServerKickUser:
         {
-            addCommon(kickBody(kOnP2, kWindows, 1).SerializeAsString());
-            auto missing = kickBody(kOnP2, kWindows, 1);
+            addCommon(kickUserBody(kOnP2, kWindows, 1).SerializeAsString());
+            auto missing = kickUserBody(kOnP2, kWindows, 1);
             missing.clear_reason();
             bodies.push_back({"reason missing", missing.SerializePartialAsString()});
-            auto badType = kickBody(kOnP2, kWindows, 1);
+            auto badType = kickUserBody(kOnP2, kWindows, 1);
             badType.clear_client_type();
             bodies.push_back({"client_type 0x13", tttest::withVarintField(badType.SerializePartialAsString(), 2, 0x13)});
             bodies.push_back({"client_type 0", tttest::withVarintField(badType.SerializePartialAsString(), 2, 0)});
@@ -479,14 +394,14 @@ std::vector<std::pair<std::string, std::string>> unparsableBodies(std::uint16_t 
         }
         case kRemoveSessionNotify:
         {
-            addCommon(removeBody(kOnP2, kOnP1).SerializeAsString());
-            auto missing = removeBody(kOnP2, kOnP1);
+            addCommon(removeSessionBody(kOnP2, kOnP1).SerializeAsString());
+            auto missing = removeSessionBody(kOnP2, kOnP1);
             missing.clear_session_id();
             bodies.push_back({"session_id missing", missing.SerializePartialAsString()});
-            auto noUser = removeBody(kOnP2, kOnP1);
+            auto noUser = removeSessionBody(kOnP2, kOnP1);
             noUser.clear_user_id();
             bodies.push_back({"user_id missing", noUser.SerializePartialAsString()});
-            auto badType = removeBody(kOnP2, kOnP1);
+            auto badType = removeSessionBody(kOnP2, kOnP1);
             badType.clear_session_type();
             bodies.push_back({"session_type 9", tttest::withVarintField(badType.SerializePartialAsString(), 2, 9)});
             break;
@@ -610,7 +525,7 @@ public:
     {
         runCases(commandNamed("BUDDY_LIST_REMOVE_SESSION_NOTIFY"));
         World w;
-        IM::Buddy::IMRemoveSessionNotify group = removeBody(kOnP2, kOnP3P4);
+        IM::Buddy::IMRemoveSessionNotify group = removeSessionBody(kOnP2, kOnP3P4);
         group.set_session_type(IM::BaseDefine::SESSION_TYPE_GROUP);
         w.expectTargeted(1, tttest::makeFrame(2, kRemoveSessionNotify, 0, group), {2}, "REMOVE_SESSION of a group session");
     }
