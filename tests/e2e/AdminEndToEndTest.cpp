@@ -45,6 +45,7 @@
 #include <thread>
 
 using tttest::FakeMsgServer;
+using tttest::query;
 using tttest::RunningHost;
 using tttest::WireFrame;
 using namespace tttest::protocol;
@@ -522,22 +523,6 @@ void assertValue(const Exposition& page, const std::string& name, const Labels& 
 std::vector<std::string> reloadedAfterChange(const std::string& change)
 {
     return {"configuration reloaded after ", " changed: ", change};
-}
-
-/// Queries `ids` from `fake` (nothing else may be pending for it) and returns "id:status"
-/// pairs, e.g. "1:1 2:2 ".
-std::string query(FakeMsgServer& fake, const std::vector<std::uint32_t>& ids, std::uint16_t seq = 0x0102)
-{
-    fake.send(tttest::statusRequest(seq, 5150, ids));
-    const WireFrame frame = fake.receive();
-    CPPUNIT_ASSERT_EQUAL(kUsersStatusResponse, frame.commandId);
-    CPPUNIT_ASSERT_EQUAL(seq, frame.seqNum);
-    IM::Buddy::IMUsersStatRsp response;
-    CPPUNIT_ASSERT(frame.parse(response));
-    std::string text;
-    for (const auto& stat : response.user_stat_list())
-        text += std::to_string(stat.user_id()) + ":" + std::to_string(stat.status()) + " ";
-    return text;
 }
 
 /// The local address of a fake's socket, as the route server sees it from the other end.

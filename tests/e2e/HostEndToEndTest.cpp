@@ -3,6 +3,7 @@
 // stopped by signals; its command line and its configuration errors (exit status 78).
 #include "DiagnosticText.h"
 #include "FakeMsgServer.h"
+#include "MsgServerChecks.h"
 #include "HostProcess.h"
 #include "RunningHost.h"
 #include "WireFrames.h"
@@ -23,6 +24,7 @@
 #include <thread>
 
 using tttest::FakeMsgServer;
+using tttest::query;
 using tttest::HostProcess;
 using tttest::RunningHost;
 using tttest::TempDir;
@@ -97,25 +99,6 @@ void assertOnlineNotifications(const std::vector<WireFrame>& frames, std::uint32
     CPPUNIT_ASSERT(frames[1].parse(buddy));
     CPPUNIT_ASSERT_EQUAL(userId, buddy.user_stat().user_id());
     CPPUNIT_ASSERT(buddy.user_stat().status() == IM::BaseDefine::USER_STATUS_ONLINE);
-}
-
-/// Queries `ids` from `fake` and returns "id:status" pairs, e.g. "1:1 2:2 ".
-std::string query(FakeMsgServer& fake, const std::vector<std::uint32_t>& ids, std::uint16_t seq = 0x0102)
-{
-    const std::string attach = "e2e";
-    fake.send(tttest::statusRequest(seq, 5150, ids, &attach));
-    const WireFrame frame = fake.receive();
-    CPPUNIT_ASSERT_EQUAL(std::uint16_t(0x020b), frame.commandId);
-    CPPUNIT_ASSERT_EQUAL(std::uint16_t(2), frame.serviceId);
-    CPPUNIT_ASSERT_EQUAL(seq, frame.seqNum);
-    IM::Buddy::IMUsersStatRsp response;
-    CPPUNIT_ASSERT(frame.parse(response));
-    CPPUNIT_ASSERT_EQUAL(std::uint32_t(5150), response.user_id());
-    CPPUNIT_ASSERT_EQUAL(attach, response.attach_data());
-    std::string text;
-    for (const auto& stat : response.user_stat_list())
-        text += std::to_string(stat.user_id()) + ":" + std::to_string(stat.status()) + " ";
-    return text;
 }
 
 /// Presence and relay through a running tthost on `port`, with three fake msg servers.

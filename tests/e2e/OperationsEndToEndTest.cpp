@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 using tttest::FakeMsgServer;
+using tttest::query;
 using tttest::HostProcess;
 using tttest::RunningHost;
 using tttest::TempDir;
@@ -60,25 +61,6 @@ std::vector<std::string> reloadedAfterChange(const std::vector<std::string>& cha
     std::vector<std::string> parts{"configuration reloaded after ", " changed: "};
     parts.insert(parts.end(), changes.begin(), changes.end());
     return parts;
-}
-
-/// Queries `ids` from `fake` (nothing else may be pending for it) and returns "id:status"
-/// pairs, e.g. "1:1 2:2 ".
-std::string query(FakeMsgServer& fake, const std::vector<std::uint32_t>& ids, std::uint16_t seq = 0x0102)
-{
-    const std::string attach = "ops";
-    fake.send(tttest::statusRequest(seq, 5150, ids, &attach));
-    const WireFrame frame = fake.receive();
-    CPPUNIT_ASSERT_EQUAL(std::uint16_t(0x020b), frame.commandId);
-    CPPUNIT_ASSERT_EQUAL(seq, frame.seqNum);
-    IM::Buddy::IMUsersStatRsp response;
-    CPPUNIT_ASSERT(frame.parse(response));
-    CPPUNIT_ASSERT_EQUAL(std::uint32_t(5150), response.user_id());
-    CPPUNIT_ASSERT_EQUAL(attach, response.attach_data());
-    std::string text;
-    for (const auto& stat : response.user_stat_list())
-        text += std::to_string(stat.user_id()) + ":" + std::to_string(stat.status()) + " ";
-    return text;
 }
 
 /// Heartbeats `fake` receives during `span`; fails when the connection closes meanwhile.

@@ -64,4 +64,22 @@ void assertRelayed(FakeMsgServer& from, const std::vector<FakeMsgServer*>& to, s
     }
 }
 
+std::string query(FakeMsgServer& fake, const std::vector<std::uint32_t>& ids, std::uint16_t seq)
+{
+    const std::string attach = "e2e";
+    fake.send(statusRequest(seq, 5150, ids, &attach));
+    const WireFrame frame = fake.receive();
+    CPPUNIT_ASSERT_EQUAL(protocol::kUsersStatusResponse, frame.commandId);
+    CPPUNIT_ASSERT_EQUAL(std::uint16_t(2), frame.serviceId);
+    CPPUNIT_ASSERT_EQUAL(seq, frame.seqNum);
+    IM::Buddy::IMUsersStatRsp response;
+    CPPUNIT_ASSERT(frame.parse(response));
+    CPPUNIT_ASSERT_EQUAL(std::uint32_t(5150), response.user_id());
+    CPPUNIT_ASSERT_EQUAL(attach, response.attach_data());
+    std::string text;
+    for (const auto& stat : response.user_stat_list())
+        text += std::to_string(stat.user_id()) + ":" + std::to_string(stat.status()) + " ";
+    return text;
+}
+
 } // namespace tttest

@@ -24,6 +24,11 @@ std::unique_ptr<FakeMsgServer> connectAdmitted(std::uint16_t port);
 /// exactly `ids`, in order.
 std::vector<std::uint32_t> queryStatuses(FakeMsgServer& fake, const std::vector<std::uint32_t>& ids, std::uint16_t seq = 0x0A0B);
 
+/// Queries `ids` from `fake` (nothing else may be pending for it) as user 5150 with attach
+/// data "e2e"; the answer must be the next frame, echo seq, requester and attach data; returns
+/// "id:status" pairs, e.g. "1:1 2:2 ".
+std::string query(FakeMsgServer& fake, const std::vector<std::uint32_t>& ids, std::uint16_t seq = 0x0102);
+
 /// `values` as "1 2 2 " (each followed by a space), to compare status lists readably.
 std::string statuses(const std::vector<std::uint32_t>& values);
 
