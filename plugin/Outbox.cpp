@@ -100,19 +100,14 @@ Outbox::FlushResult Outbox::flush()
             iov[count].iov_len = it->bytes->size() - it->offset;
             offered += iov[count].iov_len;
         }
-        msghdr message{};
-        message.msg_iov = iov;
-        message.msg_iovlen = count;
-        const ssize_t sent = ::sendmsg(fd_, &message, MSG_DONTWAIT | MSG_NOSIGNAL);
+        const ssize_t sent = sendSome(fd_, iov, count);
         if (sent < 0)
         {
-            if (errno == EINTR)
-                continue;
-            if (errno == EAGAIN || errno == EWOULDBLOCK)
-                return FlushResult::Pending;
             closeLocked();
             return FlushResult::Failed;
         }
+        if (sent == 0)
+            return FlushResult::Pending;
         auto left = static_cast<std::size_t>(sent);
         queuedBytes_.fetch_sub(left, std::memory_order_relaxed);
         gauge_.remove(left);
