@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Debian packages ttroute builds with, if any is missing (as root or via sudo).
+# Installs the Debian packages ttroute builds and tests with, and any named as arguments, if
+# any is missing (as root or via sudo).
 set -euo pipefail
 
 # clang and its runtime only build the fuzz target (tests/fuzz); without them that test is left out.
-packages=(cmake make g++ libpoco-dev libprotobuf-dev protobuf-compiler libcppunit-dev clang libclang-rt-14-dev)
+packages=(cmake make g++ libpoco-dev libprotobuf-dev protobuf-compiler libcppunit-dev clang libclang-rt-14-dev "$@")
 
 missing=()
 for package in "${packages[@]}"; do
