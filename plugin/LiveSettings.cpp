@@ -2,6 +2,15 @@
 
 namespace ttroute
 {
+namespace
+{
+
+std::int64_t graceMillis(const RouteSettings& settings)
+{
+    return settings.peerLossGrace ? settings.peerLossGrace->count() : -1;
+}
+
+} // namespace
 
 LiveSettings::LiveSettings(const RouteSettings& settings)
     : heartbeatMs_(settings.heartbeatInterval.count())
@@ -12,6 +21,8 @@ LiveSettings::LiveSettings(const RouteSettings& settings)
     , relayMode_(settings.relayMode)
     , maxConnections_(settings.maxConnections)
     , maxOnlineUserInfoEntries_(settings.maxOnlineUserInfoEntries)
+    , peerLossGraceMs_(graceMillis(settings))
+    , announceViaMaster_(settings.announceViaMaster)
     , allow_(std::make_shared<const AllowList>(settings.allow))
 {
 }
@@ -32,6 +43,8 @@ void LiveSettings::update(const RouteSettings& settings)
     relayMode_.store(settings.relayMode, std::memory_order_relaxed);
     maxConnections_.store(settings.maxConnections, std::memory_order_relaxed);
     maxOnlineUserInfoEntries_.store(settings.maxOnlineUserInfoEntries, std::memory_order_relaxed);
+    peerLossGraceMs_.store(graceMillis(settings), std::memory_order_relaxed);
+    announceViaMaster_.store(settings.announceViaMaster, std::memory_order_relaxed);
     auto allow = std::make_shared<const AllowList>(settings.allow);
     std::lock_guard lock(allowMutex_);
     allow_ = std::move(allow);

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 namespace ttroute
 {
@@ -42,6 +43,14 @@ public:
     std::size_t maxOnlineUserInfoEntries() const { return maxOnlineUserInfoEntries_.load(std::memory_order_relaxed); }
     /// See RouteSettings; taken under a lock, so only where connections start or settings change.
     std::shared_ptr<const AllowList> allow() const;
+    /// See RouteSettings; none: never.
+    std::optional<std::chrono::milliseconds> peerLossGrace() const
+    {
+        const std::int64_t ms = peerLossGraceMs_.load(std::memory_order_relaxed);
+        return ms < 0 ? std::nullopt : std::optional(std::chrono::milliseconds(ms));
+    }
+    /// See RouteSettings.
+    bool announceViaMaster() const { return announceViaMaster_.load(std::memory_order_relaxed); }
 
 private:
     std::atomic<std::int64_t> heartbeatMs_;
@@ -52,6 +61,8 @@ private:
     std::atomic<RelayMode> relayMode_;
     std::atomic<std::size_t> maxConnections_;
     std::atomic<std::size_t> maxOnlineUserInfoEntries_;
+    std::atomic<std::int64_t> peerLossGraceMs_; ///< -1: never
+    std::atomic<bool> announceViaMaster_;
     mutable std::mutex allowMutex_;
     std::shared_ptr<const AllowList> allow_;
 };

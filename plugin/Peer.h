@@ -33,8 +33,6 @@ public:
     /// See PeerLink: writes now if the socket has room, queues otherwise.
     void deliver(FrameBatch& batch) override;
     /// See PeerLink.
-    bool setMaster(bool master) override { return role_.exchange(master ? kMaster : kSlave, std::memory_order_relaxed) != (master ? kMaster : kSlave); }
-    /// See PeerLink.
     std::size_t queuedBytes() const override { return outbox_.queuedBytes(); }
     /// See PeerLink: wakes the connection's thread, which ends the connection.
     void close(DisconnectReason reason) override;
@@ -44,9 +42,6 @@ public:
 
     /// When the connection was accepted.
     std::chrono::system_clock::time_point connectedSince() const { return connectedSince_; }
-
-    /// 1 when it called itself master with ROLE_SET, 0 slave, -1 before any ROLE_SET.
-    int role() const { return role_.load(std::memory_order_relaxed); }
 
     /// Counts a read of `frames` whole PDUs and `bytes` bytes (by the connection's thread).
     void countReceived(std::uint64_t frames, std::uint64_t bytes)
@@ -80,10 +75,6 @@ private:
     const LiveSettings& settings_;
     Outbox outbox_;
     WakeupEvent wakeup_;
-    static constexpr int kUnknownRole = -1; ///< no ROLE_SET yet
-    static constexpr int kSlave = 0;
-    static constexpr int kMaster = 1;
-    std::atomic<int> role_{kUnknownRole};
     std::atomic<std::uint64_t> framesIn_{0};
     std::atomic<std::uint64_t> bytesIn_{0};
     std::atomic<int> closeReason_{kNoReason};

@@ -4,11 +4,20 @@
 #include "DisconnectReason.h"
 #include "FrameBatch.h"
 
+#include <atomic>
 #include <cstddef>
 #include <string>
 
 namespace ttroute
 {
+
+/// What a msg server calls its link to this route server (protocol.md §8).
+enum class PeerRole
+{
+    Unknown, ///< it has said nothing yet
+    Master,  ///< it sent ROLE_SET master = 1: its queries and relays come here
+    Slave,   ///< ROLE_SET master = 0, or its first ONLINE_USER_INFO came without ROLE_SET
+};
 
 /// One msg server as the router sees it: something to deliver frames to.
 ///
@@ -28,15 +37,21 @@ public:
     /// Sends the batch's frames after everything delivered before; never blocks.
     virtual void deliver(FrameBatch& batch) = 0;
 
-    /// Records what the msg server said with ROLE_SET (protocol.md §5: no effect on routing);
-    /// true when that changed its role.
-    virtual bool setMaster(bool master) = 0;
-
     /// Bytes delivered to it that still wait for its socket.
     virtual std::size_t queuedBytes() const = 0;
 
     /// Asks the connection to end for `reason`; returns at once, from any thread.
     virtual void close(DisconnectReason reason) = 0;
+
+    /// What the msg server calls this link. A stock msg server sends ROLE_SET master = 1 to
+    /// its master before its ONLINE_USER_INFO, and nothing to the other route servers.
+    PeerRole role() const { return role_.load(std::memory_order_relaxed); }
+
+    /// Records what the msg server said; true when that changed the role.
+    bool setRole(PeerRole role) { return role_.exchange(role, std::memory_order_relaxed) != role; }
+
+private:
+    std::atomic<PeerRole> role_{PeerRole::Unknown};
 };
 
 } // namespace ttroute

@@ -436,6 +436,12 @@ bool PresenceRegistry::isOnline(std::uint32_t userId) const
     return slot && table_->hasPcLogin(*slot);
 }
 
+PresenceOutcome PresenceRegistry::stateOf(std::uint32_t userId) const
+{
+    const Slot* slot = table_->find(userId);
+    return {slot != nullptr, slot && table_->hasPcLogin(*slot)};
+}
+
 void PresenceRegistry::queryOnline(const std::uint32_t* userIds, std::size_t count, std::vector<std::uint8_t>& online) const
 {
     online.resize(count);

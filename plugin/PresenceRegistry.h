@@ -74,6 +74,9 @@ public:
     /// True when the user has a PC login anywhere: the ONLINE of protocol.md §4.
     bool isOnline(std::uint32_t userId) const;
 
+    /// The user's state now, as apply() would report it.
+    PresenceOutcome stateOf(std::uint32_t userId) const;
+
     /// Writes, for each of `count` ids, whether it is online (protocol.md §4).
     void queryOnline(const std::uint32_t* userIds, std::size_t count, std::vector<std::uint8_t>& online) const;
 

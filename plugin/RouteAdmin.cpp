@@ -106,6 +106,8 @@ void RouteAdmin::writeMetrics(MetricsWriter& metrics)
         {"ttroute_bodies_dropped_total", &c.bodiesDropped},
         {"ttroute_frames_ignored_total", &c.framesIgnored},
         {"ttroute_connections_refused_total", &c.refused},
+        {"ttroute_peer_loss_healed_users_total", &c.usersHealed},
+        {"ttroute_status_updates_unannounced_total", &c.statusUpdatesUnannounced},
     };
     const char* helps[] = {
         "Relayed PDUs, counted once per PDU received.",
@@ -116,6 +118,8 @@ void RouteAdmin::writeMetrics(MetricsWriter& metrics)
         "PDUs dropped because their body did not parse or broke a limit.",
         "PDUs of commands the route server does not handle.",
         "Connections refused at accept (route.allow, route.max_connections).",
+        "Users announced offline after a lost connection, then listed by an ONLINE_USER_INFO: announced online again.",
+        "Status updates applied but not announced: their msg server calls another route server its master (route.announce_via_master).",
     };
     for (std::size_t i = 0; i < std::size(totals); ++i)
     {
@@ -131,6 +135,23 @@ void RouteAdmin::writeMetrics(MetricsWriter& metrics)
     metrics.family("ttroute_disconnects_total", MetricsWriter::Type::Counter, "Msg-server connections ended, by reason.");
     for (std::size_t reason = 0; reason < kDisconnectReasonCount; ++reason)
         metrics.sample(load(c.disconnects[reason]), {{"reason", toString(static_cast<DisconnectReason>(reason))}});
+
+    metrics.family("ttroute_peer_loss_users_total", MetricsWriter::Type::Counter,
+                   "Users who lost their last PC login with a connection: held for route.peer_loss_grace, and what became of them.");
+    constexpr std::pair<LossOutcome, const char*> kLossOutcomes[] = {{LossOutcome::Held, "held"},
+                                                                     {LossOutcome::Announced, "announced"},
+                                                                     {LossOutcome::CameBack, "came_back"},
+                                                                     {LossOutcome::Forgotten, "forgotten"},
+                                                                     {LossOutcome::NotHeld, "not_held"}};
+    for (const auto& [outcome, label] : kLossOutcomes)
+        metrics.sample(load(c.lostUsers[static_cast<std::size_t>(outcome)]), {{"outcome", label}});
+    const auto [held, remembered] = service_.router().lostUserCounts();
+    metrics.family("ttroute_peer_loss_pending_users", MetricsWriter::Type::Gauge,
+                   "Users whose offline announcement waits for route.peer_loss_grace.");
+    metrics.sample(static_cast<double>(held));
+    metrics.family("ttroute_peer_loss_remembered_users", MetricsWriter::Type::Gauge,
+                   "Users announced offline after a lost connection, remembered to announce their return.");
+    metrics.sample(static_cast<double>(remembered));
 
     metrics.family("ttroute_outbox_queued_bytes", MetricsWriter::Type::Gauge, "Bytes waiting in all outboxes for msg servers to read them.");
     metrics.sample(static_cast<double>(service_.outboxGauge().total()));
@@ -160,10 +181,10 @@ void RouteAdmin::peers(tthost::AdminResponse& response)
         item.set("remote_address", peer->remote().toString());
         const auto since = std::chrono::duration_cast<std::chrono::microseconds>(peer->connectedSince().time_since_epoch()).count();
         item.set("connected_since", Poco::DateTimeFormatter::format(Poco::Timestamp(since), Poco::DateTimeFormat::ISO8601_FRAC_FORMAT));
-        if (peer->role() < 0)
+        if (peer->role() == PeerRole::Unknown)
             item.set("master", Poco::Dynamic::Var());
         else
-            item.set("master", peer->role() == 1);
+            item.set("master", peer->role() == PeerRole::Master);
         const auto hosted = service_.router().readPresence([&](const PresenceRegistry& presence) { return presence.usersHostedBy(peer->id()); });
         item.set("users_hosted", static_cast<std::uint64_t>(hosted));
         item.set("pdus_in", peer->framesIn());

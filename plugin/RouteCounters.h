@@ -51,6 +51,19 @@ enum class FrameRejection
 /// Number of FrameRejection values.
 constexpr std::size_t kFrameRejectionCount = 2;
 
+/// What became of a user who lost their last PC login with a connection (protocol.md §7).
+enum class LossOutcome
+{
+    Held,        ///< its offline announcement waited for route.peer_loss_grace
+    Announced,   ///< announced offline when the grace was over
+    CameBack,    ///< logged in again during the grace: never announced
+    Forgotten,   ///< held when the grace became "never": never announced
+    NotHeld,     ///< lost while the grace was "never", or from a msg server whose master is elsewhere
+};
+
+/// Number of LossOutcome values.
+constexpr std::size_t kLossOutcomeCount = 5;
+
 /// Totals the plugin keeps for operators (GET /metrics). Relaxed atomics: each routing step
 /// adds its counts once per read, so counting costs no lock on the hot path.
 struct RouteCounters
@@ -67,6 +80,9 @@ struct RouteCounters
     std::atomic<std::uint64_t> refused{0};           ///< connections refused at accept (route.allow, max_connections)
     std::atomic<std::uint64_t> framesRejected[kFrameRejectionCount]{}; ///< headers that broke the framing limits, by FrameRejection
     std::atomic<std::uint64_t> disconnects[kDisconnectReasonCount]{};  ///< connections ended, by DisconnectReason
+    std::atomic<std::uint64_t> lostUsers[kLossOutcomeCount]{};         ///< users lost with connections, by LossOutcome
+    std::atomic<std::uint64_t> usersHealed{0};              ///< users announced offline and back through ONLINE_USER_INFO
+    std::atomic<std::uint64_t> statusUpdatesUnannounced{0}; ///< updates left to the sender's master route server
 
     /// Adds `count` to `counter` without ordering.
     static void add(std::atomic<std::uint64_t>& counter, std::uint64_t count)

@@ -28,8 +28,9 @@ void RoutePlugin::start(const Poco::Util::AbstractConfiguration& config, Poco::L
     logger.information("ttroute " + version() + ": heartbeat every " + std::to_string(settings.heartbeatInterval.count()) +
                        " ms, idle timeout " + std::to_string(settings.idleTimeout.count()) + " ms, max_pdu_bytes " +
                        std::to_string(settings.maxPduBytes) + ", max_status_query_ids " + std::to_string(settings.maxStatusQueryIds) +
-                       ", max_outbox_bytes " + std::to_string(settings.maxOutboxBytes) + ", relay mode " + (settings.relayMode == RelayMode::Targeted ? "targeted" : "broadcast") + ", allowing " +
-                       settings.allow.toString());
+                       ", max_outbox_bytes " + std::to_string(settings.maxOutboxBytes) + ", relay mode " + (settings.relayMode == RelayMode::Targeted ? "targeted" : "broadcast") + ", peer loss grace " +
+                       (settings.peerLossGrace ? std::to_string(settings.peerLossGrace->count()) + " ms" : std::string("never")) +
+                       (settings.announceViaMaster ? ", announcing via master only" : "") + ", allowing " + settings.allow.toString());
 }
 
 Poco::Net::TCPServerConnectionFactory::Ptr RoutePlugin::connectionFactory()

@@ -24,7 +24,28 @@ RouteService::RouteService(const RouteSettings& settings, Poco::Logger& logger)
     , logger_(logger)
     , router_(presence_, peers_, settings_, counters_, logger_)
     , heartbeatFrame_(buildHeartbeatFrame())
+    , lossAnnouncer_([this](DeadlineWorker::Clock::time_point now) { return announceLosses(now); })
 {
+}
+
+DeadlineWorker::Clock::time_point RouteService::announceLosses(DeadlineWorker::Clock::time_point now) noexcept
+{
+    try
+    {
+        return router_.announceLosses(now);
+    }
+    catch (const std::exception& error)
+    {
+        // Out of memory, most likely: try again in a moment rather than never.
+        try
+        {
+            logger_.error(std::string("announcing lost connections' users failed: ") + error.what());
+        }
+        catch (const std::exception&)
+        {
+        }
+        return now + std::chrono::seconds(1);
+    }
 }
 
 bool RouteService::accepts(const Poco::Net::SocketAddress& remote)
@@ -60,6 +81,7 @@ void RouteService::retire(Peer& peer) noexcept
     try
     {
         router_.detach(peer, !stopping_.load());
+        lossAnnouncer_.poke();
     }
     catch (const std::exception& error)
     {
@@ -85,6 +107,7 @@ std::vector<std::shared_ptr<Peer>> RouteService::connections()
 void RouteService::reconfigure(const RouteSettings& settings)
 {
     settings_.update(settings);
+    lossAnnouncer_.poke(); // a changed grace applies to the losses held already
     std::lock_guard lock(mutex_);
     for (const auto& peer : connections_)
     {
@@ -107,6 +130,7 @@ void RouteService::stop(Poco::Timespan drainTimeout)
     const auto drain = std::chrono::microseconds(drainTimeout.totalMicroseconds());
     const auto deadline = std::chrono::steady_clock::now() + drain;
     drainDeadlineNs_.store(deadline.time_since_epoch().count());
+    lossAnnouncer_.stop(); // what is held is forgotten: the msg servers re-register wherever they go
     std::unique_lock lock(mutex_);
     stopping_.store(true);
     for (const auto& peer : connections_)

@@ -7,6 +7,7 @@
 #include "RouteCounters.h"
 #include "LiveSettings.h"
 #include "RouteSettings.h"
+#include "DeadlineWorker.h"
 #include "Router.h"
 
 #include <Poco/Logger.h>
@@ -72,8 +73,8 @@ public:
     /// call retire() after the peer's last use when it was admitted.
     Admission admit(const std::shared_ptr<Peer>& peer);
 
-    /// Ends routing for an admitted peer (announcing its users' loss unless stopping). Never
-    /// throws: it runs on every way out of a connection.
+    /// Ends routing for an admitted peer (announcing its users' loss after the grace unless
+    /// stopping). Never throws: it runs on every way out of a connection.
     void retire(Peer& peer) noexcept;
 
     /// When connections must give up flushing during a stop.
@@ -89,6 +90,8 @@ public:
     void stop(Poco::Timespan drainTimeout);
 
 private:
+    DeadlineWorker::Clock::time_point announceLosses(DeadlineWorker::Clock::time_point now) noexcept;
+
     LiveSettings settings_;
     Poco::Logger& logger_;
     PresenceRegistry presence_;
@@ -104,6 +107,7 @@ private:
     std::vector<std::shared_ptr<Peer>> connections_; ///< admitted and not yet retired
     std::atomic<bool> stopping_{false};
     std::atomic<std::int64_t> drainDeadlineNs_{0};
+    DeadlineWorker lossAnnouncer_; ///< announces lost connections' users when their grace is over; last: first to stop
 };
 
 } // namespace ttroute

@@ -3,6 +3,8 @@
 #include "tthost/ConfigError.h"
 #include "tthost/ConfigReader.h"
 
+#include <Poco/String.h>
+
 namespace ttroute
 {
 namespace
@@ -48,6 +50,12 @@ RouteSettings RouteSettings::read(const Poco::Util::AbstractConfiguration& confi
         "max_online_user_info_entries", static_cast<std::int64_t>(defaults.maxOnlineUserInfoEntries), 1, 100000000));
     settings.relayMode = reader.getChoice("relay.mode", "broadcast", {"broadcast", "targeted"}) == "targeted" ? RelayMode::Targeted
                                                                                                            : RelayMode::Broadcast;
+    const Poco::Timespan grace = fromMillis(*defaults.peerLossGrace);
+    if (Poco::icompare(reader.getString("peer_loss_grace", ""), "never") == 0)
+        settings.peerLossGrace.reset();
+    else
+        settings.peerLossGrace = toMillis(reader.getDuration("peer_loss_grace", grace, Poco::Timespan(0), Poco::Timespan(24 * 3600, 0)));
+    settings.announceViaMaster = reader.getBool("announce_via_master", defaults.announceViaMaster);
     try
     {
         settings.allow = AllowList::parse(reader.getList("allow", {}));

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <optional>
 
 namespace ttroute
 {
@@ -29,6 +30,14 @@ struct RouteSettings
     std::size_t maxOnlineUserInfoEntries = 500000;      ///< entries per ONLINE_USER_INFO; a longer one is dropped
     RelayMode relayMode = RelayMode::Broadcast;         ///< where one-to-one PDUs go
     AllowList allow;                                    ///< who may connect; empty: everyone
+    /// How long the offline announcement of a lost connection's users waits for them to come
+    /// back (protocol.md §7); none: never announced, as the original. The default outlasts a
+    /// stock msg server's first two reconnect attempts (about 3.5 s and 11.5 s after it
+    /// notices the loss, which may be 5 s after we do).
+    std::optional<std::chrono::milliseconds> peerLossGrace{std::chrono::milliseconds(20000)};
+    /// Announce status changes only from msg servers that call this route server their
+    /// master (ROLE_SET), so that with several route servers each arrives once (protocol.md §8).
+    bool announceViaMaster = false;
 
     /// Reads and checks the plugin's keys from `config` (keys relative to the plugin's
     /// section); throws tthost::ConfigError naming the key for a bad or unknown one.

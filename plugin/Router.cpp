@@ -58,6 +58,16 @@ std::uint32_t appendStatusNotifications(std::string& out, CommandTally& tally, s
     return frames;
 }
 
+/// The client type an announcement of a lost login names: any PC type reads the same (protocol.md §5).
+constexpr std::uint32_t kAnyPcType = IM::BaseDefine::CLIENT_TYPE_WINDOWS;
+
+/// True when an update with `status` and `clientType` that left the user in `outcome` was a
+/// PC login: what brings a user announced or held offline back.
+bool isPcLogin(std::uint32_t status, std::uint32_t clientType, PresenceOutcome outcome)
+{
+    return status != UserStatus::Offline && isPcClientType(clientType) && outcome.pcOnline;
+}
+
 /// "0x070a": how ids appear in logs, as in protocol.md.
 std::string hex(std::uint16_t id)
 {
@@ -70,6 +80,26 @@ std::string suppressedNote(std::uint64_t suppressed)
 {
     return suppressed ? " [" + std::to_string(suppressed) + " similar lines suppressed]" : std::string();
 }
+
+/// A connection that is gone, as the router still names it: the announcements of its loss
+/// go to every peer, none to it.
+class LostConnection final : public PeerLink
+{
+public:
+    explicit LostConnection(std::string description)
+        : description_(std::move(description))
+    {
+    }
+
+    ConnectionId id() const override { return 0; } // connection ids start at 1
+    const std::string& description() const override { return description_; }
+    void deliver(FrameBatch&) override {}
+    std::size_t queuedBytes() const override { return 0; }
+    void close(DisconnectReason) override {}
+
+private:
+    std::string description_;
+};
 
 /// Parses a frame's body. A body missing required fields fails like a malformed one, without
 /// libprotobuf's own (unthrottled) error print: the router logs it, rate-limited.
@@ -186,11 +216,20 @@ public:
         startGenerated(Destination::PresenceChanges);
         prepareResize(update.user_status() == UserStatus::Offline ? -1 : 1);
         const PresenceOutcome outcome = router_.presence_.apply(from_.id(), update.user_id(), update.user_status(), update.client_type());
+        if (!router_.lost_.empty() && isPcLogin(update.user_status(), update.client_type(), outcome))
+            router_.lost_.userBack(update.user_id()); // announced as any login is, below
+        if (router_.settings_.announceViaMaster() && from_.role() == PeerRole::Slave)
+        {
+            ++unannounced_; // its master route server announces it (protocol.md §8)
+            return;
+        }
         generatedFrames_ += appendStatusNotifications(generated_, batchTally_, update.user_id(), update.user_status(), update.client_type(), outcome);
         flushIfLarge();
     }
 
-    /// ONLINE_USER_INFO: apply every entry as a status update from this peer, without notifications.
+    /// ONLINE_USER_INFO: apply every entry as a status update from this peer, without
+    /// notifications, except for users announced offline after a lost connection: their
+    /// return is announced as a login (protocol.md §7).
     void onlineUserInfo(const FrameView& frame)
     {
         // Counted before parsing: the generated parser would allocate every entry first.
@@ -200,6 +239,10 @@ public:
         IM::Server::IMOnlineUserInfo info;
         if (!parseBody(info, frame))
             return dropBody(frame);
+        // A stock msg server sends ROLE_SET first on the link it makes its master, and
+        // nothing on the others (protocol.md §8).
+        if (from_.role() == PeerRole::Unknown)
+            from_.setRole(PeerRole::Slave);
         startGenerated(Destination::PresenceChanges);
         const int count = info.user_stat_list_size();
         for (int begin = 0; begin < count; begin += static_cast<int>(kPresenceSlice))
@@ -211,8 +254,16 @@ public:
             for (int i = begin; i < end; ++i)
             {
                 const auto& entry = info.user_stat_list(i);
-                router_.presence_.apply(from_.id(), entry.user_id(), entry.status(), entry.client_type());
+                const PresenceOutcome outcome = router_.presence_.apply(from_.id(), entry.user_id(), entry.status(), entry.client_type());
+                if (!router_.lost_.empty() && isPcLogin(entry.status(), entry.client_type(), outcome) &&
+                    router_.lost_.userBack(entry.user_id()) == LostUsers::Return::WasAnnounced)
+                {
+                    ++healed_;
+                    generatedFrames_ +=
+                        appendStatusNotifications(generated_, batchTally_, entry.user_id(), entry.status(), entry.client_type(), outcome);
+                }
             }
+            flushIfLarge();
         }
     }
 
@@ -236,40 +287,71 @@ public:
         flushIfLarge();
     }
 
-    /// ROLE_SET: only recorded (protocol.md §5); logged when the role changes.
+    /// ROLE_SET: recorded (protocol.md §5, §8); logged when the role changes.
     void roleSet(const FrameView& frame)
     {
         IM::Server::IMRoleSet role;
         if (!parseBody(role, frame))
             return dropBody(frame);
-        if (!from_.setMaster(role.master() != 0))
+        if (!from_.setRole(role.master() != 0 ? PeerRole::Master : PeerRole::Slave))
             return;
         flush();
         router_.logger_.information(from_.description() + " calls itself " + (role.master() != 0 ? "master" : "slave"));
     }
 
-    /// Removes the logins `from_` (a lost connection) had for `userIds`; with `announce`,
-    /// notifies the others of each user who thereby lost their last PC login, as if that user
-    /// had sent OFFLINE for it (protocol.md §7, beyond).
-    void connectionLost(const std::uint32_t* userIds, std::size_t count, bool announce)
+    /// Removes the logins `from_` (a lost connection) had for `userIds`. With `loss`, holds
+    /// the offline announcement of each user who thereby lost their last PC login in that
+    /// loss of LostUsers (0: none yet, started by the first such user).
+    void connectionLost(const std::uint32_t* userIds, std::size_t count, std::uint64_t* loss)
     {
         startGenerated(Destination::PresenceChanges);
         prepareResize(-static_cast<std::ptrdiff_t>(count));
         for (std::size_t i = 0; i < count; ++i)
         {
             const auto lost = router_.presence_.removeLogins(from_.id(), userIds[i]);
-            if (!lost || !announce)
+            if (!lost)
                 continue;
             ++lostUsers_;
-            const std::uint32_t anyPcType = IM::BaseDefine::CLIENT_TYPE_WINDOWS;
-            generatedFrames_ +=
-                appendStatusNotifications(generated_, batchTally_, lost->userId, UserStatus::Offline, anyPcType, {lost->stillKnown, false});
+            if (loss)
+                *loss = router_.lost_.hold(*loss, from_.description(), lost->userId);
+        }
+    }
+
+    /// Users who lost their last PC login in connectionLost(), or were announced offline in
+    /// lossExpired().
+    std::uint64_t lostUsers() const { return lostUsers_; }
+
+    /// The grace of `loss` is over: announces offline each of its users [begin, end) still
+    /// held and online nowhere, as if the user had sent OFFLINE for its last PC login
+    /// (protocol.md §7); without `announce` (the grace is "never" now), forgets them quietly.
+    void lossExpired(LostUsers::Loss& loss, std::size_t begin, std::size_t end, bool announce)
+    {
+        startGenerated(Destination::PresenceChanges);
+        LostUsers& lost = router_.lost_;
+        for (std::size_t i = begin; i < end; ++i)
+        {
+            const std::uint32_t user = loss.users[i];
+            if (!lost.isHeld(user, loss))
+                continue; // came back, and was counted then
+            const PresenceOutcome state = router_.presence_.stateOf(user);
+            if (!announce || state.pcOnline)
+            {
+                lost.released(user, loss);
+                ++(state.pcOnline ? cameBack_ : released_);
+                continue;
+            }
+            lost.announced(user, loss);
+            ++lostUsers_;
+            generatedFrames_ += appendStatusNotifications(generated_, batchTally_, user, UserStatus::Offline, kAnyPcType, {state.known, false});
             flushIfLarge();
         }
     }
 
-    /// Users announced offline by connectionLost().
-    std::uint64_t lostUsers() const { return lostUsers_; }
+    /// Held users lossExpired() found back online, and users it forgot unannounced.
+    std::pair<std::uint64_t, std::uint64_t> cameBackAndReleased() const { return {cameBack_, released_}; }
+
+    /// Users an ONLINE_USER_INFO brought back after they were announced offline.
+    std::uint64_t healed() const { return healed_; }
 
     /// Notifications handed over so far.
     std::uint64_t notifications() const { return notifications_; }
@@ -340,6 +422,8 @@ public:
         RouteCounters::add(c.idsQueried, idsQueried_);
         RouteCounters::add(c.notificationsSent, notifications_);
         RouteCounters::add(c.bodiesDropped, dropped_);
+        RouteCounters::add(c.statusUpdatesUnannounced, unannounced_);
+        RouteCounters::add(c.usersHealed, healed_);
     }
 
 private:
@@ -443,6 +527,10 @@ private:
     std::uint64_t notifications_ = 0;
     std::uint64_t dropped_ = 0;
     std::uint64_t lostUsers_ = 0;
+    std::uint64_t cameBack_ = 0;
+    std::uint64_t released_ = 0;
+    std::uint64_t healed_ = 0;
+    std::uint64_t unannounced_ = 0;
 };
 
 Router::Router(PresenceRegistry& presence, PeerDirectory& peers, const LiveSettings& settings, RouteCounters& counters,
@@ -468,25 +556,109 @@ void Router::detach(PeerLink& peer, bool announce)
         std::shared_lock lock(presenceLock_);
         users = presence_.usersOn(peer.id());
     }
+    const auto grace = settings_.peerLossGrace();
+    // With route.announce_via_master, a msg server's losses are announced by the route
+    // server it calls master, as its status changes are (protocol.md §8).
+    const bool hold = announce && grace && !(settings_.announceViaMaster() && peer.role() == PeerRole::Slave);
     // Nothing else changes this connection's logins any more: taking them off in slices is
     // exact, and each slice re-checks the users' other logins at the moment it runs.
+    std::uint64_t loss = 0;
     std::uint64_t lost = 0;
-    std::uint64_t notifications = 0;
     RouteScratch scratch; // a lost connection's removal neither relays nor answers: stays empty
     for (std::size_t begin = 0; begin < users.size(); begin += kPresenceSlice)
     {
         Step step(*this, peer, scratch);
-        step.connectionLost(users.data() + begin, std::min(kPresenceSlice, users.size() - begin), announce);
+        step.connectionLost(users.data() + begin, std::min(kPresenceSlice, users.size() - begin), hold ? &loss : nullptr);
         step.flush();
         step.count();
         lost += step.lostUsers();
-        notifications += step.notifications();
-        if (step.notifications() > 0)
-            waitForOutboxes();
     }
-    if (lost > 0)
-        logger_.information(peer.description() + ": " + std::to_string(lost) + " users went offline with it; " +
-                            std::to_string(notifications) + " notifications sent");
+    if (loss != 0)
+    {
+        std::unique_lock lock(presenceLock_);
+        lost_.complete(loss);
+    }
+    if (lost == 0 || !announce)
+        return; // a stop forgets everyone: msg servers re-register wherever they go next
+    logLoss(peer, lost, hold);
+    RouteCounters::add(counters_.lostUsers[static_cast<std::size_t>(hold ? LossOutcome::Held : LossOutcome::NotHeld)], lost);
+    if (hold && grace->count() == 0)
+        announceLosses(std::chrono::steady_clock::now());
+}
+
+std::chrono::steady_clock::time_point Router::announceLosses(std::chrono::steady_clock::time_point now)
+{
+    std::lock_guard expiring(expiryMutex_);
+    for (;;)
+    {
+        const auto grace = settings_.peerLossGrace();
+        LostUsers::Loss* loss = nullptr;
+        std::size_t users = 0;
+        {
+            std::shared_lock lock(presenceLock_);
+            loss = lost_.nextToExpire();
+            if (!loss)
+                return std::chrono::steady_clock::time_point::max();
+            if (grace && loss->lostAt + *grace > now)
+                return loss->lostAt + *grace;
+            users = loss->users.size();
+        }
+        // Only this thread expires or forgets losses; others add losses at the end, which
+        // leaves this one where it is.
+        LostConnection gone(loss->peer);
+        RouteScratch scratch;
+        std::uint64_t announced = 0, cameBack = 0, released = 0, notifications = 0;
+        for (std::size_t begin = 0; begin < users; begin += kPresenceSlice)
+        {
+            Step step(*this, gone, scratch);
+            step.lossExpired(*loss, begin, std::min(users, begin + kPresenceSlice), grace.has_value());
+            step.flush();
+            step.count();
+            announced += step.lostUsers();
+            cameBack += step.cameBackAndReleased().first;
+            released += step.cameBackAndReleased().second;
+            notifications += step.notifications();
+            if (step.notifications() > 0)
+                waitForOutboxes();
+        }
+        std::string peer = loss->peer;
+        {
+            std::unique_lock lock(presenceLock_);
+            cameBack += loss->cameBack;
+            lost_.expired(*loss);
+        }
+        RouteCounters::add(counters_.lostUsers[static_cast<std::size_t>(LossOutcome::Announced)], announced);
+        RouteCounters::add(counters_.lostUsers[static_cast<std::size_t>(LossOutcome::CameBack)], cameBack);
+        RouteCounters::add(counters_.lostUsers[static_cast<std::size_t>(LossOutcome::Forgotten)], released);
+        if (grace)
+            logger_.information(peer + ": grace of " + std::to_string(grace->count()) + " ms over: " + std::to_string(announced) +
+                                " users announced offline (" + std::to_string(notifications) + " notifications), " +
+                                std::to_string(cameBack) + " came back in time");
+        else
+            logger_.information(peer + ": " + std::to_string(released) + " users held since its loss forgotten unannounced, " +
+                                std::to_string(cameBack) + " came back (route.peer_loss_grace is now never)");
+    }
+}
+
+std::pair<std::size_t, std::size_t> Router::lostUserCounts()
+{
+    std::shared_lock lock(presenceLock_);
+    return {lost_.heldUsers(), lost_.rememberedUsers()};
+}
+
+void Router::logLoss(const PeerLink& peer, std::size_t lost, bool held) const
+{
+    std::string line = peer.description() + ": " + std::to_string(lost) + " users went offline with it; ";
+    const auto grace = settings_.peerLossGrace();
+    if (held && grace->count() == 0)
+        line += "announcing them offline now (route.peer_loss_grace is 0)";
+    else if (held)
+        line += "announced after " + std::to_string(grace->count()) + " ms unless they come back (route.peer_loss_grace)";
+    else if (!grace)
+        line += "not announced (route.peer_loss_grace is never)";
+    else
+        line += "not announced here: it calls another route server its master (route.announce_via_master)";
+    logger_.information(line);
 }
 
 void Router::route(PeerLink& from, const std::vector<FrameView>& frames, RouteScratch& scratch)
@@ -536,6 +708,9 @@ void Router::route(PeerLink& from, const std::vector<FrameView>& frames, RouteSc
     step.flush();
     step.count();
     scratch.trim();
+    if (step.healed() > 0)
+        logger_.information(from.description() + ": " + std::to_string(step.healed()) +
+                            " users it lists were announced offline after a lost connection; announced online again");
 }
 
 std::size_t Router::deliverToAll(FrameBatch& batch, const PeerLink* except)

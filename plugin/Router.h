@@ -3,6 +3,7 @@
 #include "Frame.h"
 #include "LiveSettings.h"
 #include "LogRateLimiter.h"
+#include "LostUsers.h"
 #include "PeerDirectory.h"
 #include "PresenceRegistry.h"
 #include "RouteCounters.h"
@@ -11,7 +12,9 @@
 
 #include <Poco/Logger.h>
 
+#include <chrono>
 #include <memory>
+#include <mutex>
 #include <shared_mutex>
 #include <vector>
 
@@ -37,12 +40,19 @@ public:
     /// Makes `peer` a destination of relays and notifications.
     void attach(std::shared_ptr<PeerLink> peer);
 
-    /// Removes `peer` and everything it contributed to presence. With `announce`, users who
-    /// thereby lost their last PC login are announced to the remaining peers (protocol.md §7).
-    /// Works through the peer's users in slices, so presence updates and queries from other
-    /// connections wait for one slice at most, and paces the announcements to what the other
-    /// peers' outboxes take.
+    /// Removes `peer` and everything it contributed to presence at once. With `announce`,
+    /// the users who thereby lost their last PC login are held for route.peer_loss_grace:
+    /// announceLosses() announces those still offline when it is over (protocol.md §7); with
+    /// a grace of 0 before detach() returns. Works through the peer's users in slices, so
+    /// presence updates and queries from other connections wait for one slice at most.
     void detach(PeerLink& peer, bool announce);
+
+    /// Announces offline, to every peer, the held users of each loss whose grace is over and
+    /// who are still online nowhere, as if each had sent OFFLINE for its last PC login
+    /// (protocol.md §7, §5); forgets them unannounced when the grace is now "never". Paces
+    /// the announcements to what the peers' outboxes take. Returns when the next loss is
+    /// due (time_point::max() when none is held).
+    std::chrono::steady_clock::time_point announceLosses(std::chrono::steady_clock::time_point now);
 
     /// Handles the frames of one read from `from`, in order, with `from`'s own scratch buffers.
     void route(PeerLink& from, const std::vector<FrameView>& frames, RouteScratch& scratch);
@@ -56,6 +66,10 @@ public:
         return read(static_cast<const PresenceRegistry&>(presence_));
     }
 
+    /// Users whose offline announcement is held now, and users remembered as announced
+    /// offline, in one look (GET /metrics).
+    std::pair<std::size_t, std::size_t> lostUserCounts();
+
 private:
     class Step;
 
@@ -64,6 +78,7 @@ private:
     void logDroppedBody(const PeerLink& from, const FrameView& frame);
     void logOversized(const PeerLink& from, const FrameView& frame, std::size_t entries);
     void logIgnored(const PeerLink& from, const FrameView& frame);
+    void logLoss(const PeerLink& peer, std::size_t lost, bool held) const;
 
     PresenceRegistry& presence_;
     PeerDirectory& peers_;
@@ -71,6 +86,8 @@ private:
     RouteCounters& counters_;
     Poco::Logger& logger_;
     WriterPriorityMutex presenceLock_;
+    LostUsers lost_;         ///< guarded by presenceLock_
+    std::mutex expiryMutex_; ///< one announceLosses() at a time
     LogRateLimiter badBodyLog_{10};
     LogRateLimiter ignoredLog_{10};
     LogRateLimiter queryCapLog_{10};

@@ -711,6 +711,11 @@ public:
             {"ttroute_disconnects_total", "counter"},
             {"ttroute_outbox_queued_bytes", "gauge"},
             {"ttroute_outbox_queued_bytes_high_water", "gauge"},
+            {"ttroute_peer_loss_users_total", "counter"},
+            {"ttroute_peer_loss_pending_users", "gauge"},
+            {"ttroute_peer_loss_remembered_users", "gauge"},
+            {"ttroute_peer_loss_healed_users_total", "counter"},
+            {"ttroute_status_updates_unannounced_total", "counter"},
         };
         for (const auto& [name, type] : types)
         {
@@ -747,6 +752,8 @@ public:
         CPPUNIT_ASSERT(Set({"length_below_header", "length_above_max"}) == page.labelValues("ttroute_frames_rejected_total", "reason"));
         CPPUNIT_ASSERT(Set({"eof", "read_error", "write_error", "idle_timeout", "queue_overflow", "bad_frame", "not_allowed", "internal_error",
                             "shutdown"}) == page.labelValues("ttroute_disconnects_total", "reason"));
+        CPPUNIT_ASSERT(Set({"held", "announced", "came_back", "forgotten", "not_held"}) ==
+                       page.labelValues("ttroute_peer_loss_users_total", "outcome"));
 
         CPPUNIT_ASSERT_MESSAGE(page.text, page.value("tthost_uptime_seconds") > 0);
         assertValue(page, "tthost_ready", {}, 1);
@@ -765,7 +772,8 @@ public:
     /// disconnect{reason="eof"} and takes its users and logins away.
     void gaugesFollowConnectionsAndLogins()
     {
-        RunningHost host(config(kEphemeralAdmin));
+        // A lost connection's users announced at once, so the counters move with the close.
+        RunningHost host(config(kEphemeralAdmin, "2s", "route.peer_loss_grace = 0\n"));
         const std::uint16_t port = host.port();
         const std::uint16_t admin = host.adminPort();
         FakeMsgServer f1(port);
@@ -815,6 +823,10 @@ public:
         assertValue(after, "ttroute_online_logins", {{"client_type", "ios"}}, 0);
         assertDelta(before, after, "ttroute_notifications_total", {}, 1);
         assertDelta(before, after, "ttroute_sent_pdus_total", {{"command", "buddy_list_status_notify"}}, 2);
+        assertDelta(before, after, "ttroute_peer_loss_users_total", {{"outcome", "held"}}, 1);
+        assertDelta(before, after, "ttroute_peer_loss_users_total", {{"outcome", "announced"}}, 1);
+        assertValue(after, "ttroute_peer_loss_pending_users", {}, 0);
+        assertValue(after, "ttroute_peer_loss_remembered_users", {}, 1);
         CPPUNIT_ASSERT_EQUAL_MESSAGE(host.log(), 0, host.stopWith(SIGTERM));
     }
 

@@ -40,7 +40,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -170,13 +169,6 @@ public:
         activity_.bytes += batch.size();
     }
 
-    bool setMaster(bool master) override
-    {
-        const bool changed = !master_ || *master_ != master;
-        master_ = master;
-        return changed;
-    }
-
     std::size_t queuedBytes() const override { return 0; }
 
     void close(ttroute::DisconnectReason) override {}
@@ -245,7 +237,6 @@ private:
     bool takesShared_;
     Activity& activity_;
     bool leaving_ = false;
-    std::optional<bool> master_;
     std::uint32_t hash_ = 2166136261u;
 };
 

@@ -131,6 +131,32 @@ void assertOfflineAnnouncements(const std::vector<WireFrame>& frames, const std:
     CPPUNIT_ASSERT_EQUAL_MESSAGE(who + " got " + describeFrames(frames), offline.size() + stillKnown.size(), frames.size());
 }
 
+/// Asserts `frames` are exactly the announcements of users coming back online after they
+/// were announced offline (protocol.md §7): for each user of `back`, LOGIN_STATUS_NOTIFY 1
+/// then BUDDY_LIST_STATUS_NOTIFY with its status; users in any order, nothing else.
+void assertOnlineAgainAnnouncements(const std::vector<WireFrame>& frames, const std::map<std::uint32_t, std::uint32_t>& back,
+                                    const std::string& who)
+{
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(who + " got " + std::to_string(frames.size()) + " frames", 2 * back.size(), frames.size());
+    std::set<std::uint32_t> seen;
+    for (std::size_t i = 0; i < frames.size(); i += 2)
+    {
+        IM::Server::IMServerPCLoginStatusNotify login;
+        IM::Buddy::IMUserStatNotify buddy;
+        CPPUNIT_ASSERT_MESSAGE(who + " " + describeFrames({frames[i], frames[i + 1]}),
+                               frames[i].commandId == kLoginStatusNotify && frames[i].parse(login) &&
+                                   frames[i + 1].commandId == kBuddyStatusNotify && frames[i + 1].parse(buddy));
+        const std::uint32_t user = login.user_id();
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(who + ": login_status for user " + std::to_string(user), std::uint32_t(1), login.login_status());
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(who + ": the buddy notification's user", user, buddy.user_stat().user_id());
+        const auto expected = back.find(user);
+        CPPUNIT_ASSERT_MESSAGE(who + ": user " + std::to_string(user) + " announced online again", expected != back.end());
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(who + ": status for user " + std::to_string(user), expected->second,
+                                     static_cast<std::uint32_t>(buddy.user_stat().status()));
+        CPPUNIT_ASSERT_MESSAGE(who + ": user " + std::to_string(user) + " announced twice", seen.insert(user).second);
+    }
+}
+
 /// Writes `bytes`; false when the route server has closed the connection already.
 bool trySend(FakeMsgServer& fake, const std::string& bytes)
 {
@@ -1088,23 +1114,28 @@ public:
         // a drops: each remaining peer hears exactly the announcements, once per user.
         const std::string aName = logName(*a);
         a->close();
-        const std::string line = waitForLine(*served_, {aName, "users went offline with it"});
-        CPPUNIT_ASSERT_MESSAGE(served_->log(), !line.empty());
-        const std::string summary = ": " + std::to_string(goOffline.size()) + " users went offline with it; " +
-                                    std::to_string(goOffline.size() + stillKnown.size()) + " notifications sent";
-        CPPUNIT_ASSERT_MESSAGE(line, line.find(summary) != std::string::npos);
+        const std::string loss = ": " + std::to_string(goOffline.size()) + " users went offline with it";
+        CPPUNIT_ASSERT_MESSAGE(served_->log(), !waitForLine(*served_, {aName, loss}).empty());
+        const std::string announced = ": " + std::to_string(goOffline.size()) + " users announced offline (" +
+                                      std::to_string(goOffline.size() + stillKnown.size()) + " notifications), 0 came back";
+        CPPUNIT_ASSERT_MESSAGE(served_->log(), !waitForLine(*served_, {aName, announced}).empty());
         assertOfflineAnnouncements(b->sync(), goOffline, stillKnown, "b");
         assertOfflineAnnouncements(c->sync(), goOffline, stillKnown, "c");
         assertOfflineAnnouncements(d->sync(), goOffline, stillKnown, "d");
         const auto afterDrop = queryStatuses(*b, all, 2);
         CPPUNIT_ASSERT_MESSAGE("presence after the drop", expectedAfter == afterDrop);
 
-        // a comes back and re-sends its list: presence is exactly as before, silently.
+        // a comes back and re-sends its list: presence is exactly as before, and the users
+        // announced offline are announced online again, each once, with the status listed.
         auto a2 = connectAdmitted(port());
         atA.push_back({byUpdate, kOnline, kWindows});
         a2->send(tttest::onlineUserInfo(atA));
+        std::map<std::uint32_t, std::uint32_t> backOnline;
+        for (const auto& entry : atA)
+            if (goOffline.count(entry[0]) == 1 && (entry[2] & 0x10) == 0)
+                backOnline.emplace(entry[0], entry[1]); // the first PC login listed brings the user back
         for (FakeMsgServer* fake : {a2.get(), b.get(), c.get(), d.get()})
-            assertNothing(fake->sync(), "after the reconnect");
+            assertOnlineAgainAnnouncements(fake->sync(), backOnline, "after the reconnect");
         const auto healed = queryStatuses(*c, all, 3);
         CPPUNIT_ASSERT_MESSAGE("presence before the drop and after the reconnect differ", before == healed);
 
@@ -1119,7 +1150,13 @@ public:
     }
 
 private:
-    void start(const ServedPlugin::Settings& settings = {}) { served_ = std::make_unique<ServedPlugin>(TTROUTE_PLUGIN_PATH, settings); }
+    /// Serves the plugin with `settings`. A lost connection's users are announced as it goes
+    /// (route.peer_loss_grace = 0) unless `settings` say otherwise: the grace has suites of its own.
+    void start(ServedPlugin::Settings settings = {})
+    {
+        settings.insert(settings.begin(), {"peer_loss_grace", "0"});
+        served_ = std::make_unique<ServedPlugin>(TTROUTE_PLUGIN_PATH, settings);
+    }
 
     std::uint16_t port() const { return served_->port(); }
 

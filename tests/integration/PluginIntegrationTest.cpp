@@ -866,7 +866,13 @@ public:
     }
 
 private:
-    void start(const Settings& settings = {}) { served_ = std::make_unique<ServedPlugin>(TTROUTE_PLUGIN_PATH, settings); }
+    /// Serves the plugin with `settings`. A lost connection's users are announced as it goes
+    /// (route.peer_loss_grace = 0) unless `settings` say otherwise: the grace has suites of its own.
+    void start(Settings settings = {})
+    {
+        settings.insert(settings.begin(), {"peer_loss_grace", "0"});
+        served_ = std::make_unique<ServedPlugin>(TTROUTE_PLUGIN_PATH, settings);
+    }
 
     std::uint16_t port() const { return served_->port(); }
 
@@ -874,10 +880,13 @@ private:
     /// others keep routing between themselves.
     void assertBadLengthClosesOnlyTheSender(std::int64_t length, const std::string& why)
     {
+        // A user of its own each time: one announced offline before would be announced
+        // online again when listed (protocol.md §7).
+        const std::uint32_t user = nextVictimUser_++;
         auto good1 = connectAdmitted(port());
         auto victim = connectAdmitted(port());
         auto good2 = connectAdmitted(port());
-        victim->send(tttest::onlineUserInfo({{171, kOnline, kWindows}}));
+        victim->send(tttest::onlineUserInfo({{user, kOnline, kWindows}}));
         assertNothing(victim->sync(), "victim");
         victim->send(tttest::makeRawFrame(3, 0x0301, 0x0909, "", length));
         CPPUNIT_ASSERT_MESSAGE("length " + std::to_string(length) + " was accepted", victim->waitClosed());
@@ -887,16 +896,17 @@ private:
         CPPUNIT_ASSERT_MESSAGE(served_->log(), served_->log().find("127.0.0.1:") != std::string::npos);
 
         // The victim's user is announced offline to the survivors, who keep working.
-        assertStatusNotifications({good1->receive()}, 171, -1, kOffline, "good1");
-        assertStatusNotifications({good2->receive()}, 171, -1, kOffline, "good2");
+        assertStatusNotifications({good1->receive()}, user, -1, kOffline, "good1");
+        assertStatusNotifications({good2->receive()}, user, -1, kOffline, "good2");
         const std::string message = tttest::msgData(1, 2, 3, "survivors");
         good1->send(message);
         assertNothing(good1->sync(), "good1");
         assertFrames({message}, good2->sync(), "good2");
-        CPPUNIT_ASSERT_EQUAL(statuses({kOffline}), statuses(queryStatuses(*good2, {171})));
+        CPPUNIT_ASSERT_EQUAL(statuses({kOffline}), statuses(queryStatuses(*good2, {user})));
     }
 
     std::unique_ptr<ServedPlugin> served_;
+    std::uint32_t nextVictimUser_ = 171;
 };
 
 CPPUNIT_TEST_SUITE_REGISTRATION(PluginIntegrationTest);

@@ -26,12 +26,6 @@ void RecordingPeer::deliver(ttroute::FrameBatch& batch)
     }
 }
 
-bool RecordingPeer::setMaster(bool master)
-{
-    masterCalls_.push_back(master);
-    return masterCalls_.size() == 1 || masterCalls_[masterCalls_.size() - 2] != master;
-}
-
 void RecordingPeer::close(ttroute::DisconnectReason)
 {
     ++closeCalls_;

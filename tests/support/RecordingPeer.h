@@ -15,7 +15,7 @@ namespace tttest
 {
 
 /// A msg server as the router sees it (ttroute::PeerLink), without a socket: it records every
-/// batch delivered to it, every setMaster() and every close(), for a test to inspect.
+/// batch delivered to it and every close(), for a test to inspect.
 /// deliver() may be called from several threads at once; the rest is for one thread.
 class RecordingPeer : public ttroute::PeerLink
 {
@@ -33,9 +33,6 @@ public:
 
     /// Records the batch's bytes and frame count.
     void deliver(ttroute::FrameBatch& batch) override;
-
-    /// Records the call; true when `master` differs from the previous call's (or it is the first).
-    bool setMaster(bool master) override;
 
     /// Always 0: nothing waits for a socket.
     std::size_t queuedBytes() const override { return 0; }
@@ -56,11 +53,8 @@ public:
     /// True when anything was delivered.
     bool received() const { return batchCount() != 0; }
 
-    /// Forgets the batches delivered so far (not the setMaster() and close() calls).
+    /// Forgets the batches delivered so far (not the close() calls).
     void clear();
-
-    /// The arguments of every setMaster() call, in order.
-    const std::vector<bool>& masterCalls() const { return masterCalls_; }
 
     /// How many times close() was called.
     int closeCalls() const { return closeCalls_; }
@@ -81,7 +75,6 @@ private:
     const bool takesShared_;
     mutable std::mutex mutex_;
     std::vector<Batch> batches_;
-    std::vector<bool> masterCalls_;
     int closeCalls_ = 0;
 };
 

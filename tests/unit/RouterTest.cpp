@@ -204,6 +204,15 @@ std::string described(const RecordingPeer& peer)
     return joined(tokens(peer));
 }
 
+/// Settings under which a lost connection's users are announced before detach() returns
+/// (route.peer_loss_grace = 0), for the tests of what is announced.
+ttroute::RouteSettings announcedAtOnce()
+{
+    ttroute::RouteSettings settings;
+    settings.peerLossGrace = std::chrono::milliseconds(0);
+    return settings;
+}
+
 /// The router with everything it needs, peers to route between, and status queries.
 struct Harness : tttest::RouterHarness
 {
@@ -300,7 +309,7 @@ class RouterTest : public CppUnit::TestFixture
     CPPUNIT_TEST(onlineUserInfoBetweenRelays);
     CPPUNIT_TEST(largeOnlineUserInfoAppliesEveryEntryInOrder);
     CPPUNIT_TEST(scratchKeepsUsualBuffersAndFreesLargeOnes);
-    CPPUNIT_TEST(roleSetCallsSetMaster);
+    CPPUNIT_TEST(roleSetRecordsTheRole);
     CPPUNIT_TEST(readOrderIsKeptForEveryPeer);
     CPPUNIT_TEST(detachAnnouncesUsersWhoLostLastPcLogin);
     CPPUNIT_TEST(detachWithoutAnnounceRemovesPresenceSilently);
@@ -946,7 +955,7 @@ public:
         h.route(*a, tttest::makeRawFrame(7, 0x0707, 0, "") + tttest::makeRawFrame(7, 0x0707, 0, "\x08") + relay + tttest::roleSet(true));
         CPPUNIT_ASSERT(relay == b->bytes());
         CPPUNIT_ASSERT(!a->received());
-        CPPUNIT_ASSERT(std::vector<bool>{true} == a->masterCalls());
+        CPPUNIT_ASSERT(ttroute::PeerRole::Master == a->role());
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(2), h.counters.bodiesDropped.load());
     }
 
@@ -1021,16 +1030,21 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), h.counters.notificationsSent.load());
     }
 
-    void roleSetCallsSetMaster()
+    void roleSetRecordsTheRole()
     {
         Harness h;
         auto a = h.attach(1), b = h.attach(2);
         IM::Server::IMRoleSet odd;
         odd.set_master(5);
-        h.route(*a, tttest::roleSet(true) + tttest::roleSet(false) + tttest::makeFrame(7, 0x0707, 0, odd));
+        CPPUNIT_ASSERT(ttroute::PeerRole::Unknown == a->role());
+        h.route(*a, tttest::roleSet(true));
+        CPPUNIT_ASSERT(ttroute::PeerRole::Master == a->role());
+        h.route(*a, tttest::roleSet(false));
+        CPPUNIT_ASSERT(ttroute::PeerRole::Slave == a->role());
+        h.route(*a, tttest::makeFrame(7, 0x0707, 0, odd));
+        CPPUNIT_ASSERT(ttroute::PeerRole::Master == a->role());
         h.route(*b, tttest::roleSet(false));
-        CPPUNIT_ASSERT((std::vector<bool>{true, false, true}) == a->masterCalls());
-        CPPUNIT_ASSERT(std::vector<bool>{false} == b->masterCalls());
+        CPPUNIT_ASSERT(ttroute::PeerRole::Slave == b->role());
         CPPUNIT_ASSERT(!a->received());
         CPPUNIT_ASSERT(!b->received());
         // Routing does not change with the role.
@@ -1074,7 +1088,7 @@ public:
 
     void detachAnnouncesUsersWhoLostLastPcLogin()
     {
-        Harness h;
+        Harness h(announcedAtOnce());
         auto a = h.attach(1), b = h.attach(2), c = h.attach(3);
         h.route(*a, tttest::onlineUserInfo({{1, kOnline, kWindows},   // PC only here: buddy offline
                                             {2, kOnline, kWindows},   // PC here, mobile on b: login 0 + buddy offline
@@ -1152,7 +1166,7 @@ public:
 
     void detachOfPeerWithoutUsers()
     {
-        Harness h;
+        Harness h(announcedAtOnce());
         auto a = h.attach(1), b = h.attach(2);
         h.route(*b, tttest::onlineUserInfo({{1, kOnline, kWindows}}));
         h.router.detach(*a, true);
@@ -1164,7 +1178,7 @@ public:
 
     void detachOfPeerWithOneUser()
     {
-        Harness h;
+        Harness h(announcedAtOnce());
         auto a = h.attach(1), b = h.attach(2);
         h.route(*a, tttest::statusUpdate(1, kOnline, kWindows));
         b->clear();
@@ -1175,7 +1189,7 @@ public:
 
     void detachedPeerReceivesNothingMore()
     {
-        Harness h;
+        Harness h(announcedAtOnce());
         auto a = h.attach(1), b = h.attach(2), c = h.attach(3);
         h.router.detach(*c, true);
         const std::string relay = relayFrame(0x0301, 1), sign = signInfoChanged(2);
@@ -1192,7 +1206,7 @@ public:
     void detachOfManyUsers()
     {
         // Enough announcements for several blocks: every user exactly once, to every remaining peer.
-        Harness h;
+        Harness h(announcedAtOnce());
         auto a = h.attach(1), b = h.attach(2), c = h.attach(3, true);
         constexpr std::uint32_t kUsers = 20000;
         std::string stream;
@@ -1249,7 +1263,7 @@ public:
 
     void countersAdvanceByExactAmounts()
     {
-        Harness h;
+        Harness h(announcedAtOnce());
         auto a = h.attach(1), b = h.attach(2), c = h.attach(3);
         const CounterSnapshot start(h.counters);
         const std::string stream = relayFrame(0x0301, 1) + relayFrame(0x0601, 2) + signInfoChanged(3) + // 3 relayed
