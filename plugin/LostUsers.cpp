@@ -115,7 +115,7 @@ void LostUsers::forgetExpiredFront()
 {
     // Expired losses come first: losses expire in order. The oldest goes when nobody of it is
     // remembered any more, or to make room.
-    while (!losses_.empty() && losses_.front().expired && (losses_.front().remembered == 0 || remembered_ > kMaxRemembered))
+    while (!losses_.empty() && losses_.front().expired && (losses_.front().remembered == 0 || remembered_ > maxRemembered_))
     {
         const Loss& oldest = losses_.front();
         for (std::uint32_t user : oldest.users)

@@ -18,16 +18,22 @@ namespace ttroute
 /// Losses are kept in the order they happened. A loss holds its users until the router
 /// expires it, announcing those still online nowhere; from then on it remembers the users
 /// it announced until each logs in again with a PC client, or until more than
-/// kMaxRemembered users are remembered, when the oldest losses are forgotten first. Not
+/// `maxRemembered` users are remembered, when the oldest losses are forgotten first. Not
 /// thread-safe: the Router guards it with the presence lock.
 class LostUsers
 {
 public:
     using Clock = std::chrono::steady_clock;
 
-    /// Most users remembered as announced offline. Each costs about 44 bytes (a hash-map
-    /// node and its bucket, and an entry in its loss's list), so the memory stays under 50 MB.
+    /// Most users remembered as announced offline by default. Each costs about 44 bytes (a
+    /// hash-map node and its bucket, and an entry in its loss's list): under 50 MB in all.
     static constexpr std::size_t kMaxRemembered = 1000000;
+
+    /// Remembers at most `maxRemembered` users announced offline.
+    explicit LostUsers(std::size_t maxRemembered = kMaxRemembered)
+        : maxRemembered_(maxRemembered)
+    {
+    }
 
     /// The users one lost connection held or announced.
     struct Loss
@@ -81,7 +87,7 @@ public:
     void released(std::uint32_t user, const Loss& loss);
 
     /// Ends the expiry of `loss` (after announced() or released() for each held user), and
-    /// forgets the oldest losses while more than kMaxRemembered users are remembered.
+    /// forgets the oldest losses while more than the most allowed users are remembered.
     void expired(Loss& loss);
 
     /// Users whose offline announcement is held now.
@@ -96,6 +102,7 @@ private:
 
     void forgetExpiredFront();
 
+    std::size_t maxRemembered_;
     std::unordered_map<std::uint32_t, std::uint64_t> byUser_; ///< user → loss id, with kAnnounced once announced
     std::deque<Loss> losses_;                                 ///< in order; ids consecutive
     std::uint64_t nextId_ = 1;

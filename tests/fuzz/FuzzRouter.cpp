@@ -36,6 +36,7 @@
 #include <Poco/NullChannel.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -73,9 +74,14 @@ Poco::Logger& nullLogger()
     return logger;
 }
 
-ttroute::RouteSettings fuzzSettings()
+/// The fuzzed router's settings: small limits, a lost connection's users announced (and
+/// remembered for their return) before detach() returns, and `viaMaster` for
+/// route.announce_via_master.
+ttroute::RouteSettings fuzzSettings(bool viaMaster)
 {
     ttroute::RouteSettings settings;
+    settings.peerLossGrace = std::chrono::milliseconds(0);
+    settings.announceViaMaster = viaMaster;
     settings.maxPduBytes = ttfuzz::kMaxFrameBytes;
     settings.maxStatusQueryIds = ttfuzz::kMaxStatusQueryIds;
     settings.maxOnlineUserInfoEntries = ttfuzz::kMaxOnlineUserInfoEntries;
@@ -244,8 +250,9 @@ private:
 class Session
 {
 public:
-    explicit Session(unsigned peerCount)
-        : settings_(fuzzSettings())
+    /// `peerCount` peers, all connected, with route.announce_via_master `viaMaster`.
+    Session(unsigned peerCount, bool viaMaster)
+        : settings_(fuzzSettings(viaMaster))
         , router_(presence_, directory_, settings_, counters_, nullLogger())
         , connections_(peerCount)
     {
@@ -399,7 +406,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 {
     if (size == 0)
         return 0;
-    Session session(ttfuzz::kMinPeers + data[0] % ttfuzz::kPeerChoices);
+    Session session(ttfuzz::kMinPeers + data[0] % ttfuzz::kPeerChoices, (data[0] / ttfuzz::kPeerChoices) % 2 == 1);
     std::size_t at = 1;
     while (at < size)
     {

@@ -5,7 +5,8 @@
 //
 // An input is a small script that drives a few fake msg servers:
 //
-//   byte 0             number of peers: 2 + byte % 3, so 2..4; all of them start connected
+//   byte 0             number of peers: 2 + byte % 3, so 2..4; all of them start connected;
+//                      route.announce_via_master on when (byte / 3) is odd
 //   then records of    [peer byte][op byte][length: 2 bytes, big-endian][length bytes]
 //     peer byte        which peer: byte % number of peers
 //     op byte          what happens to it: byte % 3, see Op
