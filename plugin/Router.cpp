@@ -216,8 +216,9 @@ public:
         startGenerated(Destination::PresenceChanges);
         prepareResize(update.user_status() == UserStatus::Offline ? -1 : 1);
         const PresenceOutcome outcome = router_.presence_.apply(from_.id(), update.user_id(), update.user_status(), update.client_type());
-        if (!router_.lost_.empty() && isPcLogin(update.user_status(), update.client_type(), outcome))
-            router_.lost_.userBack(update.user_id()); // announced as any login is, below
+        if (!router_.lost_.empty() && isPcLogin(update.user_status(), update.client_type(), outcome) &&
+            router_.lost_.userBack(update.user_id()) == LostUsers::Return::WasHeld)
+            ++cameBack_; // announced as any login is, below
         if (router_.settings_.announceViaMaster() && from_.role() == PeerRole::Slave)
         {
             ++unannounced_; // its master route server announces it (protocol.md §8)
@@ -255,12 +256,20 @@ public:
             {
                 const auto& entry = info.user_stat_list(i);
                 const PresenceOutcome outcome = router_.presence_.apply(from_.id(), entry.user_id(), entry.status(), entry.client_type());
-                if (!router_.lost_.empty() && isPcLogin(entry.status(), entry.client_type(), outcome) &&
-                    router_.lost_.userBack(entry.user_id()) == LostUsers::Return::WasAnnounced)
+                if (router_.lost_.empty() || !isPcLogin(entry.status(), entry.client_type(), outcome))
+                    continue;
+                switch (router_.lost_.userBack(entry.user_id()))
                 {
-                    ++healed_;
-                    generatedFrames_ +=
-                        appendStatusNotifications(generated_, batchTally_, entry.user_id(), entry.status(), entry.client_type(), outcome);
+                    case LostUsers::Return::WasHeld:
+                        ++cameBack_;
+                        break;
+                    case LostUsers::Return::WasAnnounced:
+                        ++healed_;
+                        generatedFrames_ += appendStatusNotifications(generated_, batchTally_, entry.user_id(), entry.status(),
+                                                                      entry.client_type(), outcome);
+                        break;
+                    case LostUsers::Return::Unknown:
+                        break;
                 }
             }
             flushIfLarge();
@@ -347,8 +356,11 @@ public:
         }
     }
 
-    /// Held users lossExpired() found back online, and users it forgot unannounced.
-    std::pair<std::uint64_t, std::uint64_t> cameBackAndReleased() const { return {cameBack_, released_}; }
+    /// Held users found back: in lossExpired(), those back online without a login seen.
+    std::uint64_t cameBack() const { return cameBack_; }
+
+    /// Held users lossExpired() forgot unannounced.
+    std::uint64_t released() const { return released_; }
 
     /// Users an ONLINE_USER_INFO brought back after they were announced offline.
     std::uint64_t healed() const { return healed_; }
@@ -424,6 +436,8 @@ public:
         RouteCounters::add(c.bodiesDropped, dropped_);
         RouteCounters::add(c.statusUpdatesUnannounced, unannounced_);
         RouteCounters::add(c.usersHealed, healed_);
+        RouteCounters::add(c.lostUsers[static_cast<std::size_t>(LossOutcome::CameBack)], cameBack_);
+        RouteCounters::add(c.lostUsers[static_cast<std::size_t>(LossOutcome::Forgotten)], released_);
     }
 
 private:
@@ -615,8 +629,8 @@ std::chrono::steady_clock::time_point Router::announceLosses(std::chrono::steady
             step.flush();
             step.count();
             announced += step.lostUsers();
-            cameBack += step.cameBackAndReleased().first;
-            released += step.cameBackAndReleased().second;
+            cameBack += step.cameBack();
+            released += step.released();
             notifications += step.notifications();
             if (step.notifications() > 0)
                 waitForOutboxes();
@@ -628,8 +642,6 @@ std::chrono::steady_clock::time_point Router::announceLosses(std::chrono::steady
             lost_.expired(*loss);
         }
         RouteCounters::add(counters_.lostUsers[static_cast<std::size_t>(LossOutcome::Announced)], announced);
-        RouteCounters::add(counters_.lostUsers[static_cast<std::size_t>(LossOutcome::CameBack)], cameBack);
-        RouteCounters::add(counters_.lostUsers[static_cast<std::size_t>(LossOutcome::Forgotten)], released);
         if (grace)
             logger_.information(peer + ": grace of " + std::to_string(grace->count()) + " ms over: " + std::to_string(announced) +
                                 " users announced offline (" + std::to_string(notifications) + " notifications), " +

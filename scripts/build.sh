@@ -17,7 +17,7 @@ case "$kind" in
     cmake --build build/debug -j "$jobs" ;;
   tsan)
     cmake -S . -B build/tsan -DCMAKE_BUILD_TYPE=Debug -DTTROUTE_SANITIZERS=thread -DTTROUTE_WERROR=ON
-    cmake --build build/tsan -j "$jobs" --target tthost ttroute ttbench unit_router integration_plugin integration_faults e2e_operations bench_smoke ;;
+    cmake --build build/tsan -j "$jobs" --target tthost ttroute ttbench unit_router integration_plugin integration_faults integration_peer_loss e2e_operations bench_smoke ;;
   *)
     echo "scripts/build.sh: unknown build '$kind' (release, debug or tsan)" >&2
     exit 2 ;;

@@ -8,7 +8,11 @@
 #include <Poco/Net/TCPServerParams.h>
 #include <Poco/Util/MapConfiguration.h>
 
+#include <cppunit/TestAssert.h>
+
+#include <atomic>
 #include <mutex>
+#include <sstream>
 #include <thread>
 
 namespace tttest
@@ -36,12 +40,28 @@ private:
     std::string text_;
 };
 
+namespace
+{
+
+/// The settings as the host hands them to a plugin: a view of the "route" section.
+Poco::AutoPtr<Poco::Util::AbstractConfiguration> routeSection(const ServedPlugin::Settings& settings)
+{
+    auto config = Poco::makeAuto<Poco::Util::MapConfiguration>();
+    for (const auto& [key, value] : settings)
+        config->setString("route." + key, value);
+    return config->createView("route");
+}
+
+} // namespace
+
 ServedPlugin::ServedPlugin(const std::string& pluginPath, const Settings& settings)
     : pluginPath_(pluginPath)
     , channel_(new LogCapture)
     , threads_("it-conn", 2, 32)
 {
-    Poco::Logger& logger = Poco::Logger::get("ttroute-integration");
+    static std::atomic<int> instances{0};
+    loggerName_ = "ttroute-integration-" + std::to_string(instances++);
+    Poco::Logger& logger = Poco::Logger::get(loggerName_);
     logger.setChannel(channel_);
     logger.setLevel(Poco::Message::PRIO_DEBUG);
     try
@@ -49,11 +69,7 @@ ServedPlugin::ServedPlugin(const std::string& pluginPath, const Settings& settin
         loader_.loadLibrary(pluginPath_);
         loaded_ = true;
         plugin_.reset(loader_.create("RoutePlugin"));
-        auto config = Poco::makeAuto<Poco::Util::MapConfiguration>();
-        for (const auto& [key, value] : settings)
-            config->setString("route." + key, value);
-        // The host hands each plugin a view of its own section.
-        plugin_->start(*config->createView("route"), logger);
+        plugin_->start(*routeSection(settings), logger);
         started_ = true;
 
         Poco::Net::ServerSocket socket;
@@ -109,6 +125,37 @@ void ServedPlugin::stopPlugin(Poco::Timespan drain)
         pluginStopped_ = true;
         plugin_->stop(drain);
     }
+}
+
+void ServedPlugin::reconfigure(const Settings& settings)
+{
+    const auto section = routeSection(settings);
+    plugin_->validate(*section);
+    plugin_->reconfigure(*section);
+}
+
+double ServedPlugin::metric(const std::string& sample)
+{
+    tthost::MetricsWriter metrics;
+    plugin_->writeMetrics(metrics);
+    std::istringstream lines(metrics.text());
+    for (std::string line; std::getline(lines, line);)
+        if (line.size() > sample.size() && line.compare(0, sample.size(), sample) == 0 && line[sample.size()] == ' ')
+            return std::stod(line.substr(sample.size() + 1));
+    CPPUNIT_FAIL("no sample " + sample + " among the plugin's metrics:\n" + metrics.text());
+    return 0;
+}
+
+bool ServedPlugin::waitForMetric(const std::string& sample, double value, std::chrono::milliseconds timeout)
+{
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (metric(sample) != value)
+    {
+        if (std::chrono::steady_clock::now() >= deadline)
+            return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return true;
 }
 
 void ServedPlugin::shutdown()

@@ -60,6 +60,16 @@ public:
     /// The plugin's stop(), once.
     void stopPlugin(Poco::Timespan drain = Poco::Timespan(2, 0));
 
+    /// Puts `settings` in force as a reload does: validate(), then reconfigure().
+    void reconfigure(const Settings& settings);
+
+    /// The value of one sample of the plugin's metrics, written as on the page, e.g.
+    /// "ttroute_peer_loss_users_total{outcome=\"held\"}"; fails the test when there is none.
+    double metric(const std::string& sample);
+
+    /// Waits until metric(`sample`) is `value`; false after `timeout`.
+    bool waitForMetric(const std::string& sample, double value, std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
     /// Stops accepting, stops the plugin, joins the connection threads, destroys server and
     /// plugin and unloads the library; idempotent.
     void shutdown();
@@ -68,6 +78,7 @@ private:
     class LogCapture;
 
     std::string pluginPath_;
+    std::string loggerName_; ///< of its own, so that several instances keep their logs apart
     Poco::AutoPtr<LogCapture> channel_;
     Poco::ClassLoader<tthost::ServerPlugin> loader_;
     Poco::ThreadPool threads_;
