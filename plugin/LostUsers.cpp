@@ -12,7 +12,7 @@ std::uint64_t LostUsers::hold(std::uint64_t loss, const std::string& peer, std::
     if (!held)
     {
         // Numbered and timed together, under the presence lock: losses expire in the order of their numbers.
-        losses_.push_back(Loss{nextId_++, peer, Clock::now(), {}, false, false, 0, 0});
+        losses_.push_back(Loss{nextId_++, peer, Clock::now(), {}, false, false, 0, 0, 0});
         held = &losses_.back();
     }
     // A user lost twice (back in between on another connection, then lost there) belongs to the later loss.
@@ -88,6 +88,8 @@ void LostUsers::announced(std::uint32_t user, Loss& loss)
     --held_;
     ++remembered_;
     ++loss.remembered;
+    // The expiry reads the list in order: the announced ones gather at its front.
+    loss.users[loss.announced++] = user;
 }
 
 void LostUsers::released(std::uint32_t user, [[maybe_unused]] const Loss& loss)
@@ -99,13 +101,8 @@ void LostUsers::released(std::uint32_t user, [[maybe_unused]] const Loss& loss)
 
 void LostUsers::expired(Loss& loss)
 {
-    // From now on the list names the users remembered, for forgetting them when the loss goes.
-    loss.users.erase(std::remove_if(loss.users.begin(), loss.users.end(),
-                                    [&](std::uint32_t user) {
-                                        const auto entry = byUser_.find(user);
-                                        return entry == byUser_.end() || entry->second != (loss.id | kAnnounced);
-                                    }),
-                     loss.users.end());
+    // From now on the list names the users announced, for forgetting them when the loss goes.
+    loss.users.resize(loss.announced);
     loss.users.shrink_to_fit();
     loss.expired = true;
     forgetExpiredFront();

@@ -26,6 +26,10 @@ constexpr std::size_t kGeneratedBlockBytes = 256 * 1024;
 /// their turn, so a large change stalls them for a slice, not for the whole change.
 constexpr std::size_t kPresenceSlice = 4096;
 
+/// Announcements a burst (a loss's users at expiry, their return) may queue for a peer before
+/// the next slice waits: a relayed PDU or an answer never waits behind more of them.
+constexpr std::size_t kAnnouncementBacklogBytes = 1024 * 1024;
+
 /// Appends the notifications protocol.md §5 prescribes after user `userId` sent `status`
 /// with `clientType` and presence became `outcome`, counting them in `tally`; returns how
 /// many frames it appended.
@@ -230,7 +234,7 @@ public:
 
     /// ONLINE_USER_INFO: apply every entry as a status update from this peer, without
     /// notifications, except for users announced offline after a lost connection: their
-    /// return is announced as a login (protocol.md §7).
+    /// return is announced as a login (protocol.md §7), paced to what the other peers read.
     void onlineUserInfo(const FrameView& frame)
     {
         // Counted before parsing: the generated parser would allocate every entry first.
@@ -250,7 +254,7 @@ public:
         {
             const int end = std::min(count, begin + static_cast<int>(kPresenceSlice));
             if (begin > 0)
-                handOverAndResume();
+                handOverAndResume(generatedFrames_ > 0);
             prepareResize(end - begin);
             for (int i = begin; i < end; ++i)
             {
@@ -272,7 +276,6 @@ public:
                         break;
                 }
             }
-            flushIfLarge();
         }
     }
 
@@ -464,11 +467,14 @@ private:
     }
 
     /// Hands the generated batch over, releasing the presence lock for a moment, and goes on
-    /// building the same kind of batch.
-    void handOverAndResume()
+    /// building the same kind of batch; with `paced`, first lets the other peers read most of
+    /// what they were handed (a burst of announcements).
+    void handOverAndResume(bool paced = false)
     {
         const Destination destination = pending_;
         flush();
+        if (paced)
+            router_.waitForOutboxes(&from_);
         startGenerated(destination);
     }
 
@@ -565,15 +571,17 @@ void Router::attach(std::shared_ptr<PeerLink> peer)
 void Router::detach(PeerLink& peer, bool announce)
 {
     peers_.remove(peer);
-    std::vector<std::uint32_t> users;
-    {
-        std::shared_lock lock(presenceLock_);
-        users = presence_.usersOn(peer.id());
-    }
     const auto grace = settings_.peerLossGrace();
     // With route.announce_via_master, a msg server's losses are announced by the route
     // server it calls master, as its status changes are (protocol.md §8).
     const bool hold = announce && grace && !(settings_.announceViaMaster() && peer.role() == PeerRole::Slave);
+    std::vector<std::uint32_t> users;
+    {
+        std::unique_lock lock(presenceLock_);
+        users = presence_.usersOn(peer.id());
+        if (hold)
+            lost_.reserve(users.size());
+    }
     // Nothing else changes this connection's logins any more: taking them off in slices is
     // exact, and each slice re-checks the users' other logins at the moment it runs.
     std::uint64_t loss = 0;
@@ -633,7 +641,7 @@ std::chrono::steady_clock::time_point Router::announceLosses(std::chrono::steady
             released += step.released();
             notifications += step.notifications();
             if (step.notifications() > 0)
-                waitForOutboxes();
+                waitForOutboxes(nullptr);
         }
         std::string peer = loss->peer;
         {
@@ -738,12 +746,13 @@ std::size_t Router::deliverToAll(FrameBatch& batch, const PeerLink* except)
     return delivered;
 }
 
-void Router::waitForOutboxes()
+void Router::waitForOutboxes(const PeerLink* except)
 {
     // A connection that hosted a million users goes with a million announcements: give the
-    // others' outboxes time to take them, rather than overflowing peers that do read. A peer
-    // whose queue stops shrinking is not waited for: its own limit deals with it.
-    const std::size_t comfortable = settings_.maxOutboxBytes() / 4;
+    // others' outboxes time to take them, rather than overflowing peers that do read, and so
+    // that live traffic never queues behind more than a little of them. A peer whose queue
+    // stops shrinking is not waited for: its own limit deals with it.
+    const std::size_t comfortable = std::min(kAnnouncementBacklogBytes, settings_.maxOutboxBytes() / 4);
     std::size_t before = SIZE_MAX;
     auto progressed = std::chrono::steady_clock::now();
     for (;;)
@@ -751,7 +760,8 @@ void Router::waitForOutboxes()
         const auto peers = peers_.snapshot();
         std::size_t excess = 0;
         for (const auto& peer : *peers)
-            excess += peer->queuedBytes() > comfortable ? peer->queuedBytes() - comfortable : 0;
+            if (peer.get() != except)
+                excess += peer->queuedBytes() > comfortable ? peer->queuedBytes() - comfortable : 0;
         const auto now = std::chrono::steady_clock::now();
         if (excess == 0 || now - progressed > std::chrono::milliseconds(200))
             return;

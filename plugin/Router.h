@@ -74,7 +74,8 @@ private:
     class Step;
 
     std::size_t deliverToAll(FrameBatch& batch, const PeerLink* except);
-    void waitForOutboxes();
+    /// Waits while the peers but `except` have more than a little queued (see Router.cpp).
+    void waitForOutboxes(const PeerLink* except);
     void logDroppedBody(const PeerLink& from, const FrameView& frame);
     void logOversized(const PeerLink& from, const FrameView& frame, std::size_t entries);
     void logIgnored(const PeerLink& from, const FrameView& frame);

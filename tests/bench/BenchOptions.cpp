@@ -102,6 +102,8 @@ BenchOptions BenchOptions::parse(int argc, char** argv)
             options.ids = static_cast<std::uint32_t>(number(key, value));
         else if (key == "cycles")
             options.cycles = static_cast<std::uint32_t>(number(key, value));
+        else if (key == "grace")
+            options.graceSeconds = value == "never" ? -1 : number(key, value);
         else
             throw std::invalid_argument("unknown option --" + key + " (see --help)");
     }
@@ -149,8 +151,10 @@ Modes:
             baseline forwarder first, as a yardstick of the machine's speed in this run
   presence  registers --users in bulk (ONLINE_USER_INFO), confirms them, reports the time and
             the server's RSS growth (with --server-pid); then drops the connection and
-            measures how long the server takes to forget them and how long routing on
-            another connection stalls meanwhile
+            measures how long the server takes to forget them, to announce them offline
+            once the server's route.peer_loss_grace is over (--grace=20, in seconds, or
+            never), and to announce them online again when another connection lists them,
+            and how long routing on another connection stalls meanwhile
   churn     --cycles=1000 of connect, register --users=10 users, query, close
   soak      the relay load (its options apply) with every PDU compared byte for byte, while
             another connection logs --users=1000 users in and out and another queries them;

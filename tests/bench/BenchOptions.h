@@ -37,6 +37,7 @@ struct BenchOptions
     int connections = 4;
     std::uint32_t ids = 100;
     std::uint32_t cycles = 1000;
+    double graceSeconds = 20;          ///< --grace: the server's route.peer_loss_grace in seconds; negative: never (presence)
 
     /// Parses `argv`; throws std::invalid_argument with a readable message.
     static BenchOptions parse(int argc, char** argv);

@@ -13,6 +13,7 @@ class BenchSocket;
 /// Command ids the load generator sends or looks for (protocol.md §2).
 constexpr std::uint16_t kMsgDataCommand = 0x0301;
 constexpr std::uint16_t kStatusResponseCommand = 0x020b;
+constexpr std::uint16_t kBuddyStatusNotifyCommand = 0x0203;
 
 /// User ids of the fake msg servers' users: receivers host kReceiverUserBase + i, senders
 /// kSenderUserBase + i.

@@ -269,6 +269,7 @@ int runPresenceMode(const BenchOptions& options, std::ostream& out)
     presence.server = options.server;
     presence.users = options.users;
     presence.serverPid = options.serverPid;
+    presence.graceSeconds = options.graceSeconds;
     out << "presence: " << options.users << " single-device users on one connection\n";
     bool clean = true;
     for (int i = 1; i <= options.runs; ++i)
@@ -281,7 +282,12 @@ int runPresenceMode(const BenchOptions& options, std::ostream& out)
             out << ", server RSS +" << fixed(static_cast<double>(result.rssGrowthBytes) / 1e6, 1) << " MB ("
                 << fixed(static_cast<double>(result.rssGrowthBytes) / options.users, 1) << " bytes per user)";
         out << "; connection dropped: all offline after " << fixed(result.removeSeconds, 3) << " s, longest routing stall elsewhere "
-            << fixed(result.longestStallMs, 1) << " ms; wrong answers " << result.wrongAnswers << "\n";
+            << fixed(result.longestStallMs, 1) << " ms";
+        if (options.graceSeconds >= 0)
+            out << "; announced offline after " << fixed(result.announceSeconds, 3) << " s (grace " << fixed(options.graceSeconds, 3)
+                << " s; longest stall " << fixed(result.longestAnnounceStallMs, 1) << " ms); listed again: announced online after "
+                << fixed(result.returnSeconds, 3) << " s (longest stall " << fixed(result.longestReturnStallMs, 1) << " ms)";
+        out << "; wrong answers " << result.wrongAnswers << "\n";
     }
     return clean ? 0 : 1;
 }

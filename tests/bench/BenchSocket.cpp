@@ -42,6 +42,8 @@ std::size_t BenchSocket::sendSome(const char* data, std::size_t size)
     for (;;)
     {
         const ssize_t sent = ::send(fd_, data, size, MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (sent > 0)
+            lastSend_ = std::chrono::steady_clock::now();
         if (sent >= 0)
             return static_cast<std::size_t>(sent);
         if (errno == EINTR)
@@ -74,6 +76,16 @@ std::size_t BenchSocket::receiveSome(char* buffer, std::size_t size, int timeout
 void BenchSocket::shutdown()
 {
     ::shutdown(fd_, SHUT_RDWR);
+}
+
+void BenchSocket::keepAlive()
+{
+    // A stock msg server heartbeats every 5 s; the route server's default idle timeout is 30 s.
+    constexpr auto kInterval = std::chrono::seconds(5);
+    // HEARTBEAT (protocol.md §2): a 16-byte header, version 1, service 7, command 0x0701, no body.
+    static const std::string kHeartbeat("\0\0\0\x10\0\x01\0\0\0\x07\x07\x01\0\0\0\0", 16);
+    if (std::chrono::steady_clock::now() - lastSend_ >= kInterval)
+        sendAll(kHeartbeat);
 }
 
 void FrameStream::compact()

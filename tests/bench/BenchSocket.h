@@ -3,6 +3,7 @@
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -37,9 +38,15 @@ public:
     /// Ends the connection's reads, so a thread blocked reading it wakes up.
     void shutdown();
 
+    /// Sends a HEARTBEAT when nothing was sent for a few seconds, as a msg server does, so
+    /// that the route server's idle timeout never closes a connection that only reads. Call
+    /// it between whole frames, from the thread that sends on the socket.
+    void keepAlive();
+
 private:
     Poco::Net::StreamSocket socket_;
     int fd_;
+    std::chrono::steady_clock::time_point lastSend_ = std::chrono::steady_clock::now();
 };
 
 /// Cuts received bytes into frames without copying them.

@@ -21,26 +21,72 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::uint32_t kFirstUser = 10000000;
 
-/// Asks `socket` about `ids`; returns how many are ONLINE. `stream` is the socket's, kept
-/// between calls: other frames keep arriving, and the next call starts where this one ended.
-std::size_t countOnline(BenchSocket& socket, FrameStream& stream, const std::vector<std::uint32_t>& ids)
+/// The connection that watches: asks about sampled users and counts the status
+/// notifications about the bench's users that arrive meanwhile, whatever it is waiting for.
+class Observer
 {
-    constexpr std::uint16_t kSeq = 0x7A7A;
-    socket.sendAll(statusRequest(kSeq, ids));
-    std::size_t online = 0;
-    bool answered = false;
-    while (!answered)
-        stream.readFrom(socket, 100, [&](const char* frame, std::uint32_t length) {
-            if (readU16(frame + 10) != kStatusResponseCommand || readU16(frame + 12) != kSeq)
-                return;
-            IM::Buddy::IMUsersStatRsp response;
-            response.ParseFromArray(frame + 16, static_cast<int>(length - 16));
-            for (const auto& stat : response.user_stat_list())
-                online += stat.status() == IM::BaseDefine::USER_STATUS_ONLINE ? 1 : 0;
-            answered = true;
+public:
+    explicit Observer(const Poco::Net::SocketAddress& server)
+        : socket_(server)
+    {
+        roundTrip(socket_);
+    }
+
+    /// Asks about `ids`; returns how many are ONLINE.
+    std::size_t countOnline(const std::vector<std::uint32_t>& ids)
+    {
+        constexpr std::uint16_t kSeq = 0x7A7A;
+        socket_.sendAll(statusRequest(kSeq, ids));
+        std::size_t online = 0;
+        bool answered = false;
+        while (!answered)
+            read(100, [&](const char* frame, std::uint32_t length) {
+                if (readU16(frame + 10) != kStatusResponseCommand || readU16(frame + 12) != kSeq)
+                    return;
+                IM::Buddy::IMUsersStatRsp response;
+                response.ParseFromArray(frame + 16, static_cast<int>(length - 16));
+                for (const auto& stat : response.user_stat_list())
+                    online += stat.status() == IM::BaseDefine::USER_STATUS_ONLINE ? 1 : 0;
+                answered = true;
+            });
+        return online;
+    }
+
+    /// Reads until `count` users of [first, first + count) were announced with `status`, or
+    /// until `deadline`; returns how many were.
+    std::uint32_t awaitAnnounced(IM::BaseDefine::UserStatType status, std::uint32_t count, Clock::time_point deadline)
+    {
+        auto& heard = status == IM::BaseDefine::USER_STATUS_ONLINE ? online_ : offline_;
+        while (heard < count && Clock::now() < deadline)
+            read(100, [](const char*, std::uint32_t) {});
+        return heard;
+    }
+
+    /// Forgets the announcements counted so far.
+    void resetCounts() { online_ = offline_ = 0; }
+
+private:
+    template <typename OnFrame>
+    void read(int timeoutMs, OnFrame&& onFrame)
+    {
+        socket_.keepAlive();
+        stream_.readFrom(socket_, timeoutMs, [&](const char* frame, std::uint32_t length) {
+            if (readU16(frame + 10) == kBuddyStatusNotifyCommand)
+            {
+                IM::Buddy::IMUserStatNotify notify;
+                notify.ParseFromArray(frame + 16, static_cast<int>(length - 16));
+                if (notify.user_stat().user_id() >= kFirstUser)
+                    ++(notify.user_stat().status() == IM::BaseDefine::USER_STATUS_ONLINE ? online_ : offline_);
+            }
+            onFrame(frame, length);
         });
-    return online;
-}
+    }
+
+    BenchSocket socket_;
+    FrameStream stream_; ///< kept between calls: other frames keep arriving
+    std::uint32_t online_ = 0;
+    std::uint32_t offline_ = 0;
+};
 
 std::int64_t rssOf(pid_t pid)
 {
@@ -106,6 +152,7 @@ private:
             template_.appendTo(out, 0, seq++, 0);
             out += statusRequest(querySeq, {kSenderUserBase});
             sender_.sendAll(out);
+            receiver_.keepAlive();
             bool arrived = false;
             while (!arrived && !stop_)
                 received.readFrom(receiver_, 50, [&](const char* frame, std::uint32_t) {
@@ -139,9 +186,7 @@ private:
 PresenceResult runPresence(const PresenceOptions& options)
 {
     PresenceResult result;
-    BenchSocket observer(options.server);
-    roundTrip(observer);
-    FrameStream observed;
+    Observer observer(options.server);
     std::vector<std::uint32_t> users(options.users);
     for (std::uint32_t i = 0; i < options.users; ++i)
         users[i] = kFirstUser + i;
@@ -163,14 +208,15 @@ PresenceResult runPresence(const PresenceOptions& options)
     result.longestRegisterStallMs = probe.longestMs();
     if (rssBefore >= 0)
         result.rssGrowthBytes = rssOf(options.serverPid) - rssBefore;
-    result.wrongAnswers += sample.size() - countOnline(observer, observed, sample);
+    result.wrongAnswers += sample.size() - observer.countOnline(sample);
 
-    // The observer reads the offline announcements away while it polls.
+    // The observer counts the offline announcements while it polls.
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     probe.reset();
+    observer.resetCounts();
     const auto dropped = Clock::now();
     host.reset();
-    while (countOnline(observer, observed, sample) > 0)
+    while (observer.countOnline(sample) > 0)
     {
         if (Clock::now() - dropped > std::chrono::seconds(60))
         {
@@ -181,6 +227,42 @@ PresenceResult runPresence(const PresenceOptions& options)
     result.removeSeconds = std::chrono::duration<double>(Clock::now() - dropped).count();
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     result.longestStallMs = probe.longestMs();
+
+    if (options.graceSeconds >= 0)
+    {
+        // After the grace, every user is announced offline once; listed again by another
+        // connection, every one is announced online again (protocol.md §7).
+        probe.reset();
+        const auto graceOver = dropped + std::chrono::milliseconds(static_cast<std::int64_t>(options.graceSeconds * 1000));
+        const std::uint32_t offline = observer.awaitAnnounced(IM::BaseDefine::USER_STATUS_OFFLINE, options.users, graceOver + std::chrono::seconds(60));
+        result.announceSeconds = std::chrono::duration<double>(Clock::now() - dropped).count();
+        result.longestAnnounceStallMs = probe.longestMs();
+        result.wrongAnswers += options.users - offline;
+
+        probe.reset();
+        auto back = std::make_unique<BenchSocket>(options.server);
+        registerUsers(*back, {});
+        const auto listed = Clock::now();
+        // Listed from a thread of its own, as the observer must read meanwhile: the server
+        // paces the announcements to what the others read.
+        std::thread listing([&] { back->sendAll(registration); });
+        const std::uint32_t online = observer.awaitAnnounced(IM::BaseDefine::USER_STATUS_ONLINE, options.users, listed + std::chrono::seconds(60));
+        listing.join();
+        result.returnSeconds = std::chrono::duration<double>(Clock::now() - listed).count();
+        result.longestReturnStallMs = probe.longestMs();
+        result.wrongAnswers += options.users - online;
+        result.wrongAnswers += sample.size() - observer.countOnline(sample);
+        // Gone again, and forgotten before the next run starts (the announcement is left to
+        // the grace: the next run lists the users again before it is over).
+        back.reset();
+        const auto gone = Clock::now();
+        while (observer.countOnline(sample) > 0)
+            if (Clock::now() - gone > std::chrono::seconds(60))
+            {
+                ++result.wrongAnswers;
+                break;
+            }
+    }
     result.wrongAnswers += probe.failed() ? 1 : 0;
     return result;
 }

@@ -87,7 +87,12 @@ public:
 
     void presenceComesAndGoes()
     {
-        expect(bench({"presence", "--users=50000"}), "wrong answers 0");
+        // Announced offline after the grace, and online again when listed again.
+        server_ = std::make_unique<Server>("route.peer_loss_grace = 500ms\n");
+        const std::string out = bench({"presence", "--users=50000", "--grace=0.5"});
+        expect(out, "announced offline after");
+        expect(out, "announced online after");
+        expect(out, "wrong answers 0");
     }
 
     void churnLeavesNothingBehind()

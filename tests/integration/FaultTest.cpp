@@ -6,6 +6,7 @@
 #include "FakeMsgServer.h"
 #include "FrameAssertions.h"
 #include "MsgServerChecks.h"
+#include "ProcessMemory.h"
 #include "ProtocolConstants.h"
 #include "ServedPlugin.h"
 #include "WireFrames.h"
@@ -23,8 +24,6 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
-#include <malloc.h>
 #include <map>
 #include <memory>
 #include <random>
@@ -34,26 +33,6 @@
 #include <thread>
 #include <utility>
 #include <vector>
-
-// Under a sanitizer, malloc is the sanitizer's: its own interface tells the heap's size.
-#if defined(__SANITIZE_ADDRESS__)
-#define TTTEST_ASAN 1
-#elif defined(__SANITIZE_THREAD__)
-#define TTTEST_TSAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define TTTEST_ASAN 1
-#elif __has_feature(thread_sanitizer)
-#define TTTEST_TSAN 1
-#endif
-#endif
-
-#if defined(TTTEST_ASAN) || defined(TTTEST_TSAN)
-extern "C" std::size_t __sanitizer_get_current_allocated_bytes();
-#endif
-#ifdef TTTEST_ASAN
-extern "C" void __sanitizer_purge_allocator();
-#endif
 
 using tttest::assertBuddyStatus;
 using tttest::assertFrames;
@@ -65,9 +44,12 @@ using tttest::connectAdmitted;
 using tttest::describeFrames;
 using tttest::FakeMsgServer;
 using tttest::NotificationHeader;
+using tttest::liveHeapBytes;
 using tttest::patternedBytes;
 using tttest::queryStatuses;
+using tttest::rssKiB;
 using tttest::ServedPlugin;
+using tttest::settleAllocator;
 using tttest::statuses;
 using tttest::WireFrame;
 using namespace tttest::protocol;
@@ -256,38 +238,6 @@ std::string waitForNoDescriptorsBeyond(const std::map<std::string, int>& baselin
             return beyond;
         std::this_thread::sleep_for(20ms);
     }
-}
-
-/// Resident set size of this process, in KiB.
-std::size_t rssKiB()
-{
-    std::ifstream status("/proc/self/status");
-    for (std::string line; std::getline(status, line);)
-        if (line.rfind("VmRSS:", 0) == 0)
-            return static_cast<std::size_t>(std::stoull(line.substr(6)));
-    CPPUNIT_FAIL("no VmRSS in /proc/self/status");
-    return 0;
-}
-
-/// Hands freed memory back where the allocator can: under AddressSanitizer, empties the
-/// quarantine that holds every freed block back for a while (it would look like growth).
-void settleAllocator()
-{
-#if defined(TTTEST_ASAN)
-    __sanitizer_purge_allocator();
-#elif !defined(TTTEST_TSAN)
-    ::malloc_trim(0);
-#endif
-}
-
-/// Bytes allocated on the heap and not freed yet, by this process and the plugin in it.
-std::size_t liveHeapBytes()
-{
-#if defined(TTTEST_ASAN) || defined(TTTEST_TSAN)
-    return __sanitizer_get_current_allocated_bytes();
-#else
-    return ::mallinfo2().uordblks;
-#endif
 }
 
 /// True when the generated parser of `prototype`'s type accepts `body`, required fields

@@ -1,6 +1,7 @@
 // LostUsers: what the router remembers of users lost with connections, held for the grace
 // period, then remembered as announced until they come back.
 #include "LostUsers.h"
+#include "ProcessMemory.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -58,6 +59,7 @@ class LostUsersTest : public CppUnit::TestFixture
     CPPUNIT_TEST(aUserLostAgainBelongsToTheLaterLoss);
     CPPUNIT_TEST(theOldestLossesAreForgottenWhenMemoryIsFull);
     CPPUNIT_TEST(lossesWithNobodyLeftAreForgotten);
+    CPPUNIT_TEST(aMillionRememberedUsersTakeUnderFiftyBytesEach);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -189,6 +191,26 @@ public:
         expireNext(lost);
         CPPUNIT_ASSERT(!lost.find(loss));
         CPPUNIT_ASSERT(!lost.nextToExpire());
+    }
+
+    void aMillionRememberedUsersTakeUnderFiftyBytesEach()
+    {
+        // The bound README and LostUsers.h promise for the memory of the return rule.
+        constexpr std::uint32_t kUsers = 1000000;
+        tttest::settleAllocator();
+        const std::size_t before = tttest::liveHeapBytes();
+        {
+            LostUsers lost;
+            std::uint64_t loss = 0;
+            for (std::uint32_t user = 1; user <= kUsers; ++user)
+                loss = lost.hold(loss, "peer #1", user * 7919); // spread, as real ids are
+            lost.complete(loss);
+            expireNext(lost);
+            CPPUNIT_ASSERT_EQUAL(std::size_t(kUsers), lost.rememberedUsers());
+            tttest::settleAllocator();
+            const double perUser = static_cast<double>(tttest::liveHeapBytes() - before) / kUsers;
+            CPPUNIT_ASSERT_MESSAGE(std::to_string(perUser) + " bytes per remembered user", perUser < 50);
+        }
     }
 };
 
