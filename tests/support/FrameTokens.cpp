@@ -5,7 +5,9 @@
 #include "IM.Buddy.pb.h"
 #include "IM.Server.pb.h"
 
+#include <algorithm>
 #include <stdexcept>
+#include <utility>
 
 namespace tttest
 {
@@ -85,6 +87,27 @@ std::vector<std::string> tokens(const RecordingPeer& peer)
 std::string described(const RecordingPeer& peer)
 {
     return joined(tokens(peer));
+}
+
+std::string describedByUser(const RecordingPeer& peer)
+{
+    std::vector<std::pair<std::uint32_t, std::string>> byUser;
+    for (const auto& frame : peer.frames())
+    {
+        std::uint32_t user = 0;
+        IM::Server::IMServerPCLoginStatusNotify login;
+        IM::Buddy::IMUserStatNotify buddy;
+        if (frame.commandId == 0x070e && frame.parse(login))
+            user = login.user_id();
+        else if (frame.commandId == 0x0203 && frame.parse(buddy))
+            user = buddy.user_stat().user_id();
+        byUser.emplace_back(user, describeFrame(frame));
+    }
+    std::stable_sort(byUser.begin(), byUser.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<std::string> ordered;
+    for (auto& [user, token] : byUser)
+        ordered.push_back(std::move(token));
+    return joined(ordered);
 }
 
 } // namespace tttest

@@ -34,4 +34,8 @@ std::vector<std::string> tokens(const RecordingPeer& peer);
 /// The frames `peer` received as joined tokens.
 std::string described(const RecordingPeer& peer);
 
+/// As described(), with the status notifications ordered by user id (each user's in the
+/// order they came): for announcements whose users come in no particular order.
+std::string describedByUser(const RecordingPeer& peer);
+
 } // namespace tttest

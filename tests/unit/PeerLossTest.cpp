@@ -26,6 +26,7 @@ using ttroute::PeerRole;
 using ttroute::RouteSettings;
 using tttest::buddyNotify;
 using tttest::described;
+using tttest::describedByUser;
 using tttest::joined;
 using tttest::loginNotify;
 using tttest::RecordingPeer;
@@ -130,8 +131,8 @@ public:
 
         CPPUNIT_ASSERT(Clock::time_point::max() == h.expireAfter(2h));
         const std::string expected = joined({buddyNotify(1, kOffline), loginNotify(2, 0), buddyNotify(2, kOffline)});
-        CPPUNIT_ASSERT_EQUAL(expected, described(*b));
-        CPPUNIT_ASSERT_EQUAL(expected, described(*c));
+        CPPUNIT_ASSERT_EQUAL(expected, describedByUser(*b));
+        CPPUNIT_ASSERT_EQUAL(expected, describedByUser(*c));
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(2), h.lost(LossOutcome::Announced));
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(3), h.counters.notificationsSent.load());
         CPPUNIT_ASSERT(h.router.lostUserCounts() == std::make_pair(std::size_t(0), std::size_t(2)));
