@@ -7,6 +7,8 @@
 #include "RelayTargets.h"
 #include "StatusQuery.h"
 
+#include "tthost/ConfigReader.h"
+
 #include <algorithm>
 #include <cassert>
 #include <shared_mutex>
@@ -70,6 +72,12 @@ constexpr std::uint32_t kAnyPcType = IM::BaseDefine::CLIENT_TYPE_WINDOWS;
 bool isPcLogin(std::uint32_t status, std::uint32_t clientType, PresenceOutcome outcome)
 {
     return status != UserStatus::Offline && isPcClientType(clientType) && outcome.pcOnline;
+}
+
+/// A duration as the configuration writes it: "20s", "250ms".
+std::string formatMillis(std::chrono::milliseconds span)
+{
+    return tthost::formatDuration(Poco::Timespan(span.count() * 1000));
 }
 
 /// "0x070a": how ids appear in logs, as in protocol.md.
@@ -651,7 +659,7 @@ std::chrono::steady_clock::time_point Router::announceLosses(std::chrono::steady
         }
         RouteCounters::add(counters_.lostUsers[static_cast<std::size_t>(LossOutcome::Announced)], announced);
         if (grace)
-            logger_.information(peer + ": grace of " + std::to_string(grace->count()) + " ms over: " + std::to_string(announced) +
+            logger_.information(peer + ": grace of " + formatMillis(*grace) + " over: " + std::to_string(announced) +
                                 " users announced offline (" + std::to_string(notifications) + " notifications), " +
                                 std::to_string(cameBack) + " came back in time");
         else
@@ -673,7 +681,7 @@ void Router::logLoss(const PeerLink& peer, std::size_t lost, bool held) const
     if (held && grace->count() == 0)
         line += "announcing them offline now (route.peer_loss_grace is 0)";
     else if (held)
-        line += "announced after " + std::to_string(grace->count()) + " ms unless they come back (route.peer_loss_grace)";
+        line += "announced after " + formatMillis(*grace) + " unless they come back (route.peer_loss_grace)";
     else if (!grace)
         line += "not announced (route.peer_loss_grace is never)";
     else

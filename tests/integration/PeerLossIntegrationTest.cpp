@@ -121,7 +121,7 @@ public:
 
         m.lose(0);
         CPPUNIT_ASSERT_MESSAGE(node(0).log(), node(0).waitForMetric("ttroute_peer_loss_pending_users", 2));
-        CPPUNIT_ASSERT(node(0).waitForLog("2 users went offline with it; announced after 3600000 ms unless they come back"));
+        CPPUNIT_ASSERT(node(0).waitForLog("2 users went offline with it; announced after 3600s unless they come back"));
         m.reconnect(0);
         CPPUNIT_ASSERT_MESSAGE(node(0).log(), node(0).waitForMetric(lossSample("came_back"), 2));
         CPPUNIT_ASSERT_EQUAL(0.0, node(0).metric("ttroute_peer_loss_pending_users"));
