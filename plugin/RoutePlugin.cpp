@@ -78,3 +78,5 @@ using ttroute::RoutePlugin;
 POCO_BEGIN_MANIFEST(tthost::ServerPlugin)
 POCO_EXPORT_CLASS(RoutePlugin)
 POCO_END_MANIFEST
+
+TTHOST_EXPORT_PLUGIN_API()

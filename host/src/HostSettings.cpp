@@ -78,10 +78,15 @@ HostSettings HostSettings::read(const Poco::Util::AbstractConfiguration& config)
     if (settings.plugins.empty())
         throw ConfigError("host.plugins", "no plugin to run");
     reader.rejectUnknownKeys();
+    return settings;
+}
 
+void HostSettings::rejectUnknownSections(const Poco::Util::AbstractConfiguration& file)
+{
+    const HostSettings settings = read(file);
     // Every key belongs to the host, to logging, or to a plugin's section: anything else is
     // a typo, or a line of the file that is not "key = value" at all.
-    for (const auto& [key, value] : flattenConfig(config))
+    for (const auto& [key, value] : flattenConfig(file))
     {
         const std::string root = key.substr(0, key.find('.'));
         const bool known = root == "host" || root == "logging" ||
@@ -89,7 +94,6 @@ HostSettings HostSettings::read(const Poco::Util::AbstractConfiguration& config)
         if (!known)
             throw ConfigError(key, "unknown key (value '" + value + "'; sections are host, logging and the plugins' names)");
     }
-    return settings;
 }
 
 } // namespace tthost

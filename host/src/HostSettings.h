@@ -32,6 +32,11 @@ struct HostSettings
 
     /// Reads and checks the host's keys; throws ConfigError naming the key for a bad or unknown one.
     static HostSettings read(const Poco::Util::AbstractConfiguration& config);
+
+    /// Checks a configuration file of a host that owns its whole file (tthost): read() holds,
+    /// and every key belongs to host.*, logging.* or a plugin's section; throws ConfigError
+    /// naming the first key that does not.
+    static void rejectUnknownSections(const Poco::Util::AbstractConfiguration& file);
 };
 
 } // namespace tthost

@@ -1,6 +1,7 @@
 #include "PluginInstance.h"
 
 #include "tthost/ConfigError.h"
+#include "tthost/PluginLibrary.h"
 
 #include <Poco/Exception.h>
 #include <Poco/File.h>
@@ -31,11 +32,12 @@ std::vector<Poco::Net::ServerSocket> bindAll(const std::vector<Poco::Net::Socket
     return sockets;
 }
 
-/// Loads the library at `path` into `loader` and checks that it exports `className`.
-/// Throws ConfigError for the `prefix` keys library or class.
+/// Loads the library at `path` into `loader`, once its plugin API version is checked, and
+/// checks that it exports `className`. Throws ConfigError for the `prefix` keys library or class.
 void loadPluginClass(Poco::ClassLoader<ServerPlugin>& loader, const std::string& path, const std::string& className,
                      const std::string& prefix)
 {
+    checkPluginApi(path, prefix + "library");
     try
     {
         loader.loadLibrary(path);
@@ -77,35 +79,12 @@ std::vector<Poco::Net::SocketAddress> unmatchedAddresses(const std::vector<Poco:
 
 } // namespace
 
-std::string locatePluginLibrary(const std::string& key, const std::string& library, const std::vector<std::string>& searchDirs)
-{
-    if (library.find('/') != std::string::npos)
-    {
-        if (!Poco::File(library).exists())
-            throw ConfigError(key, "'" + library + "' does not exist");
-        return Poco::Path(library).absolute().toString();
-    }
-    const std::string suffix = Poco::SharedLibrary::suffix();
-    const bool fileName = library.size() > suffix.size() && library.compare(library.size() - suffix.size(), suffix.size(), suffix) == 0;
-    const std::string file = fileName ? library : "lib" + library + suffix;
-    std::string searched;
-    for (const std::string& dir : searchDirs)
-    {
-        const std::string candidate = Poco::Path(Poco::Path::forDirectory(dir), file).toString();
-        if (Poco::File(candidate).exists())
-            return candidate;
-        searched += (searched.empty() ? "" : ", ") + dir;
-    }
-    throw ConfigError(key, "cannot find " + file + " (searched " + searched + ")");
-}
-
-PluginInstance::PluginInstance(const PluginSettings& settings, const Poco::Util::AbstractConfiguration& config,
-                               const std::vector<std::string>& searchDirs)
+PluginInstance::PluginInstance(const PluginSettings& settings, const Poco::Util::AbstractConfiguration& config)
     : settings_(settings)
     , logger_(Poco::Logger::get(settings.name))
 {
     const std::string prefix = "host." + settings.name + ".";
-    libraryPath_ = locatePluginLibrary(prefix + "library", settings.library, searchDirs);
+    libraryPath_ = locatePluginLibrary(settings.library, prefix + "library");
     loadPluginClass(loader_, libraryPath_, settings.className, prefix);
 
     // Bind first: a port in use is a configuration error, found before the plugin starts.
@@ -155,8 +134,7 @@ void PluginInstance::startAccepting()
     }
 }
 
-PluginInstance::Reload PluginInstance::prepareReload(const PluginSettings& settings, const Poco::Util::AbstractConfiguration& config,
-                                                     const std::vector<std::string>& searchDirs) const
+PluginInstance::Reload PluginInstance::prepareReload(const PluginSettings& settings, const Poco::Util::AbstractConfiguration& config) const
 {
     const std::string prefix = "host." + settings.name + ".";
     Reload reload;
@@ -165,7 +143,7 @@ PluginInstance::Reload PluginInstance::prepareReload(const PluginSettings& setti
     {
         // Not applied before a restart, but checked now: the file must still start.
         Poco::ClassLoader<ServerPlugin> probe;
-        loadPluginClass(probe, locatePluginLibrary(prefix + "library", settings.library, searchDirs), settings.className, prefix);
+        loadPluginClass(probe, locatePluginLibrary(settings.library, prefix + "library"), settings.className, prefix);
         if (settings.library != settings_.library)
             reload.restartKeys.push_back(prefix + "library");
         if (settings.className != settings_.className)

@@ -33,11 +33,10 @@ public:
         std::vector<std::string> restartKeys; ///< changed keys that only a restart applies
     };
 
-    /// Loads, starts and binds the plugin `settings` describes, with its own keys read from
-    /// `config`'s section of the same name. `searchDirs` are tried, in order, for a library
-    /// given by name. Throws ConfigError naming the key for every configuration problem.
-    PluginInstance(const PluginSettings& settings, const Poco::Util::AbstractConfiguration& config,
-                   const std::vector<std::string>& searchDirs);
+    /// Loads, starts and binds the plugin `settings` describes (a library given by name is
+    /// looked up as locatePluginLibrary() does), with its own keys read from `config`'s
+    /// section of the same name. Throws ConfigError naming the key for every configuration problem.
+    PluginInstance(const PluginSettings& settings, const Poco::Util::AbstractConfiguration& config);
     ~PluginInstance();
 
     PluginInstance(const PluginInstance&) = delete;
@@ -48,8 +47,7 @@ public:
 
     /// Checks a new configuration for this instance and binds its new listen addresses,
     /// changing nothing that runs. Throws ConfigError naming the key when it cannot apply.
-    Reload prepareReload(const PluginSettings& settings, const Poco::Util::AbstractConfiguration& config,
-                         const std::vector<std::string>& searchDirs) const;
+    Reload prepareReload(const PluginSettings& settings, const Poco::Util::AbstractConfiguration& config) const;
 
     /// Applies a prepared reload: opens the new addresses, stops accepting on the removed
     /// ones (their connections stay), and hands the plugin its new keys. Returns the keys
@@ -83,9 +81,5 @@ private:
     std::vector<std::unique_ptr<Listener>> retired_; ///< no longer accepting; serving until their connections end
     bool stopped_ = false;
 };
-
-/// Where a library named in the configuration is: a name with a '/' is a path; a bare name
-/// ("ttroute" or "libttroute.so") is looked up in each of `searchDirs`. Throws ConfigError for `key`.
-std::string locatePluginLibrary(const std::string& key, const std::string& library, const std::vector<std::string>& searchDirs);
 
 } // namespace tthost

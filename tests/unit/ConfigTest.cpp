@@ -2,7 +2,7 @@
 // unknown keys, the host's and the route plugin's settings, and plugin library lookup.
 #include "HostSettings.h"
 #include "LogDispatcher.h"
-#include "PluginInstance.h"
+#include "tthost/PluginLibrary.h"
 #include "RouteSettings.h"
 #include "HostProcess.h"
 
@@ -304,14 +304,16 @@ public:
         tttest::TempDir second;
         const std::string library = second.write("libfake.so", "not really a library");
         const std::vector<std::string> dirs{first.path(), second.path()};
-        CPPUNIT_ASSERT_EQUAL(library, tthost::locatePluginLibrary("k", "fake", dirs));
-        CPPUNIT_ASSERT_EQUAL(library, tthost::locatePluginLibrary("k", "libfake.so", dirs));
-        CPPUNIT_ASSERT_EQUAL(library, tthost::locatePluginLibrary("k", library, {}));
+        CPPUNIT_ASSERT_EQUAL(library, tthost::locatePluginLibrary("fake", "k", dirs));
+        CPPUNIT_ASSERT_EQUAL(library, tthost::locatePluginLibrary("libfake.so", "k", dirs));
+        CPPUNIT_ASSERT_EQUAL(library, tthost::locatePluginLibrary(library, "k"));
         std::string problem;
-        CPPUNIT_ASSERT_EQUAL(std::string("k"), errorKey([&] { tthost::locatePluginLibrary("k", "missing", dirs); }, &problem));
+        CPPUNIT_ASSERT_EQUAL(std::string("k"), errorKey([&] { tthost::locatePluginLibrary("missing", "k", dirs); }, &problem));
         CPPUNIT_ASSERT(problem.find("libmissing.so") != std::string::npos);
         CPPUNIT_ASSERT(problem.find(first.path()) != std::string::npos);
-        CPPUNIT_ASSERT_EQUAL(std::string("k"), errorKey([&] { tthost::locatePluginLibrary("k", "/no/such/libx.so", dirs); }));
+        // Last, the plugin's own directory below libtthost's.
+        CPPUNIT_ASSERT(problem.find(tthost::hostLibraryDirectory() + "/missing") != std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(std::string("k"), errorKey([&] { tthost::locatePluginLibrary("/no/such/libx.so", "k", dirs); }));
     }
 
     void loggingErrorsNameTheKey()
@@ -359,12 +361,15 @@ public:
     void unknownSectionsAreRejected()
     {
         std::string problem;
+        // A file of tthost's own: every key is the host's, logging's or a plugin's.
         CPPUNIT_ASSERT_EQUAL(std::string("this is not a property"),
-                             errorKey([] { tthost::HostSettings::read(*configWith({{"this is not a property", ""}})); }, &problem));
+                             errorKey([] { tthost::HostSettings::rejectUnknownSections(*configWith({{"this is not a property", ""}})); }, &problem));
         CPPUNIT_ASSERT_EQUAL(std::string("rout.idle_timeout"),
-                             errorKey([] { tthost::HostSettings::read(*configWith({{"rout.idle_timeout", "5"}})); }));
-        // Sections of the host, logging and the configured plugins are fine.
-        tthost::HostSettings::read(*configWith({{"route.idle_timeout", "5"}, {"logging.loggers.root.level", "debug"}, {"host.drain_timeout", "1"}}));
+                             errorKey([] { tthost::HostSettings::rejectUnknownSections(*configWith({{"rout.idle_timeout", "5"}})); }));
+        tthost::HostSettings::rejectUnknownSections(
+            *configWith({{"route.idle_timeout", "5"}, {"logging.loggers.root.level", "debug"}, {"host.drain_timeout", "1"}}));
+        // An application's configuration may hold sections of its own: only host.* is the host's.
+        tthost::HostSettings::read(*configWith({{"rout.idle_timeout", "5"}, {"echo.listen", "127.0.0.1:0"}}));
     }
 };
 

@@ -15,15 +15,26 @@
 namespace tthost
 {
 
-/// The contract between tthost and a protocol plugin loaded with Poco::ClassLoader.
+/// The version of this contract: of ServerPlugin and of the types it passes. It changes
+/// whenever they change incompatibly. A plugin library states the version it was built
+/// against with TTHOST_EXPORT_PLUGIN_API(); a host refuses a library of another version
+/// (checkPluginApi(), PluginLibrary.h) before calling anything else in it.
+constexpr int kPluginApiVersion = 1;
+
+/// The name under which a plugin library exports its API version.
+constexpr const char* kPluginApiSymbol = "tthostPluginApiVersion";
+
+/// The contract between a host (tthost, or any application using PluginSubsystem) and a
+/// protocol plugin loaded with Poco::ClassLoader.
 ///
 /// The host owns listen sockets, threads, configuration files, logging set-up and signals;
 /// the plugin owns the protocol. A plugin library exports its implementation with
-/// POCO_BEGIN_MANIFEST(tthost::ServerPlugin) / POCO_EXPORT_CLASS(...) / POCO_END_MANIFEST.
-/// The host calls start() once, hands connectionFactory() and connectionFilter() to each
-/// TCPServer it runs, calls validate() then reconfigure() when the configuration changes,
-/// and calls stop() once after those servers stopped accepting. All calls but those to the
-/// factory and filter come from the host's main thread.
+/// POCO_BEGIN_MANIFEST(tthost::ServerPlugin) / POCO_EXPORT_CLASS(...) / POCO_END_MANIFEST,
+/// and its API version with TTHOST_EXPORT_PLUGIN_API(). The host calls start() once, hands
+/// connectionFactory() and connectionFilter() to each TCPServer it runs, calls validate()
+/// then reconfigure() when the configuration changes, and calls stop() once after those
+/// servers stopped accepting. All calls but those to the factory and filter, writeMetrics()
+/// and handleAdminGet() come from one thread at a time (the application's main thread).
 class ServerPlugin
 {
 public:
@@ -68,3 +79,8 @@ public:
 };
 
 } // namespace tthost
+
+/// Put once in a plugin library, next to its Poco manifest: exports the plugin API version
+/// the library is built against (tthost::kPluginApiVersion of the headers it includes).
+#define TTHOST_EXPORT_PLUGIN_API()                                                                                          \
+    extern "C" __attribute__((visibility("default"))) int tthostPluginApiVersion() { return tthost::kPluginApiVersion; }

@@ -78,7 +78,7 @@ void LogDispatcher::install(const Poco::AutoPtr<LogDispatcher>& dispatcher)
     Poco::Logger::setLevel("", Poco::Message::PRIO_TRACE);
 }
 
-void LogDispatcher::configure(const Poco::Util::AbstractConfiguration& config)
+LogDispatcher::Routing LogDispatcher::build(const Poco::Util::AbstractConfiguration& config)
 {
     const auto logging = flattenConfig(config, "logging");
     checkLoggingValues(logging);
@@ -119,9 +119,13 @@ void LogDispatcher::configure(const Poco::Util::AbstractConfiguration& config)
     destroyScope(scope, names);
 
     std::sort(routes.begin(), routes.end(), [](const Route& a, const Route& b) { return a.name.size() > b.name.size(); });
-    auto table = std::make_shared<const Routes>(std::move(routes));
+    return std::make_shared<const Routes>(std::move(routes));
+}
+
+void LogDispatcher::use(Routing routing)
+{
     std::lock_guard lock(mutex_);
-    routes_ = std::move(table);
+    routes_ = std::move(routing);
 }
 
 const LogDispatcher::Route& LogDispatcher::routeFor(const Routes& routes, const std::string& source) const

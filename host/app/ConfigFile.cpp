@@ -9,21 +9,9 @@
 #include <Poco/Util/PropertyFileConfiguration.h>
 
 #include <sstream>
-#include <sys/stat.h>
 
 namespace tthost
 {
-
-FileStamp FileStamp::of(const std::string& path)
-{
-    struct stat status
-    {
-    };
-    if (::stat(path.c_str(), &status) != 0)
-        return {};
-    return {static_cast<std::int64_t>(status.st_mtim.tv_sec) * 1000000000 + status.st_mtim.tv_nsec, static_cast<std::int64_t>(status.st_size),
-            static_cast<std::uint64_t>(status.st_ino)};
-}
 
 Poco::AutoPtr<Poco::Util::AbstractConfiguration> loadConfigFile(const std::string& path)
 {

@@ -22,7 +22,12 @@ namespace tthost
 /// message in flight through them is done.
 class LogDispatcher : public Poco::Channel
 {
+    struct Route;
+
 public:
+    /// A routing table: which level and channel each configured logger has.
+    using Routing = std::shared_ptr<const std::vector<Route>>;
+
     /// A dispatcher with the default routing: information and above to the console.
     LogDispatcher();
 
@@ -30,10 +35,16 @@ public:
     /// Call once, before other threads log.
     static void install(const Poco::AutoPtr<LogDispatcher>& dispatcher);
 
-    /// Puts the logging of `config` (Poco's standard logging.* keys, on top of the defaults)
-    /// in force. Throws ConfigError naming the key when a value is unusable; the routing in
-    /// force then stays.
-    void configure(const Poco::Util::AbstractConfiguration& config);
+    /// The routing of `config` (Poco's standard logging.* keys, on top of the defaults), with
+    /// its channels created, not yet in force. Throws ConfigError naming the key when a value
+    /// is unusable.
+    Routing build(const Poco::Util::AbstractConfiguration& config);
+
+    /// Puts `routing` in force.
+    void use(Routing routing);
+
+    /// use(build(config)): the routing in force stays when `config` is unusable.
+    void configure(const Poco::Util::AbstractConfiguration& config) { use(build(config)); }
 
     /// Sends `message` to the channel configured for its source, if its level passes.
     void log(const Poco::Message& message) override;
