@@ -15,6 +15,8 @@
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 
+#include "tthost/ServerPlugin.h"
+
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <csignal>
@@ -201,6 +203,7 @@ class HostEndToEndTest : public CppUnit::TestFixture
     CPPUNIT_TEST(everyListenAddressServesTheSamePresence);
     CPPUNIT_TEST(unknownPluginLibraryIsAConfigurationError);
     CPPUNIT_TEST(unknownPluginClassIsAConfigurationError);
+    CPPUNIT_TEST(pluginOfAnotherApiVersionIsRefusedUnopened);
     CPPUNIT_TEST(badListenAddressIsAConfigurationError);
     CPPUNIT_TEST(portInUseIsAConfigurationError);
     CPPUNIT_TEST(badPluginValueIsAConfigurationError);
@@ -294,6 +297,19 @@ public:
     {
         TempDir dir;
         assertConfigError(runWithConfig(dir, kBaseConfig + "host.route.library = nosuchlib\n"), "host.route.library", "libnosuchlib.so");
+    }
+
+    void pluginOfAnotherApiVersionIsRefusedUnopened()
+    {
+        // Exit 78 and the one line naming both versions; had tthost called into the library
+        // (its Poco manifest), it would have aborted instead.
+        TempDir dir;
+        const std::string library = TTROUTE_WRONG_API_PLUGIN_PATH;
+        const Run run = runWithConfig(dir, kBaseConfig + "host.route.library = " + library + "\n");
+        assertConfigError(run, "host.route.library",
+                          library + " is built for plugin API version " + std::to_string(tthost::kPluginApiVersion + 1) +
+                              "; this host needs version " + std::to_string(tthost::kPluginApiVersion));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(run.describe(), std::size_t(1), linesOf(run.err).size());
     }
 
     void unknownPluginClassIsAConfigurationError()

@@ -3,6 +3,7 @@
 #include "HostSettings.h"
 #include "LogDispatcher.h"
 #include "tthost/PluginLibrary.h"
+#include "tthost/ServerPlugin.h"
 #include "RouteSettings.h"
 #include "HostProcess.h"
 
@@ -117,6 +118,7 @@ class ConfigTest : public CppUnit::TestFixture
     CPPUNIT_TEST(routeSettingsReadEveryKey);
     CPPUNIT_TEST(routeSettingsRejectBadValues);
     CPPUNIT_TEST(pluginLibraryIsFoundByNameOrPath);
+    CPPUNIT_TEST(pluginApiVersionIsCheckedBeforeAnythingElse);
     CPPUNIT_TEST(loggingErrorsNameTheKey);
     CPPUNIT_TEST(loggingRoutesByLoggerAndLevelAndSwapsWhole);
     CPPUNIT_TEST(unknownSectionsAreRejected);
@@ -314,6 +316,23 @@ public:
         // Last, the plugin's own directory below libtthost's.
         CPPUNIT_ASSERT(problem.find(tthost::hostLibraryDirectory() + "/missing") != std::string::npos);
         CPPUNIT_ASSERT_EQUAL(std::string("k"), errorKey([&] { tthost::locatePluginLibrary("/no/such/libx.so", "k", dirs); }));
+    }
+
+    void pluginApiVersionIsCheckedBeforeAnythingElse()
+    {
+        // The plugin of this build speaks this host's version.
+        tthost::checkPluginApi(TTROUTE_PLUGIN_PATH, "k");
+        // A plugin built for another version is refused, naming both versions; had the check
+        // called into it (its manifest), this test would have aborted.
+        std::string problem;
+        CPPUNIT_ASSERT_EQUAL(std::string("k"), errorKey([&] { tthost::checkPluginApi(TTROUTE_WRONG_API_PLUGIN_PATH, "k"); }, &problem));
+        const std::string versions = "is built for plugin API version " + std::to_string(tthost::kPluginApiVersion + 1) +
+                                     "; this host needs version " + std::to_string(tthost::kPluginApiVersion);
+        CPPUNIT_ASSERT_MESSAGE(problem, problem.find(versions) != std::string::npos);
+        // A library that states no version at all (not a plugin of this contract).
+        CPPUNIT_ASSERT_EQUAL(std::string("k"), errorKey([&] { tthost::checkPluginApi(TTHOST_LIBRARY_PATH, "k"); }, &problem));
+        CPPUNIT_ASSERT_MESSAGE(problem, problem.find("states no plugin API version") != std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(std::string("k"), errorKey([&] { tthost::checkPluginApi("/no/such/libx.so", "k"); }, &problem));
     }
 
     void loggingErrorsNameTheKey()
