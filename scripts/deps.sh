@@ -3,8 +3,9 @@
 # any is missing (as root or via sudo).
 set -euo pipefail
 
-# clang and its runtime only build the fuzz target (tests/fuzz); without them that test is left out.
-packages=(cmake make g++ libpoco-dev libprotobuf-dev protobuf-compiler libcppunit-dev clang libclang-rt-14-dev "$@")
+# clang and its runtime only build the fuzz target (tests/fuzz); without them that test is left
+# out. dpkg-dev and lintian make and check the Debian packages (the tests labelled package).
+packages=(cmake make g++ libpoco-dev libprotobuf-dev protobuf-compiler libcppunit-dev clang libclang-rt-14-dev dpkg-dev lintian "$@")
 
 missing=()
 for package in "${packages[@]}"; do

@@ -26,15 +26,15 @@ set(CPACK_COMPONENTS_GROUPING ONE_PER_GROUP)
 set(CPACK_COMPONENTS_ALL runtime runtime_debian library library_debian development development_debian)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_RELEASE 1)
+set(ttroute_library_depends "libtthost${PROJECT_VERSION_MAJOR} (= ${PROJECT_VERSION}-1)")
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # libtthost is packaged alongside (libtthost0): dpkg-shlibdeps finds it in the build tree.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS_PRIVATE_DIRS ${PROJECT_BINARY_DIR}/lib)
-set(CPACK_DEBIAN_ENABLE_COMPONENT_DEPENDS ON)
 
 set(CPACK_DEBIAN_SERVICE_PACKAGE_NAME ttroute)
 set(CPACK_DEBIAN_SERVICE_PACKAGE_SECTION net)
-set(CPACK_DEBIAN_SERVICE_PACKAGE_DEPENDS "adduser, init-system-helpers (>= 1.54)")
+set(CPACK_DEBIAN_SERVICE_PACKAGE_DEPENDS "${ttroute_library_depends}, adduser, init-system-helpers (>= 1.54)")
 set(CPACK_DEBIAN_SERVICE_DESCRIPTION "TeamTalk route server (tthost with the ttroute plugin)
  The route server of the TeamTalk instant-messaging system, wire-compatible
  with stock TeamTalk msg servers: it tracks who is online where, answers
@@ -57,7 +57,7 @@ set(CPACK_DEBIAN_LIBRARY_PACKAGE_CONTROL_EXTRA ${PROJECT_BINARY_DIR}/debian/shli
 
 set(CPACK_DEBIAN_SDK_PACKAGE_NAME ttroute-dev)
 set(CPACK_DEBIAN_SDK_PACKAGE_SECTION libdevel)
-set(CPACK_DEBIAN_SDK_PACKAGE_DEPENDS "libpoco-dev")
+set(CPACK_DEBIAN_SDK_PACKAGE_DEPENDS "${ttroute_library_depends}, libpoco-dev")
 set(CPACK_DEBIAN_SDK_DESCRIPTION "SDK of ttroute: embed the route server in a Poco application
  Headers of libtthost (PluginSubsystem, AdminSubsystem, ConfigFileWatcher
  and the plugin contract), its CMake package (find_package(ttroute CONFIG))
@@ -69,9 +69,9 @@ cpack_add_component_group(library)
 cpack_add_component_group(sdk)
 cpack_add_component(library GROUP library)
 cpack_add_component(library_debian GROUP library)
-cpack_add_component(runtime GROUP service DEPENDS library)
+cpack_add_component(runtime GROUP service)
 cpack_add_component(runtime_debian GROUP service)
-cpack_add_component(development GROUP sdk DEPENDS library)
+cpack_add_component(development GROUP sdk)
 cpack_add_component(development_debian GROUP sdk)
 
 # What Debian asks of every package besides its files: a copyright file and a changelog, in

@@ -5,6 +5,7 @@
 #include "FakeMsgServer.h"
 #include "MsgServerChecks.h"
 #include "HostProcess.h"
+#include "ShippedConfig.h"
 #include "RunningHost.h"
 #include "WireFrames.h"
 
@@ -155,40 +156,6 @@ void assertConfigError(const Run& run, const std::string& key, const std::string
         CPPUNIT_ASSERT_MESSAGE(run.describe(), line.find(mentions) != std::string::npos);
     CPPUNIT_ASSERT_MESSAGE(run.describe(), run.out.find("configuration error") == std::string::npos);
     CPPUNIT_ASSERT_MESSAGE(run.describe(), (run.out + run.err).find("listening on") == std::string::npos);
-}
-
-/// The shipped config with every host.<plugin>.listen line pointed at 127.0.0.1:0, so a
-/// test never touches the production port; adds one for the route plugin when it has none.
-std::string withEphemeralListen(const std::string& shipped)
-{
-    static const std::regex listenLine(R"(^\s*host\.[A-Za-z0-9_]+\.listen\s*[=:])");
-    std::istringstream in(shipped);
-    std::string out;
-    bool routeListen = false;
-    bool continuation = false;
-    for (std::string line; std::getline(in, line);)
-    {
-        const bool continues = !line.empty() && line.back() == '\\';
-        if (continuation)
-        {
-            // The rest of a rewritten multi-line value.
-            continuation = continues;
-            continue;
-        }
-        std::smatch match;
-        if (std::regex_search(line, match, listenLine))
-        {
-            const std::string key = line.substr(0, line.find_first_of("=:"));
-            routeListen = routeListen || key.find("host.route.listen") != std::string::npos;
-            out += key + "= 127.0.0.1:0\n";
-            continuation = continues;
-            continue;
-        }
-        out += line + "\n";
-    }
-    if (!routeListen)
-        out += "host.route.listen = 127.0.0.1:0\n";
-    return out;
 }
 
 } // namespace
@@ -387,7 +354,7 @@ public:
             std::cerr << "\n  SKIPPED shippedDefaultConfigStarts: " << shipped << " does not exist yet\n";
             return;
         }
-        const std::string config = withEphemeralListen(tttest::readFile(shipped));
+        const std::string config = tttest::withEphemeralListen(tttest::readFile(shipped));
         CPPUNIT_ASSERT_MESSAGE(config, std::regex_search(config, std::regex(R"(host\.route\.listen\s*=\s*127\.0\.0\.1:0)")));
         for (const auto& line : linesOf(config))
             CPPUNIT_ASSERT_MESSAGE("a test must never listen on 8200: " + line,
