@@ -15,6 +15,7 @@ const char* toString(DisconnectReason reason)
         case DisconnectReason::BadFrame: return "bad_frame";
         case DisconnectReason::NotAllowed: return "not_allowed";
         case DisconnectReason::InternalError: return "internal_error";
+        case DisconnectReason::Evicted: return "evicted";
         case DisconnectReason::Shutdown: return "shutdown";
     }
     return "unknown";

@@ -16,6 +16,7 @@ enum class DisconnectReason
     BadFrame,      ///< a header broke the framing limits
     NotAllowed,    ///< its address left route.allow on a reload
     InternalError, ///< handling it failed unexpectedly (logged with the cause)
+    Evicted,       ///< closed to make room for a new connection: it had not shown itself a msg server
     Shutdown,      ///< the server is stopping; keep last: kDisconnectReasonCount follows from it
 };
 

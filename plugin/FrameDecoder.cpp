@@ -14,8 +14,7 @@ FrameDecoder::FrameDecoder(std::size_t readChunk)
 
 void FrameDecoder::resize(std::size_t capacity)
 {
-    // Not make_unique: it would zero every byte, only to be overwritten by the next read.
-    std::unique_ptr<char[]> bigger(new char[capacity]);
+    PageBuffer bigger(capacity);
     if (end_ > begin_)
         std::memcpy(bigger.get(), buffer_.get() + begin_, end_ - begin_);
     end_ -= begin_;

@@ -2,6 +2,7 @@
 
 #include "Frame.h"
 #include "FrameError.h"
+#include "PageBuffer.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -42,7 +43,7 @@ private:
     void resize(std::size_t capacity);
 
     std::size_t readChunk_;
-    std::unique_ptr<char[]> buffer_;
+    PageBuffer buffer_;
     std::size_t capacity_ = 0;
     std::size_t begin_ = 0; ///< first byte not yet returned as part of a frame
     std::size_t end_ = 0;   ///< one past the last byte received

@@ -48,4 +48,12 @@ std::optional<DisconnectReason> Peer::closeRequest() const
     return static_cast<DisconnectReason>(reason);
 }
 
+bool Peer::evict()
+{
+    if (evicted_.exchange(true, std::memory_order_relaxed))
+        return false;
+    close(DisconnectReason::Evicted);
+    return true;
+}
+
 } // namespace ttroute

@@ -59,6 +59,13 @@ public:
     /// Why the peer was asked to close, once it was; the first reason given wins.
     std::optional<DisconnectReason> closeRequest() const;
 
+    /// Closes the peer to make room for a new connection (DisconnectReason::Evicted); false
+    /// when it was chosen for that already.
+    bool evict();
+
+    /// True once evict() chose it.
+    bool evicted() const { return evicted_.load(std::memory_order_relaxed); }
+
     /// The outbound queue; its owner thread flushes it.
     Outbox& outbox() { return outbox_; }
 
@@ -78,6 +85,7 @@ private:
     std::atomic<std::uint64_t> framesIn_{0};
     std::atomic<std::uint64_t> bytesIn_{0};
     std::atomic<int> closeReason_{kNoReason};
+    std::atomic<bool> evicted_{false};
 };
 
 } // namespace ttroute

@@ -19,6 +19,15 @@ enum class PeerRole
     Slave,   ///< ROLE_SET master = 0, or its first ONLINE_USER_INFO came without ROLE_SET
 };
 
+/// How far a connection has shown itself to be a msg server: what decides which connection
+/// makes room when the route server is full (RouteService::admit()).
+enum class PeerStanding
+{
+    Silent,      ///< no whole PDU yet: the first to be closed to make room
+    Chatty,      ///< whole PDUs, but only heartbeats, queries or commands nobody routes
+    Established, ///< it routed or registered something: never closed to make room
+};
+
 /// One msg server as the router sees it: something to deliver frames to.
 ///
 /// The router knows peers only through this interface, so its rules are tested without
@@ -50,8 +59,19 @@ public:
     /// Records what the msg server said; true when that changed the role.
     bool setRole(PeerRole role) { return role_.exchange(role, std::memory_order_relaxed) != role; }
 
+    /// How far the connection has shown itself to be a msg server.
+    PeerStanding standing() const { return standing_.load(std::memory_order_relaxed); }
+
+    /// Records that the connection reached `standing`; a standing never goes back.
+    void raiseStanding(PeerStanding standing)
+    {
+        if (standing_.load(std::memory_order_relaxed) < standing)
+            standing_.store(standing, std::memory_order_relaxed);
+    }
+
 private:
     std::atomic<PeerRole> role_{PeerRole::Unknown};
+    std::atomic<PeerStanding> standing_{PeerStanding::Silent};
 };
 
 } // namespace ttroute

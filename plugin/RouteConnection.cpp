@@ -18,8 +18,10 @@ namespace
 
 using Clock = std::chrono::steady_clock;
 
-/// The longest a poll waits, so changed settings apply within this time on idle lines.
-constexpr std::chrono::milliseconds kMaxPollWait{1000};
+/// The longest a poll waits. An idle connection's thread sleeps until its next heartbeat or
+/// idle deadline: changed settings and close requests wake it through its wake-up event, so
+/// a few thousand idle connections cost no wake-ups in between.
+constexpr std::chrono::milliseconds kMaxPollWait{60000};
 
 /// The remote end; a connection reset before we ask has none any more (0.0.0.0:0 then).
 Poco::Net::SocketAddress remoteAddress(const Poco::Net::StreamSocket& socket)
@@ -32,6 +34,16 @@ Poco::Net::SocketAddress remoteAddress(const Poco::Net::StreamSocket& socket)
     {
         return {};
     }
+}
+
+/// What `peer` has shown of itself since it connected: why it was the one to make room.
+std::string sinceConnected(const Peer& peer)
+{
+    const auto age = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now() - peer.connectedSince());
+    const std::string seconds = std::to_string(age.count() / 1000) + "." + std::to_string(age.count() % 1000 / 100) + " s";
+    return peer.standing() == PeerStanding::Silent ? "it had sent no whole PDU in the " + seconds + " since it connected"
+                                                   : "it had sent nothing but heartbeats, queries or commands nobody routes in the " + seconds +
+                                                         " since it connected";
 }
 
 int millisUntil(Clock::time_point deadline, Clock::time_point now)
@@ -55,22 +67,29 @@ void RouteConnection::run()
     sock.setNoDelay(true);
     auto peer = std::make_shared<Peer>(service.nextConnectionId(), remoteAddress(sock), sock.impl()->sockfd(), service.settings(),
                                        service.outboxGauge());
-    switch (service.admit(peer))
+    const RouteService::Admission admission = service.admit(peer);
+    switch (admission.outcome)
     {
-        case RouteService::Admission::Stopping:
+        case RouteService::Admission::Outcome::Stopping:
             service.logger().information(peer->description() + ": refused, the server is stopping");
             return;
-        case RouteService::Admission::Full:
+        case RouteService::Admission::Outcome::Full:
             service.logger().warning(peer->description() + ": refused, max_connections (" +
-                                     std::to_string(service.settings().maxConnections()) + ") are served already");
+                                     std::to_string(service.settings().maxConnections()) +
+                                     ") are served already, every one of them a msg server that routed or registered something");
             return;
-        case RouteService::Admission::Admitted:
+        case RouteService::Admission::Outcome::Admitted:
             break;
     }
     DisconnectReason reason = DisconnectReason::InternalError;
     try
     {
-        service.logger().information(peer->description() + ": connected");
+        if (admission.evicted)
+            service.logger().warning(peer->description() + ": connected; max_connections (" +
+                                     std::to_string(service.settings().maxConnections()) + ") were served, so " +
+                                     admission.evicted->description() + " was closed to make room: " + sinceConnected(*admission.evicted));
+        else
+            service.logger().information(peer->description() + ": connected");
         reason = serve(*peer);
     }
     catch (const std::exception& error)
@@ -107,6 +126,9 @@ DisconnectReason RouteConnection::serve(Peer& peer)
         {
             if (*request == DisconnectReason::Shutdown)
                 drain(peer);
+            if (*request == DisconnectReason::Evicted)
+                detail_ = "closed to make room for a new connection at max_connections (" +
+                          std::to_string(service.settings().maxConnections()) + "): " + sinceConnected(peer);
             if (*request == DisconnectReason::QueueOverflow)
                 detail_ = "its outbound queue would have held " + std::to_string(peer.outbox().overflowBytes()) +
                           " bytes, over max_outbox_bytes " + std::to_string(service.settings().maxOutboxBytes()) +

@@ -5,8 +5,29 @@
 
 #include <Poco/ClassLibrary.h>
 
+#include <sys/resource.h>
+
 namespace ttroute
 {
+namespace
+{
+
+/// Warns when this process may not open the descriptors route.max_connections needs: a
+/// socket and a wake-up eventfd per connection, and a few of the process's own.
+void warnIfDescriptorsShort(const RouteSettings& settings, Poco::Logger& logger)
+{
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0)
+        return;
+    const std::uint64_t needed = 2 * static_cast<std::uint64_t>(settings.maxConnections) + 64;
+    if (needed > limit.rlim_cur)
+        logger.warning("route.max_connections (" + std::to_string(settings.maxConnections) + ") needs about " + std::to_string(needed) +
+                       " open files (a socket and an eventfd per connection), more than this process may open (" +
+                       std::to_string(limit.rlim_cur) + "): connections past about " + std::to_string((limit.rlim_cur - 64) / 2) +
+                       " will fail; raise the open-file limit (LimitNOFILE, ulimit -n)");
+}
+
+} // namespace
 
 std::string RoutePlugin::name() const
 {
@@ -31,6 +52,7 @@ void RoutePlugin::start(const Poco::Util::AbstractConfiguration& config, Poco::L
                        ", max_outbox_bytes " + std::to_string(settings.maxOutboxBytes) + ", relay mode " + (settings.relayMode == RelayMode::Targeted ? "targeted" : "broadcast") + ", peer loss grace " +
                        (settings.peerLossGrace ? std::to_string(settings.peerLossGrace->count()) + " ms" : std::string("never")) +
                        (settings.announceViaMaster ? ", announcing via master only" : "") + ", allowing " + settings.allow.toString());
+    warnIfDescriptorsShort(settings, logger);
 }
 
 Poco::Net::TCPServerConnectionFactory::Ptr RoutePlugin::connectionFactory()
@@ -43,6 +65,11 @@ Poco::Net::TCPServerConnectionFilter::Ptr RoutePlugin::connectionFilter()
     return filter_;
 }
 
+std::size_t RoutePlugin::maxConnections() const
+{
+    return service_->settings().maxConnections();
+}
+
 void RoutePlugin::validate(const Poco::Util::AbstractConfiguration& config) const
 {
     RouteSettings::read(config);
@@ -51,7 +78,9 @@ void RoutePlugin::validate(const Poco::Util::AbstractConfiguration& config) cons
 std::vector<std::string> RoutePlugin::reconfigure(const Poco::Util::AbstractConfiguration& config)
 {
     // Every key of the route plugin applies live.
-    service_->reconfigure(RouteSettings::read(config));
+    const RouteSettings settings = RouteSettings::read(config);
+    service_->reconfigure(settings);
+    warnIfDescriptorsShort(settings, service_->logger());
     return {};
 }
 

@@ -25,6 +25,8 @@ public:
     Poco::Net::TCPServerConnectionFactory::Ptr connectionFactory() override;
     /// Refuses connections route.allow does not admit.
     Poco::Net::TCPServerConnectionFilter::Ptr connectionFilter() override;
+    /// route.max_connections.
+    std::size_t maxConnections() const override;
     /// Reads route.* as start() does.
     void validate(const Poco::Util::AbstractConfiguration& config) const override;
     /// Applies route.*; every key applies live, so nothing is returned.

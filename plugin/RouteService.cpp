@@ -63,15 +63,25 @@ RouteService::Admission RouteService::admit(const std::shared_ptr<Peer>& peer)
     std::lock_guard lock(mutex_);
     // Checked under the lock stop() takes, so stop() reaches every admitted peer.
     if (stopping_.load())
-        return Admission::Stopping;
-    if (connections_.size() >= settings_.maxConnections())
+        return {Admission::Outcome::Stopping, nullptr};
+    std::shared_ptr<Peer> evicted;
+    if (connections_.size() - evicting_ >= settings_.maxConnections())
     {
-        RouteCounters::add(counters_.refused, 1);
-        return Admission::Full;
+        // Oldest first, and never one that has shown itself a msg server.
+        for (const PeerStanding standing : {PeerStanding::Silent, PeerStanding::Chatty})
+            for (auto it = connections_.begin(); !evicted && it != connections_.end(); ++it)
+                if ((*it)->standing() == standing && (*it)->evict())
+                    evicted = *it;
+        if (!evicted)
+        {
+            RouteCounters::add(counters_.refused, 1);
+            return {Admission::Outcome::Full, nullptr};
+        }
+        ++evicting_;
     }
     router_.attach(peer);
     connections_.push_back(peer);
-    return Admission::Admitted;
+    return {Admission::Outcome::Admitted, evicted};
 }
 
 void RouteService::retire(Peer& peer) noexcept
@@ -95,6 +105,8 @@ void RouteService::retire(Peer& peer) noexcept
     }
     std::lock_guard lock(mutex_);
     connections_.erase(std::find_if(connections_.begin(), connections_.end(), [&](const auto& p) { return p.get() == &peer; }));
+    if (peer.evicted())
+        --evicting_;
     retired_.notify_all();
 }
 

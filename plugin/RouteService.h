@@ -62,15 +62,23 @@ public:
     bool accepts(const Poco::Net::SocketAddress& remote);
 
     /// What admit() decided.
-    enum class Admission
+    struct Admission
     {
-        Admitted, ///< routed from now on; retire() must follow
-        Full,     ///< max_connections are served already
-        Stopping, ///< the server is stopping
+        enum class Outcome
+        {
+            Admitted, ///< routed from now on; retire() must follow
+            Full,     ///< max_connections are served already, and none of them may make room
+            Stopping, ///< the server is stopping
+        };
+        Outcome outcome;
+        std::shared_ptr<Peer> evicted; ///< the connection closed to make room for it, if any
     };
 
-    /// Starts routing for `peer` unless the service is stopping or full; the caller must
-    /// call retire() after the peer's last use when it was admitted.
+    /// Starts routing for `peer` unless the service is stopping. When max_connections are
+    /// served already, it makes room by closing the oldest connection that has sent no whole
+    /// PDU, or else the oldest that has routed and registered nothing (PeerStanding); when
+    /// every one has, `peer` is refused. The caller must call retire() after the peer's last
+    /// use when it was admitted.
     Admission admit(const std::shared_ptr<Peer>& peer);
 
     /// Ends routing for an admitted peer (announcing its users' loss after the grace unless
@@ -104,7 +112,8 @@ private:
 
     std::mutex mutex_;
     std::condition_variable retired_;
-    std::vector<std::shared_ptr<Peer>> connections_; ///< admitted and not yet retired
+    std::vector<std::shared_ptr<Peer>> connections_; ///< admitted and not yet retired, oldest first
+    std::size_t evicting_ = 0; ///< of connections_, those closed to make room and not yet retired
     std::atomic<bool> stopping_{false};
     std::atomic<std::int64_t> drainDeadlineNs_{0};
     DeadlineWorker lossAnnouncer_; ///< announces lost connections' users when their grace is over; last: first to stop

@@ -26,7 +26,7 @@ struct RouteSettings
     std::size_t maxPduBytes = 4 * 1024 * 1024;          ///< largest frame accepted, header included
     std::size_t maxStatusQueryIds = 10000;              ///< ids answered per USERS_STATUS_REQUEST
     std::size_t maxOutboxBytes = 64 * 1024 * 1024;      ///< queued bytes at which a peer is dropped
-    std::size_t maxConnections = 250;                   ///< connections served at once; more are refused
+    std::size_t maxConnections = 4000;                  ///< connections served at once; past it, see RouteService::admit()
     std::size_t maxOnlineUserInfoEntries = 500000;      ///< entries per ONLINE_USER_INFO; a longer one is dropped
     RelayMode relayMode = RelayMode::Broadcast;         ///< where one-to-one PDUs go
     AllowList allow;                                    ///< who may connect; empty: everyone

@@ -162,6 +162,7 @@ public:
     /// in targeted mode a one-to-one frame only to the peers hosting its users.
     void relay(const FrameView& frame, bool includeSender)
     {
+        from_.raiseStanding(PeerStanding::Established); // it routes: a msg server
         if (!includeSender && router_.settings_.relayMode() == RelayMode::Targeted)
             if (const auto targets = relayTargets(frame))
                 return relayTargeted(frame, *targets);
@@ -225,6 +226,7 @@ public:
         IM::Server::IMUserStatusUpdate update;
         if (!parseBody(update, frame) || !isKnownUserStatus(update.user_status()))
             return dropBody(frame);
+        from_.raiseStanding(PeerStanding::Established); // it registers: a msg server
         startGenerated(Destination::PresenceChanges);
         prepareResize(update.user_status() == UserStatus::Offline ? -1 : 1);
         const PresenceOutcome outcome = router_.presence_.apply(from_.id(), update.user_id(), update.user_status(), update.client_type());
@@ -256,6 +258,7 @@ public:
         // nothing on the others (protocol.md §8).
         if (from_.role() == PeerRole::Unknown)
             from_.setRole(PeerRole::Slave);
+        from_.raiseStanding(PeerStanding::Established);
         startGenerated(Destination::PresenceChanges);
         const int count = info.user_stat_list_size();
         for (int begin = 0; begin < count; begin += static_cast<int>(kPresenceSlice))
@@ -313,6 +316,7 @@ public:
         IM::Server::IMRoleSet role;
         if (!parseBody(role, frame))
             return dropBody(frame);
+        from_.raiseStanding(PeerStanding::Established);
         if (!from_.setRole(role.master() != 0 ? PeerRole::Master : PeerRole::Slave))
             return;
         flush();
@@ -691,6 +695,7 @@ void Router::logLoss(const PeerLink& peer, std::size_t lost, bool held) const
 
 void Router::route(PeerLink& from, const std::vector<FrameView>& frames, RouteScratch& scratch)
 {
+    from.raiseStanding(PeerStanding::Chatty); // whole PDUs, at least
     Step step(*this, from, scratch);
     for (const FrameView& frame : frames)
     {

@@ -13,9 +13,11 @@
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionCallback.h>
 
+#include <cerrno>
 #include <cstring>
 #include <ctime>
 #include <iostream>
+#include <sys/resource.h>
 
 namespace tthost
 {
@@ -24,6 +26,21 @@ namespace
 
 /// How often the configuration file is checked for changes.
 constexpr int kConfigPollSeconds = 1;
+
+/// Raises the soft limit on open files as far as the hard limit allows: every connection
+/// holds descriptors, and the default soft limit (1024) would hold a few hundred. Returns a
+/// line for the log saying what the limit is now.
+std::string raiseOpenFileLimit()
+{
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0)
+        return std::string("open-file limit unknown: ") + std::strerror(errno);
+    const rlim_t before = limit.rlim_cur;
+    limit.rlim_cur = limit.rlim_max;
+    if (before == limit.rlim_max || ::setrlimit(RLIMIT_NOFILE, &limit) != 0)
+        return "open-file limit " + std::to_string(before);
+    return "open-file limit raised from " + std::to_string(before) + " to " + std::to_string(limit.rlim_cur);
+}
 
 } // namespace
 
@@ -54,6 +71,7 @@ void HostApplication::initialize(Poco::Util::Application& self)
     Poco::Path path(configFileGiven_ ? configPath_ : kDefaultConfigFile);
     path.makeAbsolute(Poco::Path::forDirectory(startDirectory_));
     configPath_ = path.toString();
+    fileLimit_ = raiseOpenFileLimit(); // before the plugins check what it holds
     // The file must stand on its own: every key is the host's, logging's or a plugin's.
     watcher_ = std::make_unique<ConfigFileWatcher>(*this, configPath_, loadConfigFile, HostSettings::rejectUnknownSections);
     try
@@ -134,7 +152,8 @@ int HostApplication::main(const std::vector<std::string>&)
         return startStatus_;
     }
     // Logged only now, so a configuration error is the only line tthost prints.
-    logger().information("configuration from " + (Poco::File(configPath_).exists() ? configPath_ : "built-in defaults (no " + configPath_ + ")"));
+    logger().information("configuration from " + (Poco::File(configPath_).exists() ? configPath_ : "built-in defaults (no " + configPath_ + ")") +
+                         "; " + fileLimit_);
     plugins_->startAccepting();
     if (daemon_)
         daemon_->ready();

@@ -56,6 +56,7 @@ private:
     bool exitAfterOptions_ = false;
     int startStatus_ = EXIT_OK;   ///< what initialize() found
     std::string startFailure_;    ///< its one-line message when that is not EXIT_OK
+    std::string fileLimit_;       ///< what raising the open-file limit came to, for the log
     std::unique_ptr<ConfigFileWatcher> watcher_; ///< declared before the subsystems' users: outlives the admin endpoint
     std::unique_ptr<LoggingErrorHandler> errorHandler_;
     PluginSubsystem* plugins_ = nullptr; ///< owned by the application, as every subsystem

@@ -70,9 +70,12 @@ HostSettings HostSettings::read(const Poco::Util::AbstractConfiguration& config)
         if (plugin.className.empty())
             throw ConfigError(reader.fullKey(name + ".class"), "missing: which class of " + plugin.library + " to run");
         plugin.listen = parseAddresses(reader, name + ".listen", isDefault ? std::vector<std::string>{kDefaultListen} : std::vector<std::string>{});
-        plugin.maxThreads = static_cast<int>(reader.getInteger(name + ".max_threads", 256, 1, 65536));
-        plugin.maxQueued = static_cast<int>(reader.getInteger(name + ".max_queued", 16, 0, 65536));
-        plugin.backlog = static_cast<int>(reader.getInteger(name + ".backlog", 128, 1, 65536));
+        // Threads are made as connections come, with small stacks: the defaults let a plugin
+        // serve a few thousand connections (ttroute: route.max_connections = 4000), with room
+        // for those it refuses or evicts, and a storm of connects finds room in the backlog.
+        plugin.maxThreads = static_cast<int>(reader.getInteger(name + ".max_threads", 4096, 1, 65536));
+        plugin.maxQueued = static_cast<int>(reader.getInteger(name + ".max_queued", 64, 0, 65536));
+        plugin.backlog = static_cast<int>(reader.getInteger(name + ".backlog", 1024, 1, 65536));
         settings.plugins.push_back(std::move(plugin));
     }
     if (settings.plugins.empty())

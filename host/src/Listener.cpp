@@ -19,11 +19,25 @@ Poco::Net::ServerSocket bindListenSocket(const Poco::Net::SocketAddress& address
 namespace
 {
 
+/// How long a connection thread that served its connection waits for the next one before it
+/// goes back to the pool, and how long it idles there before it ends: a storm of connections
+/// leaves no thousand idle threads behind.
+constexpr int kThreadIdleSeconds = 2;
+
+/// A connection thread's stack. A connection needs a few pages of it (its routing works on
+/// buffers of the heap); the sanitizers' instrumentation makes frames several times larger.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr int kThreadStackBytes = 2 * 1024 * 1024;
+#else
+constexpr int kThreadStackBytes = 256 * 1024;
+#endif
+
 Poco::Net::TCPServerParams::Ptr serverParams(int maxThreads, int maxQueued)
 {
     auto params = Poco::makeAuto<Poco::Net::TCPServerParams>();
     params->setMaxThreads(maxThreads);
     params->setMaxQueued(maxQueued);
+    params->setThreadIdleTime(Poco::Timespan(kThreadIdleSeconds, 0));
     return params;
 }
 
@@ -35,7 +49,7 @@ Listener::Listener(const Poco::Net::SocketAddress& configured, const Poco::Net::
     : configured_(configured)
     , bound_(socket.address())
     , socket_(socket)
-    , threads_("conn-" + std::to_string(bound_.port()), 1, maxThreads)
+    , threads_("conn-" + std::to_string(bound_.port()), 1, maxThreads, kThreadIdleSeconds, kThreadStackBytes)
     , server_(std::make_unique<Poco::Net::TCPServer>(factory, threads_, socket, serverParams(maxThreads, maxQueued)))
 {
     if (filter)
@@ -70,6 +84,18 @@ int Listener::activeConnections() const
 void Listener::join()
 {
     threads_.joinAll();
+}
+
+bool Listener::releaseIdleThreads()
+{
+    const int before = threads_.allocated();
+    threads_.collect();
+    return threads_.allocated() < before;
+}
+
+int Listener::threads() const
+{
+    return threads_.allocated();
 }
 
 } // namespace tthost

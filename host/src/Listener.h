@@ -13,7 +13,8 @@ namespace tthost
 {
 
 /// One listen address of a plugin: a bound socket, a Poco::Net::TCPServer on it, and the
-/// thread pool that serves its connections (one thread per connection).
+/// thread pool that serves its connections (one thread per connection). Threads, with small
+/// stacks, are made as connections come and end a couple of seconds after they go.
 ///
 /// A listener that stops accepting closes its socket at once but lives on until its
 /// connections end: they belong to the plugin, not to the address they came in on.
@@ -43,6 +44,14 @@ public:
 
     /// Waits until every connection thread has finished.
     void join();
+
+    /// Ends the threads that have been idle for a while (Poco's pool does so only when it
+    /// starts another): called periodically, so that threads come and go with connections.
+    /// True when it ended some.
+    bool releaseIdleThreads();
+
+    /// Connection threads in existence now, busy or idle.
+    int threads() const;
 
     /// The address as configured (its port may be 0).
     const Poco::Net::SocketAddress& configured() const { return configured_; }

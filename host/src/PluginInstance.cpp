@@ -9,11 +9,19 @@
 #include <Poco/SharedLibrary.h>
 
 #include <algorithm>
+#include <sys/resource.h>
 
 namespace tthost
 {
 namespace
 {
+
+/// The soft limit on this process's open files.
+std::uint64_t openFileLimit()
+{
+    rlimit limit{};
+    return ::getrlimit(RLIMIT_NOFILE, &limit) == 0 ? limit.rlim_cur : 1024;
+}
 
 std::vector<Poco::Net::ServerSocket> bindAll(const std::vector<Poco::Net::SocketAddress>& addresses, int backlog, const std::string& key)
 {
@@ -126,12 +134,26 @@ PluginInstance::~PluginInstance()
 
 void PluginInstance::startAccepting()
 {
+    // What is served at once: what the plugin admits, if the threads hold as many.
+    const std::size_t admitted = plugin_->maxConnections();
+    const std::size_t threads = static_cast<std::size_t>(settings_.maxThreads);
+    const std::size_t capacity = std::min(admitted, threads * listeners_.size());
     for (auto& listener : listeners_)
     {
         listener->start();
         logger_.information(plugin_->name() + " " + plugin_->version() + " (" + libraryPath_ + ") listening on " +
-                            listener->bound().toString() + " (up to " + std::to_string(settings_.maxThreads) + " connections)");
+                            listener->bound().toString() + " (up to " + std::to_string(capacity) + " connections at once)");
     }
+    const std::string prefix = "host." + settings_.name + ".";
+    if (threads <= admitted)
+        logger_.warning(prefix + "max_threads (" + std::to_string(threads) + ") is not above the " + std::to_string(admitted) + " connections " +
+                        settings_.name + " admits: past " + std::to_string(threads) +
+                        " a connection waits for a thread, and none is left to refuse or make room for it");
+    const std::uint64_t files = openFileLimit();
+    if (threads * listeners_.size() + 64 > files)
+        logger_.warning(prefix + "max_threads (" + std::to_string(threads) + " per address, " + std::to_string(listeners_.size()) +
+                        " addresses) asks for more sockets than this process may open (" + std::to_string(files) +
+                        "): raise the open-file limit (LimitNOFILE, ulimit -n)");
 }
 
 PluginInstance::Reload PluginInstance::prepareReload(const PluginSettings& settings, const Poco::Util::AbstractConfiguration& config) const
@@ -207,10 +229,16 @@ std::vector<std::string> PluginInstance::applyReload(Reload reload, const Poco::
     return restartKeys;
 }
 
-void PluginInstance::reapRetiredListeners()
+bool PluginInstance::housekeep()
 {
     retired_.erase(std::remove_if(retired_.begin(), retired_.end(), [](const auto& l) { return l->activeConnections() == 0; }),
                    retired_.end());
+    bool released = false;
+    for (auto& listener : listeners_)
+        released = listener->releaseIdleThreads() || released;
+    for (auto& listener : retired_)
+        released = listener->releaseIdleThreads() || released;
+    return released;
 }
 
 void PluginInstance::stopAccepting()

@@ -54,8 +54,10 @@ public:
     /// that changed but need a restart.
     std::vector<std::string> applyReload(Reload reload, const Poco::Util::AbstractConfiguration& config);
 
-    /// Frees listeners that stopped accepting once their last connection ended.
-    void reapRetiredListeners();
+    /// Frees listeners that stopped accepting once their last connection ended, and ends the
+    /// connection threads that have been idle for a while; called every second or so. True
+    /// when threads ended.
+    bool housekeep();
 
     /// Stops accepting on every address.
     void stopAccepting();

@@ -6,6 +6,7 @@
 #include "tthost/ConfigError.h"
 
 #include <algorithm>
+#include <malloc.h>
 #include <mutex>
 
 namespace tthost
@@ -28,6 +29,7 @@ PluginSubsystem::~PluginSubsystem()
 {
     // Poco uninitializes only subsystems whose application initialized completely: the
     // instances still here stop on destruction (PluginInstance::~PluginInstance).
+    stopHousekeeping();
     std::unique_lock lock(pluginsMutex_);
     plugins_.clear();
 }
@@ -49,8 +51,36 @@ void PluginSubsystem::initialize(Poco::Util::Application& app)
     }
     settings_ = std::move(settings);
     stopped_ = false;
+    stopHousekeeping_ = false;
+    housekeeper_ = std::thread([this] { housekeep(); });
     if (start_ == Start::WhenInitialized)
         startAccepting();
+}
+
+void PluginSubsystem::housekeep()
+{
+    std::unique_lock lock(pluginsMutex_);
+    while (!housekeeping_.wait_for(lock, std::chrono::seconds(1), [this] { return stopHousekeeping_; }))
+    {
+        bool released = false;
+        for (auto& plugin : plugins_)
+            released = plugin->housekeep() || released;
+        // Connections went: what their threads freed goes back to the system too (the
+        // allocator would keep it for reuse), so memory follows the connections down.
+        if (released)
+            ::malloc_trim(0);
+    }
+}
+
+void PluginSubsystem::stopHousekeeping()
+{
+    {
+        std::unique_lock lock(pluginsMutex_);
+        stopHousekeeping_ = true;
+    }
+    housekeeping_.notify_all();
+    if (housekeeper_.joinable())
+        housekeeper_.join();
 }
 
 void PluginSubsystem::startAccepting()
@@ -94,12 +124,10 @@ void PluginSubsystem::reinitialize(Poco::Util::Application& app)
         prepare(app.config());
     const std::unique_ptr<Prepared> prepared = std::move(prepared_);
     restartKeys_ = prepared->restartKeys;
+    std::unique_lock lock(pluginsMutex_); // against the housekeeping
     for (std::size_t i = 0; i < plugins_.size(); ++i)
-    {
-        plugins_[i]->reapRetiredListeners();
         for (std::string& key : plugins_[i]->applyReload(std::move(prepared->reloads[i]), app.config()))
             restartKeys_.push_back(std::move(key));
-    }
     settings_->drainTimeout = prepared->settings.drainTimeout;
     settings_->adminListen = prepared->settings.adminListen;
 }
@@ -115,6 +143,7 @@ void PluginSubsystem::stop()
         return;
     stopped_ = true;
     serving_ = false;
+    stopHousekeeping();
     for (auto& plugin : plugins_)
         plugin->stopAccepting();
     for (auto& plugin : plugins_)

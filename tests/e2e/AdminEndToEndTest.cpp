@@ -751,7 +751,7 @@ public:
             CPPUNIT_ASSERT_MESSAGE(name, commands == page.labelValues(name, "command"));
         CPPUNIT_ASSERT(Set({"length_below_header", "length_above_max"}) == page.labelValues("ttroute_frames_rejected_total", "reason"));
         CPPUNIT_ASSERT(Set({"eof", "read_error", "write_error", "idle_timeout", "queue_overflow", "bad_frame", "not_allowed", "internal_error",
-                            "shutdown"}) == page.labelValues("ttroute_disconnects_total", "reason"));
+                            "evicted", "shutdown"}) == page.labelValues("ttroute_disconnects_total", "reason"));
         CPPUNIT_ASSERT(Set({"held", "announced", "came_back", "forgotten", "not_held"}) ==
                        page.labelValues("ttroute_peer_loss_users_total", "outcome"));
 
@@ -813,7 +813,7 @@ public:
         f2.close();
         const Exposition after = metricsAfterDelta(admin, before, "ttroute_disconnects_total", {{"reason", "eof"}}, 1);
         assertDelta(before, after, "ttroute_disconnects_total", {{"reason", "eof"}}, 1);
-        for (const char* reason : {"read_error", "write_error", "idle_timeout", "queue_overflow", "bad_frame", "not_allowed", "internal_error", "shutdown"})
+        for (const char* reason : {"read_error", "write_error", "idle_timeout", "queue_overflow", "bad_frame", "not_allowed", "internal_error", "evicted", "shutdown"})
             assertDelta(before, after, "ttroute_disconnects_total", {{"reason", reason}}, 0);
         assertValue(after, "ttroute_connected_msg_servers", {}, 2);
         assertValue(after, "ttroute_online_users", {}, 1);

@@ -173,28 +173,6 @@ std::size_t occurrences(const std::string& haystack, const std::string& needle)
     return count;
 }
 
-/// The first log line containing every one of `parts`, waiting up to `timeout`; empty if none.
-std::string waitForLine(const ServedPlugin& served, const std::vector<std::string>& parts, std::chrono::milliseconds timeout = 10s)
-{
-    const auto deadline = Clock::now() + timeout;
-    for (;;)
-    {
-        std::istringstream lines(served.log());
-        for (std::string line; std::getline(lines, line);)
-            if (std::all_of(parts.begin(), parts.end(), [&](const std::string& part) { return line.find(part) != std::string::npos; }))
-                return line;
-        if (Clock::now() >= deadline)
-            return {};
-        std::this_thread::sleep_for(10ms);
-    }
-}
-
-/// How the route server names a connection from `fake` in its log: "127.0.0.1:<port> #".
-std::string logName(FakeMsgServer& fake)
-{
-    return fake.socket().address().toString() + " #";
-}
-
 /// What each open descriptor of this process (which runs the plugin too) refers to, with how
 /// many descriptors refer to it: "socket:[inode]" for a socket (unique to that socket),
 /// "anon_inode:[eventfd]" for an eventfd, a path for a file.
@@ -334,17 +312,21 @@ public:
         auto a = connectAdmitted(port());
         auto b = connectAdmitted(port());
         auto c = connectAdmitted(port());
+        // All three register (a msg server sends ONLINE_USER_INFO first): none may make room.
         a->send(tttest::onlineUserInfo({{1001, kOnline, kWindows}}));
-        assertNothing(a->sync(), "a");
+        b->send(tttest::onlineUserInfo({}));
+        c->send(tttest::onlineUserInfo({}));
+        for (FakeMsgServer* fake : {a.get(), b.get(), c.get()})
+            assertNothing(fake->sync(), "registered");
 
         // The fourth and fifth are closed as soon as they are accepted, and say why in the log.
         FakeMsgServer d(port());
         FakeMsgServer e(port());
         CPPUNIT_ASSERT_MESSAGE(served_->log(), d.waitClosed());
         CPPUNIT_ASSERT_MESSAGE(served_->log(), e.waitClosed());
-        const std::string refusal = "refused, max_connections (3) are served already";
-        CPPUNIT_ASSERT_MESSAGE(served_->log(), !waitForLine(*served_, {logName(d), refusal}).empty());
-        CPPUNIT_ASSERT_MESSAGE(served_->log(), !waitForLine(*served_, {logName(e), refusal}).empty());
+        const std::string refusal = "refused, max_connections (3) are served already, every one of them a msg server";
+        CPPUNIT_ASSERT_MESSAGE(served_->log(), !served_->waitForLine({d.logName(), refusal}).empty());
+        CPPUNIT_ASSERT_MESSAGE(served_->log(), !served_->waitForLine({e.logName(), refusal}).empty());
 
         // The admitted ones noticed nothing and keep working.
         for (FakeMsgServer* fake : {a.get(), b.get(), c.get()})
@@ -353,11 +335,11 @@ public:
         CPPUNIT_ASSERT_EQUAL(statuses({kOnline}), statuses(queryStatuses(*b, {1001})));
 
         // One leaves: once the server has let it go, a new one is admitted and served.
-        const std::string cName = logName(*c);
+        const std::string cName = c->logName();
         c->close();
-        CPPUNIT_ASSERT_MESSAGE(served_->log(), !waitForLine(*served_, {cName, "disconnected ("}).empty());
+        CPPUNIT_ASSERT_MESSAGE(served_->log(), !served_->waitForLine({cName, "disconnected ("}).empty());
         auto f = connectAdmitted(port());
-        CPPUNIT_ASSERT(waitForLine(*served_, {logName(*f), "refused"}, 0ms).empty());
+        CPPUNIT_ASSERT(served_->waitForLine({f->logName(), "refused"}, 0ms).empty());
         f->send(tttest::statusUpdate(1002, kOnline, kWindows));
         for (FakeMsgServer* fake : {f.get(), a.get(), b.get()})
             assertStatusNotifications(fake->sync(), 1002, 1, kOnline, "after the new one logged a user in", NotificationHeader::IdsOnly);
@@ -367,7 +349,7 @@ public:
         // Full again: the next one is refused as well.
         FakeMsgServer g(port());
         CPPUNIT_ASSERT_MESSAGE(served_->log(), g.waitClosed());
-        CPPUNIT_ASSERT_MESSAGE(served_->log(), !waitForLine(*served_, {logName(g), refusal}).empty());
+        CPPUNIT_ASSERT_MESSAGE(served_->log(), !served_->waitForLine({g.logName(), refusal}).empty());
         CPPUNIT_ASSERT_EQUAL_MESSAGE(served_->log(), std::size_t(3), occurrences(served_->log(), refusal));
         for (FakeMsgServer* fake : {a.get(), b.get(), f.get()})
             assertNothing(fake->sync(), "admitted connection after the third refusal");
@@ -402,8 +384,8 @@ public:
         b->send(fromB);
         CPPUNIT_ASSERT_MESSAGE(served_->log(), victim->waitClosed());
         CPPUNIT_ASSERT_MESSAGE(served_->log(),
-                               !waitForLine(*served_, {"frame length 16385 exceeds max_pdu_bytes 16384", "seq 2313"}).empty());
-        CPPUNIT_ASSERT_MESSAGE(served_->log(), !waitForLine(*served_, {logName(*victim), "disconnected (bad_frame)"}).empty());
+                               !served_->waitForLine({"frame length 16385 exceeds max_pdu_bytes 16384", "seq 2313"}).empty());
+        CPPUNIT_ASSERT_MESSAGE(served_->log(), !served_->waitForLine({victim->logName(), "disconnected (bad_frame)"}).empty());
 
         // Each survivor got everything the others sent, the victim's frame before its bad
         // header, and the victim's user announced offline once; nothing else, nothing partial.
@@ -463,7 +445,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::uint16_t(0x4321), full.seqNum);
         CPPUNIT_ASSERT_EQUAL(5, fullResponse.user_stat_list_size());
         CPPUNIT_ASSERT_MESSAGE(served_->log(),
-                               !waitForLine(*served_, {logName(*b), "seq 4660 asks for 12 ids; answering the first 5 (max_status_query_ids)"})
+                               !served_->waitForLine({b->logName(), "seq 4660 asks for 12 ids; answering the first 5 (max_status_query_ids)"})
                                     .empty());
 
         // Exactly the cap, one over it, duplicates over it, and a huge one: 5 answers each.
@@ -502,7 +484,7 @@ public:
                 tttest::statusUpdate(4006, kOnline, kWindows));
         for (FakeMsgServer* fake : {a.get(), b.get(), c.get()})
             assertStatusNotifications(fake->sync(), 4006, 1, kOnline, "after the oversized ONLINE_USER_INFO", NotificationHeader::IdsOnly);
-        const std::string line = waitForLine(*served_, {logName(*a), "dropped ONLINE_USER_INFO"});
+        const std::string line = served_->waitForLine({a->logName(), "dropped ONLINE_USER_INFO"});
         CPPUNIT_ASSERT_MESSAGE(served_->log(), line.find("of 5 entries, over max_online_user_info_entries 4") != std::string::npos);
         CPPUNIT_ASSERT_EQUAL(statuses({kOffline, kOffline, kOffline, kOffline, kOffline, kOnline, kOffline, kOffline}),
                              statuses(queryStatuses(*b, ids)));
@@ -529,7 +511,7 @@ public:
         assertNothing(b->sync(), "b");
         assertNothing(c->sync(), "c");
         assertNothing(a->sync(), "a");
-        CPPUNIT_ASSERT_MESSAGE(served_->log(), !waitForLine(*served_, {logName(*b), "of 6 entries, over max_online_user_info_entries 4"}).empty());
+        CPPUNIT_ASSERT_MESSAGE(served_->log(), !served_->waitForLine({b->logName(), "of 6 entries, over max_online_user_info_entries 4"}).empty());
         CPPUNIT_ASSERT_EQUAL(statuses({kOffline, kOffline, kOnline, kOnline}), statuses(queryStatuses(*a, {4101, 4106, 4201, 4202})));
         // The earlier presence is untouched, and the connections keep working.
         CPPUNIT_ASSERT_EQUAL(statuses({kOnline, kOnline, kOnline, kOffline, kOnline, kOnline, kOffline, kOnline}),
@@ -563,7 +545,7 @@ public:
         }
         CPPUNIT_ASSERT_MESSAGE(served_->log(), dropped);
         CPPUNIT_ASSERT(slow->waitClosed(10s));
-        const std::string line = waitForLine(*served_, {logName(*slow), "disconnected (queue_overflow)"});
+        const std::string line = served_->waitForLine({slow->logName(), "disconnected (queue_overflow)"});
         CPPUNIT_ASSERT_MESSAGE(served_->log(), line.find("over max_outbox_bytes 1126400: it stopped reading") != std::string::npos);
         CPPUNIT_ASSERT_EQUAL_MESSAGE(served_->log(), std::size_t(1), occurrences(served_->log(), "disconnected ("));
 
@@ -591,10 +573,10 @@ public:
         auto closer = connectAdmitted(port());
         closer->send(tttest::onlineUserInfo({{6001, kOnline, kWindows}}));
         assertNothing(closer->sync(), "closer");
-        const std::string closerName = logName(*closer);
+        const std::string closerName = closer->logName();
         closer->send(half);
         closer->close();
-        CPPUNIT_ASSERT_MESSAGE(served_->log(), !waitForLine(*served_, {closerName, "disconnected ("}).empty());
+        CPPUNIT_ASSERT_MESSAGE(served_->log(), !served_->waitForLine({closerName, "disconnected ("}).empty());
         assertOfflineAnnouncements(keeper1->sync(), {6001}, {}, "keeper1");
         assertOfflineAnnouncements(keeper2->sync(), {6001}, {}, "keeper2");
 
@@ -613,7 +595,7 @@ public:
             closed = silent->waitClosed(100ms);
         }
         CPPUNIT_ASSERT_MESSAGE(served_->log(), closed);
-        const std::string line = waitForLine(*served_, {logName(*silent), "disconnected (idle_timeout)"});
+        const std::string line = served_->waitForLine({silent->logName(), "disconnected (idle_timeout)"});
         CPPUNIT_ASSERT_MESSAGE(served_->log(), line.find("no whole PDU received for 1500 ms") != std::string::npos);
         assertOfflineAnnouncements(keeper1->sync(), {6002}, {}, "keeper1");
         assertOfflineAnnouncements(keeper2->sync(), {6002}, {}, "keeper2");
@@ -654,7 +636,7 @@ public:
         }
         CPPUNIT_ASSERT_MESSAGE(served_->log(), closed);
         CPPUNIT_ASSERT(trickled >= 1);
-        const std::string line = waitForLine(*served_, {logName(*trickler), "disconnected (idle_timeout)"});
+        const std::string line = served_->waitForLine({trickler->logName(), "disconnected (idle_timeout)"});
         CPPUNIT_ASSERT_MESSAGE(served_->log(), line.find("no whole PDU received for 2000 ms") != std::string::npos);
 
         // keeper2 got every relayed frame, in order, and heard the trickler's user go offline
@@ -769,7 +751,7 @@ public:
         }
         CPPUNIT_ASSERT_MESSAGE(served_->log(), dropped);
         CPPUNIT_ASSERT(nonReader->waitClosed(10s));
-        CPPUNIT_ASSERT_MESSAGE(served_->log(), !waitForLine(*served_, {logName(*nonReader), "disconnected (queue_overflow)"}).empty());
+        CPPUNIT_ASSERT_MESSAGE(served_->log(), !served_->waitForLine({nonReader->logName(), "disconnected (queue_overflow)"}).empty());
         CPPUNIT_ASSERT_EQUAL_MESSAGE(served_->log(), std::size_t(1), occurrences(served_->log(), "disconnected ("));
 
         // Besides every flood frame, each survivor heard exactly the non-reader's loss: 10001
@@ -876,7 +858,7 @@ public:
             assertNothing(b->sync(), "b after garbage " + command.name);
             assertNothing(c->sync(), "c after garbage " + command.name);
         }
-        CPPUNIT_ASSERT_MESSAGE(served_->log(), !waitForLine(*served_, {logName(*a), "is not a valid message"}).empty());
+        CPPUNIT_ASSERT_MESSAGE(served_->log(), !served_->waitForLine({a->logName(), "is not a valid message"}).empty());
         CPPUNIT_ASSERT_MESSAGE(served_->log(), served_->log().find("calls itself") == std::string::npos);
         // Presence is as before the garbage: 11001 online, nothing of the bad lists applied.
         CPPUNIT_ASSERT_EQUAL(statuses({kOnline, kOffline, kOffline, kOffline}),
@@ -889,7 +871,7 @@ public:
         a->send(tttest::onlineUserInfo({{11003, kOnline, kMac}}));
         a->send(tttest::roleSet(true));
         assertNothing(a->sync(), "a");
-        CPPUNIT_ASSERT_MESSAGE(served_->log(), !waitForLine(*served_, {logName(*a), "calls itself master"}).empty());
+        CPPUNIT_ASSERT_MESSAGE(served_->log(), !served_->waitForLine({a->logName(), "calls itself master"}).empty());
         CPPUNIT_ASSERT_EQUAL(statuses({kOnline, kOnline, kOnline}), statuses(queryStatuses(*a, {11001, 11002, 11003})));
         assertSurvivorsWork({a.get(), b.get(), c.get()}, 11);
     }
@@ -930,7 +912,7 @@ public:
             assertBuddyStatus(got[3], 12001, kOnline, "other", NotificationHeader::IdsOnly);
             assertSameBytes(m3, got[4].bytes, "m3");
         }
-        CPPUNIT_ASSERT_MESSAGE(served_->log(), !waitForLine(*served_, {logName(*a), "ignored frame with service 0x0007, command 0x0799"}).empty());
+        CPPUNIT_ASSERT_MESSAGE(served_->log(), !served_->waitForLine({a->logName(), "ignored frame with service 0x0007, command 0x0799"}).empty());
         CPPUNIT_ASSERT_MESSAGE(served_->log(), served_->log().find("disconnected") == std::string::npos);
 
         // Dispatch is by command id alone (protocol.md §2): a relayed command under an unknown
@@ -966,9 +948,9 @@ public:
         // The quitter reads it (it cannot send a query in the middle of its frame), so it closes cleanly.
         assertSameBytes(meanwhile, quitter->receive().bytes, "quitter");
 
-        const std::string quitterName = logName(*quitter);
+        const std::string quitterName = quitter->logName();
         quitter->close();
-        CPPUNIT_ASSERT_MESSAGE(served_->log(), !waitForLine(*served_, {quitterName, "disconnected ("}).empty());
+        CPPUNIT_ASSERT_MESSAGE(served_->log(), !served_->waitForLine({quitterName, "disconnected ("}).empty());
         // No byte of the half frame reached anyone: their streams hold whole frames only.
         for (FakeMsgServer* fake : {a.get(), b.get(), c.get()})
             assertOfflineAnnouncements(fake->sync(), {13001}, {}, "survivor");
@@ -1062,13 +1044,13 @@ public:
         const auto before = queryStatuses(*d, all, 1);
 
         // a drops: each remaining peer hears exactly the announcements, once per user.
-        const std::string aName = logName(*a);
+        const std::string aName = a->logName();
         a->close();
         const std::string loss = ": " + std::to_string(goOffline.size()) + " users went offline with it";
-        CPPUNIT_ASSERT_MESSAGE(served_->log(), !waitForLine(*served_, {aName, loss}).empty());
+        CPPUNIT_ASSERT_MESSAGE(served_->log(), !served_->waitForLine({aName, loss}).empty());
         const std::string announced = ": " + std::to_string(goOffline.size()) + " users announced offline (" +
                                       std::to_string(goOffline.size() + stillKnown.size()) + " notifications), 0 came back";
-        CPPUNIT_ASSERT_MESSAGE(served_->log(), !waitForLine(*served_, {aName, announced}).empty());
+        CPPUNIT_ASSERT_MESSAGE(served_->log(), !served_->waitForLine({aName, announced}).empty());
         assertOfflineAnnouncements(b->sync(), goOffline, stillKnown, "b");
         assertOfflineAnnouncements(c->sync(), goOffline, stillKnown, "c");
         assertOfflineAnnouncements(d->sync(), goOffline, stillKnown, "d");

@@ -50,6 +50,9 @@ public:
     /// The underlying socket, for tests that need to misbehave.
     Poco::Net::StreamSocket& socket() { return socket_; }
 
+    /// How the route server names this connection in its log: "127.0.0.1:<port> #".
+    std::string logName() const { return socket_.address().toString() + " #"; }
+
 private:
     /// Reads once, waiting up to `timeout`; false on timeout, throws on EOF.
     bool readSome(std::chrono::milliseconds timeout);

@@ -10,6 +10,7 @@
 
 #include <cppunit/TestAssert.h>
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <sstream>
@@ -108,6 +109,21 @@ bool ServedPlugin::waitForLog(const std::string& needle, std::chrono::millisecon
             return true;
         if (std::chrono::steady_clock::now() >= deadline)
             return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+}
+
+std::string ServedPlugin::waitForLine(const std::vector<std::string>& parts, std::chrono::milliseconds timeout) const
+{
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;)
+    {
+        std::istringstream lines(log());
+        for (std::string line; std::getline(lines, line);)
+            if (std::all_of(parts.begin(), parts.end(), [&](const std::string& part) { return line.find(part) != std::string::npos; }))
+                return line;
+        if (std::chrono::steady_clock::now() >= deadline)
+            return {};
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
 }

@@ -54,6 +54,9 @@ public:
     /// sometimes just after the socket event the test saw); false after `timeout`.
     bool waitForLog(const std::string& needle, std::chrono::milliseconds timeout = std::chrono::seconds(5)) const;
 
+    /// The first log line containing every one of `parts`, waiting up to `timeout`; empty if none.
+    std::string waitForLine(const std::vector<std::string>& parts, std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
+
     /// The listener stops accepting; existing connections go on.
     void stopAccepting();
 

@@ -7,10 +7,12 @@
 #include <Poco/Net/SocketAddress.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <memory>
 #include <optional>
 #include <shared_mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace tthost
@@ -94,6 +96,9 @@ protected:
 private:
     struct Prepared;
 
+    void housekeep();
+    void stopHousekeeping();
+
     std::unique_ptr<HostSettings> settings_;
     mutable std::shared_mutex pluginsMutex_; ///< plugins_ against writeMetrics() and handleAdminGet()
     std::vector<std::unique_ptr<PluginInstance>> plugins_;
@@ -102,6 +107,9 @@ private:
     const Start start_;
     std::atomic<bool> serving_{false};
     bool stopped_ = false;
+    std::condition_variable_any housekeeping_; ///< wakes the housekeeper to stop
+    bool stopHousekeeping_ = false;            ///< guarded by pluginsMutex_
+    std::thread housekeeper_;                  ///< every second: idle threads and retired listeners go
 };
 
 } // namespace tthost

@@ -57,6 +57,10 @@ public:
     /// null when every connection is. Called from the TCPServers' acceptor threads.
     virtual Poco::Net::TCPServerConnectionFilter::Ptr connectionFilter() = 0;
 
+    /// The most connections the plugin serves at once with the settings in force (each holds
+    /// one of the host's connection threads), for the host's start-up line and capacity checks.
+    virtual std::size_t maxConnections() const = 0;
+
     /// Checks `config` as start() would, applying nothing; throws tthost::ConfigError naming the key.
     virtual void validate(const Poco::Util::AbstractConfiguration& config) const = 0;
 
