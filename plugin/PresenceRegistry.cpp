@@ -192,11 +192,15 @@ public:
             {
                 match->setCount(match->count() + 1);
                 ++loginsByType_[clientType & 0xFF];
+                ++hosted_[connection].logins[clientTypeSlot(clientType & 0xFF)];
             }
             return;
         }
+        ConnectionPresence& hosting = hosted_[connection];
         if (!hasLoginOn(slot, connection))
-            ++usersHosted_[connection];
+            ++hosting.users;
+        ++hosting.usersByType[clientTypeSlot(clientType & 0xFF)];
+        ++hosting.logins[clientTypeSlot(clientType & 0xFF)];
         ++loginsByType_[clientType & 0xFF];
         const PackedLogin login = PackedLogin::make(connection, clientType, 1);
         if (slot.state < 2)
@@ -219,8 +223,11 @@ public:
             return;
         match->setCount(match->count() - 1);
         --loginsByType_[clientType & 0xFF];
+        ConnectionPresence& hosting = hosted_.find(connection)->second;
+        --hosting.logins[clientTypeSlot(clientType & 0xFF)];
         if (match->count() != 0)
             return;
+        --hosting.usersByType[clientTypeSlot(clientType & 0xFF)];
         dropLogins(slot, [&](const PackedLogin& login) { return &login == match; });
         if (!hasLoginOn(slot, connection))
             stopHosting(connection);
@@ -237,6 +244,9 @@ public:
             hadAny = true;
             hadPc = hadPc || isPcClientType(login.clientType());
             loginsByType_[login.clientType()] -= login.count();
+            ConnectionPresence& hosting = hosted_.find(connection)->second;
+            hosting.logins[clientTypeSlot(login.clientType())] -= login.count();
+            --hosting.usersByType[clientTypeSlot(login.clientType())];
             return true;
         });
         if (hadAny)
@@ -247,12 +257,15 @@ public:
     /// Logins (counts summed) of one client type.
     std::uint64_t loginsOfType(std::uint32_t clientType) const { return loginsByType_[clientType & 0xFF]; }
 
-    /// Users with at least one login through `connection`, counted.
-    std::size_t usersHostedBy(ConnectionId connection) const
+    /// What `connection` contributes, counted as presence changes.
+    ConnectionPresence presenceOf(ConnectionId connection) const
     {
-        const auto found = usersHosted_.find(connection);
-        return found == usersHosted_.end() ? 0 : found->second;
+        const auto found = hosted_.find(connection);
+        return found == hosted_.end() ? ConnectionPresence{} : found->second;
     }
+
+    /// Users with at least one login through `connection`, counted.
+    std::size_t usersHostedBy(ConnectionId connection) const { return presenceOf(connection).users; }
 
     /// Users with at least one login through `connection`.
     std::vector<std::uint32_t> usersOn(ConnectionId connection) const
@@ -310,9 +323,9 @@ private:
 
     void stopHosting(ConnectionId connection)
     {
-        const auto found = usersHosted_.find(connection);
-        if (--found->second == 0)
-            usersHosted_.erase(found);
+        const auto found = hosted_.find(connection);
+        if (--found->second.users == 0)
+            hosted_.erase(found);
     }
 
     PackedLogin* findLogin(Slot& slot, ConnectionId connection, std::uint32_t clientType)
@@ -397,7 +410,7 @@ private:
     std::size_t used_ = 0;
     std::unordered_map<std::uint32_t, std::vector<PackedLogin>> spilled_;
     std::array<std::uint64_t, 256> loginsByType_{};                ///< by the client type's low byte
-    std::unordered_map<ConnectionId, std::size_t> usersHosted_;    ///< only connections hosting someone
+    std::unordered_map<ConnectionId, ConnectionPresence> hosted_;  ///< only connections hosting someone
 };
 
 PresenceRegistry::PresenceRegistry()
@@ -506,6 +519,11 @@ std::uint64_t PresenceRegistry::loginsOfType(std::uint32_t clientType) const
 std::size_t PresenceRegistry::usersHostedBy(ConnectionId connection) const
 {
     return table_->usersHostedBy(connection);
+}
+
+ConnectionPresence PresenceRegistry::presenceOf(ConnectionId connection) const
+{
+    return table_->presenceOf(connection);
 }
 
 std::size_t PresenceRegistry::capacityAfter(std::ptrdiff_t change) const

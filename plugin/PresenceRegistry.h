@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ConnectionId.h"
+#include "ProtocolIds.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -24,6 +25,14 @@ struct PresenceOutcome
 {
     bool known = false;    ///< some connection still hosts the user
     bool pcOnline = false; ///< some connection has a PC login of the user
+};
+
+/// What one connection contributes to presence.
+struct ConnectionPresence
+{
+    std::size_t users = 0;                            ///< users with at least one login through it
+    std::uint64_t usersByType[kClientTypeSlots] = {}; ///< users with a login of the type through it, by clientTypeSlot()
+    std::uint64_t logins[kClientTypeSlots] = {}; ///< its logins (counts summed), by clientTypeSlot()
 };
 
 /// A user who lost their last PC login when a connection was removed (protocol.md §7, beyond).
@@ -107,6 +116,9 @@ public:
 
     /// Number of users with at least one login through `connection`.
     std::size_t usersHostedBy(ConnectionId connection) const;
+
+    /// The users and logins `connection` contributes, kept as presence changes (no walk).
+    ConnectionPresence presenceOf(ConnectionId connection) const;
 
     /// The capacity the table would resize to if `change` users came (positive) or went
     /// (negative) now; 0 when it would keep its size, or when slots for that resize are

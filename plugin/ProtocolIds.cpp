@@ -89,4 +89,10 @@ const char* commandLabel(std::size_t slot)
     return slot < kCommandSlots - 1 ? kKnownCommands[slot].label : "other";
 }
 
+const char* clientTypeLabel(std::size_t slot)
+{
+    static constexpr const char* labels[kClientTypeSlots] = {"windows", "mac", "ios", "android", "other"};
+    return slot < kClientTypeSlots ? labels[slot] : labels[kClientTypeSlots - 1];
+}
+
 } // namespace ttroute

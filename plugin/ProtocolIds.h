@@ -52,6 +52,33 @@ constexpr bool isPcClientType(std::uint32_t clientType)
     return (clientType & 0x10) == 0;
 }
 
+/// Number of slots of per-client-type counters: the four client types of protocol.md §2,
+/// then one for any other value.
+constexpr std::size_t kClientTypeSlots = 5;
+
+/// The counter slot of a client type: Windows, Mac, iOS, Android in that order, or the last slot.
+constexpr std::size_t clientTypeSlot(std::uint32_t clientType)
+{
+    switch (clientType)
+    {
+        case 0x01: return 0;
+        case 0x02: return 1;
+        case 0x11: return 2;
+        case 0x12: return 3;
+        default: return 4;
+    }
+}
+
+/// The client type a slot stands for (0 for the last, "other" slot).
+constexpr std::uint32_t clientTypeOfSlot(std::size_t slot)
+{
+    constexpr std::uint32_t types[kClientTypeSlots] = {0x01, 0x02, 0x11, 0x12, 0};
+    return types[slot];
+}
+
+/// The label of a client-type slot: "windows", "mac", "ios", "android" or "other".
+const char* clientTypeLabel(std::size_t slot);
+
 /// True for the single-chat message types (MSG_TYPE_SINGLE_TEXT, MSG_TYPE_SINGLE_AUDIO);
 /// group types have bit 0x10 set (protocol.md §2).
 constexpr bool isSingleChatMessage(std::uint32_t msgType)

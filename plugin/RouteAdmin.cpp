@@ -160,7 +160,7 @@ void RouteAdmin::writeMetrics(MetricsWriter& metrics)
     metrics.sample(static_cast<double>(service_.outboxGauge().highWater()));
 }
 
-bool RouteAdmin::handleGet(const tthost::AdminRequest& request, tthost::AdminResponse& response)
+bool RouteAdmin::handle(const tthost::AdminRequest& request, tthost::AdminResponse& response)
 {
     if (request.path == "/peers")
         peers(response);

@@ -20,8 +20,8 @@ public:
     /// Appends every ttroute_* metric.
     void writeMetrics(tthost::MetricsWriter& metrics);
 
-    /// Answers GET /peers and GET /presence; false for other paths.
-    bool handleGet(const tthost::AdminRequest& request, tthost::AdminResponse& response);
+    /// Answers its requests (see the class comment); false for other paths.
+    bool handle(const tthost::AdminRequest& request, tthost::AdminResponse& response);
 
 private:
     void peers(tthost::AdminResponse& response);

@@ -89,9 +89,9 @@ void RoutePlugin::writeMetrics(tthost::MetricsWriter& metrics)
     admin_->writeMetrics(metrics);
 }
 
-bool RoutePlugin::handleAdminGet(const tthost::AdminRequest& request, tthost::AdminResponse& response)
+bool RoutePlugin::handleAdmin(const tthost::AdminRequest& request, tthost::AdminResponse& response)
 {
-    return admin_->handleGet(request, response);
+    return admin_->handle(request, response);
 }
 
 void RoutePlugin::stop(Poco::Timespan drainTimeout)

@@ -33,8 +33,8 @@ public:
     std::vector<std::string> reconfigure(const Poco::Util::AbstractConfiguration& config) override;
     /// The ttroute_* metrics (see RouteAdmin).
     void writeMetrics(tthost::MetricsWriter& metrics) override;
-    /// GET /peers and GET /presence (see RouteAdmin).
-    bool handleAdminGet(const tthost::AdminRequest& request, tthost::AdminResponse& response) override;
+    /// The status page and the route server's admin requests (see RouteAdmin).
+    bool handleAdmin(const tthost::AdminRequest& request, tthost::AdminResponse& response) override;
     /// Ends every connection after draining (see RouteService::stop).
     void stop(Poco::Timespan drainTimeout) override;
 

@@ -159,6 +159,7 @@ int HostApplication::main(const std::vector<std::string>&)
         daemon_->ready();
     const int signal = serveUntilStopSignal();
     logger().information(std::string("received ") + ::strsignal(signal) + ", stopping");
+    watcher_->close(); // no reload (POST /reload) while the subsystems go
     // Drained while the admin endpoint still answers (GET /readyz: 503), which goes next.
     plugins_->stop();
     logger().information("stopped");

@@ -9,7 +9,13 @@
 #include "tthost/MetricsWriter.h"
 #include "tthost/PluginSubsystem.h"
 
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeFormatter.h>
 #include <Poco/Exception.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/Timestamp.h>
+
+#include <sstream>
 
 namespace tthost
 {
@@ -18,11 +24,23 @@ namespace tthost
 struct AdminSubsystem::Prepared
 {
     std::optional<Poco::Net::SocketAddress> listen;
+    std::string token;
     std::unique_ptr<AdminServer> server;
 };
 
 namespace
 {
+
+/// True when `request` uses `method`; otherwise makes `response` a 405 naming it.
+bool takes(const AdminRequest& request, const char* method, AdminResponse& response)
+{
+    if (request.method == method)
+        return true;
+    response.status = 405;
+    response.allow = method;
+    response.body = std::string(R"({"error":")") + request.path + " takes " + method + " only\"}";
+    return false;
+}
 
 std::unique_ptr<AdminServer> bindAdmin(const std::optional<Poco::Net::SocketAddress>& listen, AdminServer::Answer answer)
 {
@@ -41,7 +59,7 @@ std::unique_ptr<AdminServer> bindAdmin(const std::optional<Poco::Net::SocketAddr
 
 } // namespace
 
-AdminSubsystem::AdminSubsystem(const ConfigFileWatcher* watcher)
+AdminSubsystem::AdminSubsystem(ConfigFileWatcher* watcher)
     : watcher_(watcher)
 {
 }
@@ -64,16 +82,24 @@ void AdminSubsystem::initialize(Poco::Util::Application& app)
     {
         plugins_ = nullptr; // an endpoint without plugins: health and the host's own metrics
     }
-    configured_ = HostSettings::read(app.config()).adminListen;
-    install(bindAdmin(configured_, [this](const AdminRequest& request, AdminResponse& response) { answer(request, response); }));
+    const HostSettings settings = HostSettings::read(app.config());
+    configured_ = settings.adminListen;
+    token_ = settings.adminToken;
+    install(bindAdmin(configured_, [this](const AdminRequest& request, const std::string& bearer, AdminResponse& response) {
+        answer(request, bearer, response);
+    }));
 }
 
 void AdminSubsystem::prepare(const Poco::Util::AbstractConfiguration& config)
 {
     auto prepared = std::make_unique<Prepared>();
-    prepared->listen = HostSettings::read(config).adminListen;
+    const HostSettings settings = HostSettings::read(config);
+    prepared->listen = settings.adminListen;
+    prepared->token = settings.adminToken;
     if (prepared->listen != configured_)
-        prepared->server = bindAdmin(prepared->listen, [this](const AdminRequest& request, AdminResponse& response) { answer(request, response); });
+        prepared->server = bindAdmin(prepared->listen, [this](const AdminRequest& request, const std::string& bearer, AdminResponse& response) {
+            answer(request, bearer, response);
+        });
     prepared_ = std::move(prepared);
 }
 
@@ -87,6 +113,10 @@ void AdminSubsystem::reinitialize(Poco::Util::Application& app)
     if (!prepared_)
         prepare(app.config());
     const std::unique_ptr<Prepared> prepared = std::move(prepared_);
+    {
+        std::lock_guard lock(serverMutex_);
+        token_ = prepared->token;
+    }
     if (prepared->listen == configured_)
         return;
     configured_ = prepared->listen;
@@ -96,12 +126,13 @@ void AdminSubsystem::reinitialize(Poco::Util::Application& app)
 void AdminSubsystem::uninitialize()
 {
     prepared_.reset();
-    std::unique_ptr<AdminServer> last;
+    std::vector<std::unique_ptr<AdminServer>> servers;
     {
         std::lock_guard lock(serverMutex_);
-        last = std::move(server_);
+        servers = std::move(retired_);
+        servers.push_back(std::move(server_));
     }
-    last.reset(); // joins its threads, which may be asking the plugins: not under the lock
+    servers.clear(); // joins their threads, which may be asking the plugins: not under the lock
 }
 
 std::optional<Poco::Net::SocketAddress> AdminSubsystem::address() const
@@ -118,22 +149,53 @@ void AdminSubsystem::install(std::unique_ptr<AdminServer> next)
         next->start();
         app_->logger().information("admin endpoint at http://" + next->address().toString() + "/");
     }
-    std::unique_ptr<AdminServer> old;
+    std::lock_guard lock(serverMutex_);
+    if (server_)
     {
-        std::lock_guard lock(serverMutex_);
-        old = std::move(server_);
-        server_ = std::move(next);
+        // Stopped, not destroyed: this may be one of its threads (POST /reload), which its
+        // destructor would wait for. It goes at uninitialize().
+        server_->stop();
+        if (!next)
+            app_->logger().information("admin endpoint closed");
+        retired_.push_back(std::move(server_));
     }
-    if (old && !address())
-        app_->logger().information("admin endpoint closed");
+    server_ = std::move(next);
 }
 
-void AdminSubsystem::answer(const AdminRequest& request, AdminResponse& response)
+bool AdminSubsystem::allowsChange(const Poco::Net::SocketAddress& endpoint, const std::string& token, const std::string& bearerToken)
+{
+    if (token.empty())
+        return endpoint.host().isLoopback();
+    // Compared in time independent of where they differ.
+    unsigned char difference = token.size() == bearerToken.size() ? 0 : 1;
+    for (std::size_t i = 0; i < token.size(); ++i)
+        difference |= static_cast<unsigned char>(token[i] ^ (i < bearerToken.size() ? bearerToken[i] : 0));
+    return difference == 0;
+}
+
+void AdminSubsystem::answer(const AdminRequest& request, const std::string& bearerToken, AdminResponse& response)
 {
     try
     {
+        if (request.method != "GET")
+        {
+            std::string token;
+            std::optional<Poco::Net::SocketAddress> endpoint;
+            {
+                std::lock_guard lock(serverMutex_);
+                token = token_;
+                endpoint = server_ ? std::optional(server_->address()) : std::nullopt;
+            }
+            if (!endpoint || !allowsChange(*endpoint, token, bearerToken))
+            {
+                response.status = 403;
+                response.body = token.empty() ? R"({"error":"requests that change things are served on a loopback address only, or with host.admin.token"})"
+                                              : R"({"error":"requests that change things need host.admin.token as Authorization: Bearer TOKEN"})";
+                return;
+            }
+        }
         const bool ready = plugins_ && plugins_->serving();
-        if (request.path == "/metrics")
+        if (request.path == "/metrics" && takes(request, "GET", response))
         {
             MetricsWriter metrics;
             metrics.family("tthost_uptime_seconds", MetricsWriter::Type::Gauge, "Seconds since tthost started.");
@@ -144,9 +206,8 @@ void AdminSubsystem::answer(const AdminRequest& request, AdminResponse& response
             {
                 using Outcome = ConfigFileWatcher::Outcome;
                 metrics.family("tthost_config_reloads_total", MetricsWriter::Type::Counter, "Configuration reloads, by result.");
-                metrics.sample(static_cast<double>(watcher_->reloads(Outcome::Applied)), {{"result", "applied"}});
-                metrics.sample(static_cast<double>(watcher_->reloads(Outcome::Unchanged)), {{"result", "unchanged"}});
-                metrics.sample(static_cast<double>(watcher_->reloads(Outcome::Rejected)), {{"result", "rejected"}});
+                for (const Outcome outcome : {Outcome::Applied, Outcome::Unchanged, Outcome::Rejected})
+                    metrics.sample(static_cast<double>(watcher_->reloads(outcome)), {{"result", ConfigFileWatcher::toString(outcome)}});
             }
             if (plugins_)
                 plugins_->writeMetrics(metrics);
@@ -154,29 +215,90 @@ void AdminSubsystem::answer(const AdminRequest& request, AdminResponse& response
             response.body = metrics.text();
             return;
         }
-        if (request.path == "/healthz")
+        if (request.path == "/healthz" && takes(request, "GET", response))
         {
             response.body = R"({"status":"alive"})";
             return;
         }
-        if (request.path == "/readyz")
+        if (request.path == "/readyz" && takes(request, "GET", response))
         {
             response.status = ready ? 200 : 503;
             response.body = ready ? R"({"status":"ready"})" : R"({"status":"not ready"})";
             return;
         }
-        if (plugins_ && plugins_->handleAdminGet(request, response))
+        if (request.path == "/host" && takes(request, "GET", response))
+            return hostStatus(response);
+        if (request.path == "/reload" && takes(request, "POST", response))
+            return reload(response);
+        if (response.status == 405)
+            return;
+        if (plugins_ && plugins_->handleAdmin(request, response))
             return;
         response.status = 404;
-        response.body = R"({"error":"no such endpoint; try /metrics, /healthz, /readyz, /peers, /presence?user=ID"})";
+        response.body = R"({"error":"no such endpoint; try /, /metrics, /healthz, /readyz, /host, /status, /peers, /presence?user=ID, /trace?user=ID"})";
     }
     catch (const std::exception& error)
     {
-        app_->logger().error(std::string("admin request ") + request.path + " failed: " + error.what());
+        app_->logger().error(std::string("admin request ") + request.method + " " + request.path + " failed: " + error.what());
         response.status = 500;
         response.contentType = "application/json";
         response.body = R"({"error":"internal error, see the log"})";
+        response.stream = nullptr;
     }
+}
+
+void AdminSubsystem::hostStatus(AdminResponse& response)
+{
+    Poco::JSON::Object host;
+    host.set("version", TTHOST_VERSION);
+    host.set("uptime_seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
+    host.set("ready", plugins_ && plugins_->serving());
+    host.set("started", Poco::DateTimeFormatter::format(startedAt_, Poco::DateTimeFormat::ISO8601_FORMAT));
+    if (watcher_)
+    {
+        Poco::JSON::Object config;
+        config.set("file", watcher_->path());
+        Poco::JSON::Object settings;
+        for (const auto& [key, value] : watcher_->settings())
+            settings.set(key, value);
+        config.set("settings", settings);
+        Poco::JSON::Object reloads;
+        using Outcome = ConfigFileWatcher::Outcome;
+        for (const Outcome outcome : {Outcome::Applied, Outcome::Unchanged, Outcome::Rejected})
+            reloads.set(ConfigFileWatcher::toString(outcome), watcher_->reloads(outcome));
+        if (const auto last = watcher_->lastReload())
+        {
+            Poco::JSON::Object lastReload;
+            lastReload.set("at", Poco::DateTimeFormatter::format(Poco::Timestamp::fromEpochTime(std::chrono::system_clock::to_time_t(last->when)),
+                                                                Poco::DateTimeFormat::ISO8601_FORMAT));
+            lastReload.set("result", ConfigFileWatcher::toString(last->outcome));
+            lastReload.set("message", last->message);
+            reloads.set("last", lastReload);
+        }
+        config.set("reloads", reloads);
+        host.set("config", config);
+    }
+    std::ostringstream out;
+    host.stringify(out);
+    response.body = out.str();
+}
+
+void AdminSubsystem::reload(AdminResponse& response)
+{
+    if (!watcher_)
+    {
+        response.status = 404;
+        response.body = R"({"error":"this application reloads no configuration file"})";
+        return;
+    }
+    const ConfigFileWatcher::Reload done = watcher_->reload("on request of the admin endpoint");
+    Poco::JSON::Object result;
+    result.set("result", ConfigFileWatcher::toString(done.outcome));
+    result.set("message", done.message);
+    std::ostringstream out;
+    result.stringify(out);
+    response.status = done.outcome == ConfigFileWatcher::Outcome::Rejected ? 422 : 200;
+    response.body = out.str();
 }
 
 } // namespace tthost

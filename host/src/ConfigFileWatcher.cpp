@@ -16,14 +16,34 @@ namespace tthost
 namespace
 {
 
-/// "key: old -> new; key2: (unset) -> value" for every key whose value differs.
+/// True for a key whose value must never be shown: a token, a password, a secret.
+bool isSecret(const std::string& key)
+{
+    for (const char* word : {"token", "password", "secret"})
+        if (key.find(word) != std::string::npos)
+            return true;
+    return false;
+}
+
+/// Every key of `config` with its value, secrets hidden.
+std::map<std::string, std::string> shownValues(const Poco::Util::AbstractConfiguration& config)
+{
+    auto values = flattenConfig(config);
+    for (auto& [key, value] : values)
+        if (isSecret(key))
+            value = "(hidden)";
+    return values;
+}
+
+/// "key: old -> new; key2: (unset) -> value" for every key whose value differs; secrets show
+/// only that they changed.
 std::string describeChanges(const Poco::Util::AbstractConfiguration& before, const Poco::Util::AbstractConfiguration& after)
 {
     const auto old = flattenConfig(before);
     const auto next = flattenConfig(after);
     std::string changes;
     auto add = [&](const std::string& key, const std::string& from, const std::string& to) {
-        changes += (changes.empty() ? "" : "; ") + key + ": " + from + " -> " + to;
+        changes += (changes.empty() ? "" : "; ") + key + (isSecret(key) ? ": changed" : ": " + from + " -> " + to);
     };
     for (const auto& [key, value] : next)
     {
@@ -110,6 +130,7 @@ void ConfigFileWatcher::replaceFile(const Poco::AutoPtr<Poco::Util::AbstractConf
 
 void ConfigFileWatcher::load(bool optional)
 {
+    std::lock_guard lock(mutex_);
     if (optional && Stamp::of(path_).size < 0)
     {
         // A missing file that was never asked for: the built-in defaults, until it appears.
@@ -120,9 +141,15 @@ void ConfigFileWatcher::load(bool optional)
     replaceFile(read());
 }
 
-ConfigFileWatcher::Outcome ConfigFileWatcher::reload(const std::string& trigger)
+ConfigFileWatcher::Reload ConfigFileWatcher::reload(const std::string& trigger)
 {
-    Outcome outcome = Outcome::Rejected;
+    std::lock_guard lock(mutex_);
+    Reload done{Outcome::Rejected, {}, std::chrono::system_clock::now()};
+    if (closed_)
+    {
+        done.message = "configuration reload " + trigger + " refused: stopping";
+        return done;
+    }
     try
     {
         const auto old = file_;
@@ -146,8 +173,8 @@ ConfigFileWatcher::Outcome ConfigFileWatcher::reload(const std::string& trigger)
         {
             for (ReconfigurableSubsystem* subsystem : subsystems)
                 subsystem->discard();
-            outcome = Outcome::Unchanged;
-            app_.logger().information("configuration re-read " + trigger + ": no value changed");
+            done.outcome = Outcome::Unchanged;
+            done.message = "configuration re-read " + trigger + ": no value changed";
         }
         else
         {
@@ -158,28 +185,59 @@ ConfigFileWatcher::Outcome ConfigFileWatcher::reload(const std::string& trigger)
                 for (const std::string& key : subsystem->restartKeys())
                     restartKeys += (restartKeys.empty() ? "" : ", ") + key;
             }
-            outcome = Outcome::Applied;
-            app_.logger().information("configuration reloaded " + trigger + ": " + changes +
-                                      (restartKeys.empty() ? "" : " [needs a restart, ignored until then: " + restartKeys + "]"));
+            done.outcome = Outcome::Applied;
+            done.message = "configuration reloaded " + trigger + ": " + changes +
+                           (restartKeys.empty() ? "" : " [needs a restart, ignored until then: " + restartKeys + "]");
         }
     }
     catch (const ConfigError& error)
     {
-        app_.logger().error("configuration reload " + trigger + " rejected, the running configuration stays in force: " + error.what());
+        done.message = "configuration reload " + trigger + " rejected, the running configuration stays in force: " + error.what();
     }
     catch (const std::exception& error)
     {
         // Not a problem of the file: something that prepare() could not foresee failed.
-        app_.logger().error("configuration reload " + trigger + " failed: " + error.what());
+        done.message = "configuration reload " + trigger + " failed: " + error.what();
     }
-    ++counts_[static_cast<int>(outcome)];
-    return outcome;
+    if (done.outcome == Outcome::Rejected)
+        app_.logger().error(done.message);
+    else
+        app_.logger().information(done.message);
+    ++counts_[static_cast<int>(done.outcome)];
+    last_ = done;
+    return done;
+}
+
+std::optional<ConfigFileWatcher::Reload> ConfigFileWatcher::lastReload() const
+{
+    std::lock_guard lock(mutex_);
+    return last_;
+}
+
+std::map<std::string, std::string> ConfigFileWatcher::settings() const
+{
+    std::lock_guard lock(mutex_);
+    return file_ ? shownValues(*file_) : std::map<std::string, std::string>{};
+}
+
+const char* ConfigFileWatcher::toString(Outcome outcome)
+{
+    switch (outcome)
+    {
+        case Outcome::Applied: return "applied";
+        case Outcome::Unchanged: return "unchanged";
+        case Outcome::Rejected: return "rejected";
+    }
+    return "unknown";
 }
 
 bool ConfigFileWatcher::reloadIfChanged()
 {
-    if (Stamp::of(path_) == stamp_)
-        return false;
+    {
+        std::lock_guard lock(mutex_);
+        if (Stamp::of(path_) == stamp_)
+            return false;
+    }
     reload("after " + path_ + " changed");
     return true;
 }
@@ -206,6 +264,13 @@ void ConfigFileWatcher::start()
             lock.lock();
         }
     });
+}
+
+void ConfigFileWatcher::close()
+{
+    stop();
+    std::lock_guard lock(mutex_);
+    closed_ = true;
 }
 
 void ConfigFileWatcher::stop()

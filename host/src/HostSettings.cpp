@@ -46,6 +46,7 @@ HostSettings HostSettings::read(const Poco::Util::AbstractConfiguration& config)
     ConfigReader reader(config, "host");
     HostSettings settings;
     settings.drainTimeout = reader.getDuration("drain_timeout", Poco::Timespan(5, 0), Poco::Timespan(0), Poco::Timespan(600, 0));
+    settings.adminToken = reader.getString("admin.token", "");
     const std::string admin = reader.getString("admin.listen", kDefaultAdminListen);
     if (!admin.empty())
     {

@@ -29,6 +29,7 @@ struct HostSettings
     std::vector<PluginSettings> plugins;
     Poco::Timespan drainTimeout; ///< how long a stop may spend flushing outbound queues
     std::optional<Poco::Net::SocketAddress> adminListen; ///< the admin HTTP endpoint; none: disabled
+    std::string adminToken; ///< what a POST to the admin endpoint must present; empty: none (loopback endpoints only)
 
     /// Reads and checks the host's keys; throws ConfigError naming the key for a bad or unknown one.
     static HostSettings read(const Poco::Util::AbstractConfiguration& config);

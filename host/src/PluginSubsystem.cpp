@@ -165,10 +165,10 @@ void PluginSubsystem::writeMetrics(MetricsWriter& metrics)
         plugin->plugin().writeMetrics(metrics);
 }
 
-bool PluginSubsystem::handleAdminGet(const AdminRequest& request, AdminResponse& response)
+bool PluginSubsystem::handleAdmin(const AdminRequest& request, AdminResponse& response)
 {
     std::shared_lock lock(pluginsMutex_);
-    return std::any_of(plugins_.begin(), plugins_.end(), [&](auto& plugin) { return plugin->plugin().handleAdminGet(request, response); });
+    return std::any_of(plugins_.begin(), plugins_.end(), [&](auto& plugin) { return plugin->plugin().handleAdmin(request, response); });
 }
 
 } // namespace tthost

@@ -1366,7 +1366,7 @@ public:
         RunningHost host(config(kEphemeralAdmin));
         host.port();
         const std::uint16_t admin = host.adminPort();
-        for (const std::string path : {"/nope", "/", "/metrics/extra", "/peers/1", "/METRICS"})
+        for (const std::string path : {"/nope", "/index.html", "/metrics/extra", "/peers/1", "/METRICS"})
             assertJsonError(path, http(admin, path), 404);
         for (const std::string& method : {Poco::Net::HTTPRequest::HTTP_POST, Poco::Net::HTTPRequest::HTTP_PUT, Poco::Net::HTTPRequest::HTTP_DELETE})
         {

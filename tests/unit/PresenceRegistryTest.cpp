@@ -139,6 +139,17 @@ public:
         return hosted;
     }
 
+    /// Logins through `connection`, counts summed (or, with `users`, users having one), by client-type slot.
+    std::vector<std::uint64_t> loginsOn(ConnectionId connection, bool users = false) const
+    {
+        std::vector<std::uint64_t> logins(ttroute::kClientTypeSlots, 0);
+        for (const auto& user : users_)
+            for (const auto& [key, count] : user.second)
+                if (key.first == connection && count > 0)
+                    logins[ttroute::clientTypeSlot(key.second)] += users ? 1 : count;
+        return logins;
+    }
+
     const auto& users() const { return users_; }
 
 private:
@@ -173,6 +184,12 @@ void checkAll(const PresenceRegistry& registry, const Model& model, const std::s
         const std::string which = where + ": users hosted by " + std::to_string(connection);
         CPPUNIT_ASSERT_EQUAL_MESSAGE(which, model.usersHostedBy(connection), registry.usersHostedBy(connection));
         CPPUNIT_ASSERT_EQUAL_MESSAGE(which, model.usersHostedBy(connection), registry.usersOn(connection).size());
+        const ttroute::ConnectionPresence counted = registry.presenceOf(connection);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(which, model.usersHostedBy(connection), counted.users);
+        const std::vector<std::uint64_t> logins(counted.logins, counted.logins + ttroute::kClientTypeSlots);
+        CPPUNIT_ASSERT_MESSAGE(which + ": logins by client type", model.loginsOn(connection) == logins);
+        const std::vector<std::uint64_t> users(counted.usersByType, counted.usersByType + ttroute::kClientTypeSlots);
+        CPPUNIT_ASSERT_MESSAGE(which + ": users by client type", model.loginsOn(connection, true) == users);
     }
     for (const auto& entry : model.users())
         checkUser(registry, model, entry.first, where);

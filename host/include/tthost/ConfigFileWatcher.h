@@ -5,10 +5,13 @@
 #include <Poco/Util/Application.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -22,9 +25,10 @@ namespace tthost
 /// in force. Every reload is logged on the application's logger, once, with the keys that
 /// changed or the reason for the refusal.
 ///
-/// reload(), reloadIfChanged() and load() must not run at the same time as each other or as
-/// the application's initialize() and uninitialize(): call them from the application's
-/// thread, or start() a thread of the watcher's own and stop() it before main() returns.
+/// load() comes before the application's initialize(). After it, reload() and
+/// reloadIfChanged() may come from any thread (the application's, the watcher's own after
+/// start(), an admin request's): they take turns. close() ends them before the application
+/// uninitializes its subsystems.
 class ConfigFileWatcher
 {
 public:
@@ -40,6 +44,14 @@ public:
         Applied,   ///< something changed and is in force
         Unchanged, ///< the file was read again but no value differs
         Rejected,  ///< refused: the running configuration stays
+    };
+
+    /// One reload: what it did and the line it logged.
+    struct Reload
+    {
+        Outcome outcome = Outcome::Unchanged;
+        std::string message;                        ///< the log line: what changed, or why it was refused
+        std::chrono::system_clock::time_point when; ///< when it happened
     };
 
     /// A properties file (Poco::Util::PropertyFileConfiguration); ConfigError("--config-file", ...) when unreadable.
@@ -60,8 +72,9 @@ public:
     void load(bool optional = false);
 
     /// Reads the file again and puts it in force (see the class comment); `trigger` says why
-    /// in the log line ("on SIGHUP", "after FILE changed").
-    Outcome reload(const std::string& trigger);
+    /// in the log line ("on SIGHUP", "after FILE changed"). Reloads from several threads
+    /// (e.g. the admin endpoint's POST /reload) take turns.
+    Reload reload(const std::string& trigger);
 
     /// reload() when the file on disk differs from the one last read (modification time, size
     /// or inode); false when it does not.
@@ -73,11 +86,25 @@ public:
     /// Ends the thread of start(), if any; idempotent.
     void stop();
 
+    /// stop(), waits for a reload in progress, and refuses every later one (the application
+    /// is stopping: its subsystems are about to go). Idempotent.
+    void close();
+
     /// The file, as an absolute path.
     const std::string& path() const { return path_; }
 
     /// Reloads so far with `outcome`, for metrics; from any thread.
     std::uint64_t reloads(Outcome outcome) const { return counts_[static_cast<int>(outcome)].load(); }
+
+    /// The last reload, if there was one; from any thread.
+    std::optional<Reload> lastReload() const;
+
+    /// The file's keys and values in force, secrets (keys naming a token, password or secret)
+    /// hidden; from any thread.
+    std::map<std::string, std::string> settings() const;
+
+    /// The lower-case name of `outcome`: "applied", "unchanged", "rejected".
+    static const char* toString(Outcome outcome);
 
 private:
     struct Stamp
@@ -92,10 +119,13 @@ private:
     Poco::AutoPtr<Poco::Util::AbstractConfiguration> read();
     void replaceFile(const Poco::AutoPtr<Poco::Util::AbstractConfiguration>& next);
 
+    mutable std::mutex mutex_; ///< one reload at a time; guards what they change
     Poco::Util::Application& app_;
     std::string path_;
     Loader loader_;
     Check check_;
+    std::optional<Reload> last_;
+    bool closed_ = false;
     Stamp stamp_;                                          ///< of the file last read
     Poco::AutoPtr<Poco::Util::AbstractConfiguration> file_; ///< the file's layer in the application's config()
     std::atomic<std::uint64_t> counts_[3]{};

@@ -30,8 +30,9 @@ struct HostSettings;
 /// it), starts the plugin with its own section (route.* for the instance "route"), and runs
 /// one Poco::Net::TCPServer per listen address with the plugin's connection factory and
 /// filter. reinitialize() applies a changed configuration live; uninitialize() drains and
-/// stops. initialize(), reinitialize() and uninitialize() come from the application's thread
-/// (Poco calls them from run()); writeMetrics() and handleAdminGet() may come from any thread.
+/// stops. initialize() and uninitialize() come from the application's thread (Poco calls them
+/// from run()), reinitialize() from whichever thread reloads (one at a time); writeMetrics()
+/// and handleAdmin() may come from any thread.
 class PluginSubsystem : public ReconfigurableSubsystem
 {
 public:
@@ -87,8 +88,8 @@ public:
     /// Appends every plugin's metrics; from any thread.
     void writeMetrics(MetricsWriter& metrics);
 
-    /// Lets the plugins answer an admin GET; false when none does. From any thread.
-    bool handleAdminGet(const AdminRequest& request, AdminResponse& response);
+    /// Lets the plugins answer an admin request; false when none does. From any thread.
+    bool handleAdmin(const AdminRequest& request, AdminResponse& response);
 
 protected:
     ~PluginSubsystem() override;
@@ -100,7 +101,7 @@ private:
     void stopHousekeeping();
 
     std::unique_ptr<HostSettings> settings_;
-    mutable std::shared_mutex pluginsMutex_; ///< plugins_ against writeMetrics() and handleAdminGet()
+    mutable std::shared_mutex pluginsMutex_; ///< plugins_ against writeMetrics() and handleAdmin()
     std::vector<std::unique_ptr<PluginInstance>> plugins_;
     std::unique_ptr<Prepared> prepared_;
     std::vector<std::string> restartKeys_;

@@ -34,7 +34,8 @@ constexpr const char* kPluginApiSymbol = "tthostPluginApiVersion";
 /// connectionFactory() and connectionFilter() to each TCPServer it runs, calls validate()
 /// then reconfigure() when the configuration changes, and calls stop() once after those
 /// servers stopped accepting. All calls but those to the factory and filter, writeMetrics()
-/// and handleAdminGet() come from one thread at a time (the application's main thread).
+/// and handleAdmin() come from one thread at a time (the application's main thread, or the
+/// thread of a reload: the ConfigFileWatcher's, an admin request's).
 class ServerPlugin
 {
 public:
@@ -72,9 +73,10 @@ public:
     /// endpoint's threads, so it must not block routing.
     virtual void writeMetrics(MetricsWriter& metrics) = 0;
 
-    /// Answers an admin GET the host does not answer itself; false when `request.path` is
-    /// not one of the plugin's. Called from the admin endpoint's threads.
-    virtual bool handleAdminGet(const AdminRequest& request, AdminResponse& response) = 0;
+    /// Answers an admin request (a GET, or a POST the host allowed) that the host does not
+    /// answer itself; false when `request.path` is not one of the plugin's. Called from the
+    /// admin endpoint's threads; a streamed answer (AdminResponse::stream) holds one of them.
+    virtual bool handleAdmin(const AdminRequest& request, AdminResponse& response) = 0;
 
     /// Ends every connection, first flushing what is queued for up to `drainTimeout`, and
     /// returns once the connections are closed or a little after that timeout. Handler
