@@ -14,6 +14,9 @@
 
 namespace ttroute
 {
+
+const char* statusPage(); // admin/status.html, compiled in (EmbedFile.cmake)
+
 namespace
 {
 
@@ -162,7 +165,12 @@ void RouteAdmin::writeMetrics(MetricsWriter& metrics)
 
 bool RouteAdmin::handle(const tthost::AdminRequest& request, tthost::AdminResponse& response)
 {
-    if (request.path == "/peers")
+    if (request.path == "/")
+    {
+        response.contentType = "text/html; charset=utf-8";
+        response.body = statusPage();
+    }
+    else if (request.path == "/peers")
         peers(response);
     else if (request.path == "/presence")
         presence(request, response);
