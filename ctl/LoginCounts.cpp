@@ -43,7 +43,8 @@ std::string LoginCounts::spelled() const
 {
     std::string text;
     for (const auto& [type, count] : counts_)
-        text += (text.empty() ? "" : ", ") + type + " " + count;
+        if (count != "0" || rank(type) < std::size(kOrder))
+            text += (text.empty() ? "" : ", ") + type + " " + count;
     return text;
 }
 

@@ -20,7 +20,8 @@ public:
     /// The non-zero counts for a table cell: "windows=2,android=1"; empty when there is none.
     std::string compact() const;
 
-    /// Every count, zeros too, for a line: "windows 2, mac 0, ios 0, android 1".
+    /// The counts for a line, zeros too but for types other than TeamTalk's four (such as
+    /// "other"): "windows 2, mac 0, ios 0, android 1".
     std::string spelled() const;
 
 private:
