@@ -16,15 +16,15 @@ public:
     /// How a column's cells line up.
     enum class Align
     {
-        Left,
-        Right,
+        Left,  ///< words
+        Right, ///< numbers
     };
 
     /// One column: its header and alignment.
     struct Column
     {
-        std::string header;
-        Align align = Align::Left;
+        std::string header;        ///< its name in the header row, e.g. "PDUS IN"
+        Align align = Align::Left; ///< how its cells line up
     };
 
     /// A table with `columns`.
