@@ -3,6 +3,7 @@
 #include "BenchProtocol.h"
 #include "BenchSocket.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -123,6 +124,7 @@ public:
                 wrong_ += outstanding; // never answered
                 return;
             }
+            socket_.keepAlive(); // every write is whole queries: between frames here
             out.clear();
             const std::int64_t stamp = nowNs();
             while (!stop.load(std::memory_order_relaxed) && outstanding < options_.window)
@@ -167,6 +169,22 @@ private:
     LatencyHistogram latency_;
 };
 
+/// Keeps `registrar` connected until `end`. It sends nothing else, so it heartbeats as a msg
+/// server does (else the route server's idle timeout would close it and its users would go
+/// offline mid-run), and it reads away what the server sends it.
+void keepHolding(BenchSocket& registrar, Clock::time_point end)
+{
+    char discard[4096];
+    for (auto now = Clock::now(); now < end; now = Clock::now())
+    {
+        registrar.keepAlive();
+        while (registrar.receiveSome(discard, sizeof discard, 0) > 0)
+        {
+        }
+        std::this_thread::sleep_for(std::min<Clock::duration>(end - now, std::chrono::milliseconds(100)));
+    }
+}
+
 } // namespace
 
 QueryResult runQuery(const QueryOptions& options)
@@ -188,7 +206,7 @@ QueryResult runQuery(const QueryOptions& options)
     const auto start = Clock::now();
     for (auto& client : clients)
         threads.emplace_back([&client, &stop] { client->run(stop); });
-    std::this_thread::sleep_for(std::chrono::duration<double>(options.seconds));
+    keepHolding(registrar, start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options.seconds)));
     stop = true;
     for (auto& thread : threads)
         thread.join();

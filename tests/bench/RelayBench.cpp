@@ -109,6 +109,7 @@ public:
             {
                 if (stopping)
                     return;
+                socket_->keepAlive(); // between whole batches: never inside a frame
                 out.clear();
                 written = 0;
                 std::uint64_t allowed = options.window - std::min(options.window, sent_ - run_.acknowledged(index_));
@@ -188,6 +189,9 @@ public:
         std::vector<std::uint64_t> counts(static_cast<std::size_t>(options.senders), 0);
         while (!run_.stopReceiving.load(std::memory_order_relaxed))
         {
+            // A receiver sends nothing else: without its heartbeats the route server's idle
+            // timeout would close it in any run longer than that.
+            socket_->keepAlive();
             std::int64_t arrival = 0;
             const bool got = stream_.readFrom(*socket_, 20, [&](const char* frame, std::uint32_t length) {
                 if (readU16(frame + 10) != kMsgDataCommand || length != 16 + options.bodyBytes)

@@ -41,8 +41,13 @@ public:
         reader_.join();
     }
 
-    /// Writes `bytes` (the reader thread keeps the other direction flowing meanwhile).
-    void send(const std::string& bytes) { socket_.sendAll(bytes); }
+    /// Writes `bytes` (the reader thread keeps the other direction flowing meanwhile); first a
+    /// HEARTBEAT if nothing was sent for a while. Only the owner's thread sends.
+    void send(const std::string& bytes)
+    {
+        socket_.keepAlive();
+        socket_.sendAll(bytes);
+    }
 
     /// Waits for the answer to the status query with `seq` and returns its body; throws after 30 s.
     std::string answer(std::uint16_t seq)
