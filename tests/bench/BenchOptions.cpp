@@ -161,6 +161,10 @@ Modes:
             fails on any loss, reordering, corruption or wrong answer (e.g. --duration=600)
 
 Common: --duration=5 (seconds, relay and query) --runs=1 (median of several) --server-pid=PID
+
+Exit status: 0 when nothing was lost and every answer was right; 1 when something was (the
+report says what) or when a run failed, e.g. the route server closed a connection (one line
+on stderr names the mode, the connection and what happened); 2 for a bad command line.
 )";
 }
 
