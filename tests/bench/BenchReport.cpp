@@ -2,15 +2,20 @@
 
 #include "BaselineForwarder.h"
 #include "ChurnBench.h"
+#include "CpuMeter.h"
+#include "DescriptorLimit.h"
+#include "FailureLatch.h"
 #include "PresenceBench.h"
 #include "ProcessStats.h"
 #include "QueryBench.h"
 #include "RelayBench.h"
+#include "ScaleBench.h"
 #include "SoakBench.h"
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -41,39 +46,6 @@ double median(std::vector<double> values)
     std::sort(values.begin(), values.end());
     return values[values.size() / 2];
 }
-
-/// CPU seconds a process (or the in-process forwarder) used between start() and stop().
-class CpuMeter
-{
-public:
-    explicit CpuMeter(pid_t pid)
-        : pid_(pid)
-    {
-    }
-
-    void start() { before_ = now(); }
-
-    /// CPU seconds since start(); nullopt without a process to watch.
-    std::optional<double> stop() const
-    {
-        const auto after = now();
-        if (!before_ || !after)
-            return std::nullopt;
-        return *after - *before_;
-    }
-
-private:
-    std::optional<double> now() const
-    {
-        if (pid_ <= 0)
-            return std::nullopt;
-        const auto stats = ProcessStats::of(pid_);
-        return stats ? std::optional<double>(stats->cpuSeconds) : std::nullopt;
-    }
-
-    pid_t pid_;
-    std::optional<double> before_;
-};
 
 struct RelayRun
 {
@@ -335,6 +307,120 @@ int runSoakMode(const BenchOptions& options, std::ostream& out)
     return clean ? 0 : 1;
 }
 
+std::string perMillion(double cpuSeconds, double count)
+{
+    return count > 0 ? fixed(cpuSeconds / (count / 1e6), 3) : std::string("-");
+}
+
+void printScalePoint(std::ostream& out, int servers, const std::string& mode, const ScaleResult& result, const ScaleResult* baseline)
+{
+    const FleetTally& relay = result.relay;
+    const double messages = static_cast<double>(relay.messages) / result.relaySeconds;
+    const double delivered = static_cast<double>(relay.delivered) / result.relaySeconds;
+    out << "N=" << servers << " " << mode << ": " << fixed(messages, 0) << " messages/s, " << fixed(delivered, 0) << " PDUs delivered/s";
+    if (baseline)
+    {
+        const double baseDelivered = static_cast<double>(baseline->relay.delivered) / baseline->relaySeconds;
+        const double baseMessages = static_cast<double>(baseline->relay.messages) / baseline->relaySeconds;
+        out << " (" << fixed(delivered / baseDelivered, 2) << " of the baseline's PDUs/s, " << fixed(messages / baseMessages, 2)
+            << " of its messages/s)";
+    }
+    out << "; relay p50 " << millis(relay.relayLatency.percentile(0.5)) << ", p99 " << millis(relay.relayLatency.percentile(0.99));
+    if (result.relayCpu)
+        out << "; " << (mode == "baseline" ? "forwarder" : "server") << " CPU " << perMillion(*result.relayCpu, static_cast<double>(relay.delivered))
+            << " s per million delivered, " << perMillion(*result.relayCpu, static_cast<double>(relay.messages)) << " s per million messages";
+    if (result.queries.queries > 0)
+    {
+        const FleetTally& q = result.queries;
+        out << "; queries " << fixed(static_cast<double>(q.answers) / result.querySeconds, 0) << "/s, p50 " << millis(q.queryLatency.percentile(0.5))
+            << ", p99 " << millis(q.queryLatency.percentile(0.99));
+        if (result.queryCpu)
+            out << ", server CPU " << perMillion(*result.queryCpu, static_cast<double>(q.answers)) << " s per million queries";
+    }
+    out << "; lost " << relay.lost() << ", out of order " << relay.outOfOrder << ", misdelivered " << relay.misdelivered;
+    if (mode != "baseline")
+        out << ", unanswered " << result.queries.unanswered() << ", wrong answers " << result.queries.wrongAnswers;
+    if (result.openFilesLeft && *result.openFilesLeft > 0)
+        out << "; the server still held " << *result.openFilesLeft << " more descriptors 10 s after the fleet closed";
+    out << "\n";
+}
+
+int runScaleMode(const BenchOptions& options, std::ostream& out)
+{
+    if (!options.hasTargetedServer)
+        throw std::invalid_argument("scale needs --port (a server in broadcast mode) and --targeted-port (one in targeted mode)");
+    ScaleOptions shape;
+    shape.senders = options.isGiven("senders") ? options.senders : 4;
+    shape.queriers = options.connections;
+    shape.bodyBytes = options.bodyBytes;
+    shape.window = options.window;
+    shape.batch = options.batch;
+    shape.ids = options.ids;
+    shape.relaySeconds = options.seconds;
+    shape.querySeconds = std::max(0.2, options.seconds / 5);
+    const int largest = *std::max_element(options.servers.begin(), options.servers.end());
+    // This process holds every connection's end, and with --baseline the forwarder's too.
+    ensureDescriptors(static_cast<std::uint64_t>(largest) * (options.baseline ? 2 : 1) + 64,
+                      "--servers=" + std::to_string(largest) + (options.baseline ? " with --baseline" : ""));
+    out << "scale: N msg servers, one user each; " << shape.senders << " of them send MSG_DATA (" << shape.bodyBytes << "-byte bodies, window "
+        << shape.window << " messages each, batch " << shape.batch << "), each message to the next other msg server's user, "
+        << shape.relaySeconds << " s; then " << shape.queriers << " of them query " << shape.ids << " ids (16 outstanding each), "
+        << shape.querySeconds << " s\n";
+    struct Row
+    {
+        const char* mode;
+        Poco::Net::SocketAddress server;
+        pid_t pid;
+        bool targeted;
+    };
+    const Row rows[] = {{"broadcast", options.server, options.serverPid, false}, {"targeted", options.targetedServer, options.targetedServerPid, true}};
+    std::map<std::string, std::vector<std::pair<int, double>>> cpuPerDelivered; // by mode: (N, CPU s per million delivered)
+    bool clean = true;
+    for (const int servers : options.servers)
+    {
+        const std::string point = "N=" + std::to_string(servers);
+        std::optional<ScaleResult> baseline;
+        if (options.baseline)
+        {
+            ScaleOptions scale = shape;
+            scale.servers = servers;
+            scale.baseline = true;
+            baseline = inContext(point + " baseline", [&] { return runScalePoint(scale); });
+            printScalePoint(out, servers, "baseline", *baseline, nullptr);
+            clean = clean && baseline->relay.clean();
+        }
+        for (const Row& row : rows)
+        {
+            ScaleOptions scale = shape;
+            scale.servers = servers;
+            scale.server = row.server;
+            scale.serverPid = row.pid;
+            scale.targeted = row.targeted;
+            const ScaleResult result = inContext(point + " " + row.mode, [&] { return runScalePoint(scale); });
+            printScalePoint(out, servers, row.mode, result, baseline ? &*baseline : nullptr);
+            clean = clean && result.relay.clean() && result.queries.clean() && result.openFilesLeft.value_or(0) <= 0;
+            if (result.relayCpu && result.relay.delivered > 0)
+                cpuPerDelivered[row.mode].emplace_back(servers, *result.relayCpu / (static_cast<double>(result.relay.delivered) / 1e6));
+        }
+        out.flush();
+    }
+    // How the server's cost per delivered PDU moves with N: flat is what scaling well looks like.
+    for (const auto& [mode, points] : cpuPerDelivered)
+    {
+        if (points.size() < 2)
+            continue;
+        out << mode << " server CPU per million delivered PDUs:";
+        for (const auto& [servers, cpu] : points)
+            out << " N=" << servers << " " << fixed(cpu, 3) << " s;";
+        const auto& first = points.front();
+        const auto& last = points.back();
+        const double growth = first.second > 0 ? last.second / first.second : 0;
+        out << " x" << fixed(growth, 2) << " from N=" << first.first << " to N=" << last.first
+            << (growth > 2 ? " (more than 2x: the server's cost per PDU grows with the number of msg servers)" : "") << "\n";
+    }
+    return clean ? 0 : 1;
+}
+
 } // namespace
 
 int runBench(const BenchOptions& options, std::ostream& out)
@@ -357,6 +443,8 @@ int runBench(const BenchOptions& options, std::ostream& out)
         return runChurnMode(options, out);
     if (options.mode == "soak")
         return runSoakMode(options, out);
+    if (options.mode == "scale")
+        return runScaleMode(options, out);
     throw std::invalid_argument("unknown mode '" + options.mode + "'");
 }
 

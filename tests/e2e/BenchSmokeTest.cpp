@@ -50,6 +50,7 @@ class BenchSmokeTest : public CppUnit::TestFixture
     CPPUNIT_TEST(presenceComesAndGoes);
     CPPUNIT_TEST(churnLeavesNothingBehind);
     CPPUNIT_TEST(soakDeliversEverythingExactlyOnceInOrder);
+    CPPUNIT_TEST(scaleLosesNothingInEitherMode);
     CPPUNIT_TEST(refusesAnythingButLoopback);
     CPPUNIT_TEST_SUITE_END();
 
@@ -111,6 +112,19 @@ public:
         expect(out, "wrong answers 0; corrupted 0");
     }
 
+    void scaleLosesNothingInEitherMode()
+    {
+        // Two fleet sizes on a broadcast and a targeted server, the baseline forwarder beside
+        // them: in targeted mode each message reaches its addressee exactly once, in
+        // broadcast mode every other msg server; every status answer is checked.
+        Server targeted("route.relay.mode = targeted\n");
+        const std::string out = bench({"scale", "--servers=10,50", "--duration=0.3", "--baseline", "--targeted-port=" + std::to_string(targeted.port()),
+                                       "--targeted-server-pid=" + std::to_string(targeted.pid())});
+        for (const char* point : {"N=10 baseline: ", "N=10 broadcast: ", "N=10 targeted: ", "N=50 baseline: ", "N=50 broadcast: ", "N=50 targeted: "})
+            expect(out, point);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(out, std::size_t{4}, count(out, "lost 0, out of order 0, misdelivered 0, unanswered 0, wrong answers 0"));
+    }
+
     void refusesAnythingButLoopback()
     {
         TempDir dir;
@@ -136,6 +150,15 @@ private:
     static void expect(const std::string& out, const std::string& text)
     {
         CPPUNIT_ASSERT_MESSAGE(out, out.find(text) != std::string::npos);
+    }
+
+    /// How often `text` occurs in `out`.
+    static std::size_t count(const std::string& out, const std::string& text)
+    {
+        std::size_t found = 0;
+        for (auto at = out.find(text); at != std::string::npos; at = out.find(text, at + text.size()))
+            ++found;
+        return found;
     }
 
     std::unique_ptr<Server> server_;
