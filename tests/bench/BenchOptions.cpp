@@ -134,12 +134,13 @@ BenchOptions BenchOptions::parse(int argc, char** argv)
             options.graceSeconds = value == "never" ? -1 : number(key, value);
         else if (key == "servers")
             options.servers = counts(key, value);
-
+        else if (key == "query-rate")
+            options.queryRate = number(key, value);
         else
             throw std::invalid_argument("unknown option --" + key + " (see --help)");
     }
     if (options.mode.empty())
-        throw std::invalid_argument("which mode? relay, modes, query, presence, churn, soak or scale (see --help)");
+        throw std::invalid_argument("which mode? relay, modes, query, presence, churn, soak, scale or storm (see --help)");
     if (options.window == 0)
         options.window = options.mode == "query" ? 64 : 512;
     if (port >= 0)
@@ -203,6 +204,17 @@ Modes:
             delivered PDUs, messages and queries; --baseline: the in-process forwarder with
             the same N connections, as a ratio. The servers must serve N msg servers at once
             (route.max_connections, host.route.max_threads)
+  storm     --senders=2 msg servers relay --rate=1000 messages/s (paced) to --receivers=2 and
+            one more asks --query-rate=500 status queries/s (--ids=100); after --duration=5 s,
+            --connections=2000 new connections arrive within about a second (non-blocking
+            connects; the descriptor limit is raised to the hard limit), each sending one
+            status query and waiting for its answer (served) or for the server closing it
+            (refused); fails if any has neither after 10 s. Then all of them close at once.
+            Reports served, refused and hung, the longest time from connect to answer or
+            close, the established connections' relay and query latency before, during and
+            after, and any loss (there must be none); with --server-pid its descriptors and
+            RSS before, with the storm open, and after the close. --targeted when the server
+            relays in targeted mode
 
 Common: --duration=5 (seconds, relay and query) --runs=1 (median of several) --server-pid=PID
 

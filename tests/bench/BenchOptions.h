@@ -15,7 +15,7 @@ namespace ttbench
 /// The command line of ttbench.
 struct BenchOptions
 {
-    std::string mode;                  ///< relay, modes, query, presence, churn, soak or scale
+    std::string mode;                  ///< relay, modes, query, presence, churn, soak, scale or storm
     bool help = false;
     Poco::Net::SocketAddress server;   ///< --host (loopback only) and --port
     bool hasServer = false;
@@ -40,8 +40,9 @@ struct BenchOptions
     std::uint32_t ids = 100;
     std::uint32_t cycles = 1000;
     double graceSeconds = 20;          ///< --grace: the server's route.peer_loss_grace in seconds; negative: never (presence)
-    // scale
+    // scale, storm
     std::vector<int> servers{10, 100, 1000}; ///< --servers: msg server counts to measure (scale)
+    double queryRate = 0;              ///< --query-rate: status queries/s (storm); 0: the mode's default
     std::set<std::string> given;       ///< the options the command line named, for modes whose defaults differ
 
     /// True when the command line named option `key` (without the dashes).

@@ -6,6 +6,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <csignal>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
@@ -51,6 +52,7 @@ class BenchSmokeTest : public CppUnit::TestFixture
     CPPUNIT_TEST(churnLeavesNothingBehind);
     CPPUNIT_TEST(soakDeliversEverythingExactlyOnceInOrder);
     CPPUNIT_TEST(scaleLosesNothingInEitherMode);
+    CPPUNIT_TEST(stormIsServedOrRefusedNeverHung);
     CPPUNIT_TEST(refusesAnythingButLoopback);
     CPPUNIT_TEST_SUITE_END();
 
@@ -125,6 +127,22 @@ public:
         CPPUNIT_ASSERT_EQUAL_MESSAGE(out, std::size_t{4}, count(out, "lost 0, out of order 0, misdelivered 0, unanswered 0, wrong answers 0"));
     }
 
+    void stormIsServedOrRefusedNeverHung()
+    {
+        // More new connections than the server serves at once (route.max_connections), with
+        // threads to spare: each is either answered or closed, none hangs, and the msg
+        // servers already connected lose nothing before, during or after; the server's
+        // descriptors come back once the storm closes (ttbench fails otherwise).
+        server_ = std::make_unique<Server>("host.route.max_threads = 600\nroute.max_connections = 100\n");
+        const std::string out = bench({"storm", "--connections=200", "--duration=0.5"});
+        expect(out, "opened 200 ");
+        expect(out, "hung 0, wrong answers 0");
+        CPPUNIT_ASSERT_MESSAGE(out, number(out, "answered (served) ") > 0);
+        CPPUNIT_ASSERT_MESSAGE(out, number(out, "closed (refused) ") > 0);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(out, std::size_t{3}, count(out, "lost 0, out of order 0, misdelivered 0, unanswered 0, wrong answers 0"));
+        expect(out, "(back ");
+    }
+
     void refusesAnythingButLoopback()
     {
         TempDir dir;
@@ -159,6 +177,14 @@ private:
         for (auto at = out.find(text); at != std::string::npos; at = out.find(text, at + text.size()))
             ++found;
         return found;
+    }
+
+    /// The number right after `label` in `out`.
+    static long number(const std::string& out, const std::string& label)
+    {
+        const auto at = out.find(label);
+        CPPUNIT_ASSERT_MESSAGE(out, at != std::string::npos);
+        return std::strtol(out.c_str() + at + label.size(), nullptr, 10);
     }
 
     std::unique_ptr<Server> server_;
