@@ -53,6 +53,7 @@ class BenchSmokeTest : public CppUnit::TestFixture
     CPPUNIT_TEST(soakDeliversEverythingExactlyOnceInOrder);
     CPPUNIT_TEST(scaleLosesNothingInEitherMode);
     CPPUNIT_TEST(stormIsServedOrRefusedNeverHung);
+    CPPUNIT_TEST(aFailureEndsTheRunWithOneLine);
     CPPUNIT_TEST(refusesAnythingButLoopback);
     CPPUNIT_TEST_SUITE_END();
 
@@ -141,6 +142,20 @@ public:
         CPPUNIT_ASSERT_MESSAGE(out, number(out, "closed (refused) ") > 0);
         CPPUNIT_ASSERT_EQUAL_MESSAGE(out, std::size_t{3}, count(out, "lost 0, out of order 0, misdelivered 0, unanswered 0, wrong answers 0"));
         expect(out, "(back ");
+    }
+
+    void aFailureEndsTheRunWithOneLine()
+    {
+        // An idle timeout shorter than a msg server's heartbeat interval closes the relay's
+        // receivers: ttbench stops the run and says so in one line, it does not abort.
+        server_ = std::make_unique<Server>("route.idle_timeout = 1s\n");
+        TempDir dir;
+        std::string out;
+        const int status = tttest::runToCompletion(TTBENCH_PATH, {"relay", "--duration=5", "--rate=1000", "--port=" + std::to_string(server_->port())},
+                                                   dir.path(), out, std::chrono::seconds(60));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(out, 1, status);
+        expect(out, "ttbench: relay: receiver ");
+        expect(out, ": the route server closed the connection\n");
     }
 
     void refusesAnythingButLoopback()
