@@ -7,6 +7,7 @@
 // Loopback only (127.0.0.1), ephemeral ports only; ttctl runs with $TTCTL_TOKEN unset and
 // --config naming the file it should read (or /dev/null), so nothing of the machine's own
 // installation is read; every child process is killed if a test fails midway.
+#include "AdminHttp.h"
 #include "FakeMsgServer.h"
 #include "HostProcess.h"
 #include "LogLines.h"
@@ -19,10 +20,6 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/StreamCopier.h>
 
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -243,8 +240,8 @@ std::string field(const std::map<std::string, std::string>& fields, const std::s
     return found->second;
 }
 
-/// `text` (one JSON value and a line feed) as a JSON object; fails the test when it is not one.
-Poco::JSON::Object::Ptr jsonObject(const std::string& text)
+/// ttctl's --json output: one line holding a JSON object; fails the test when it is not that.
+Poco::JSON::Object::Ptr jsonLine(const std::string& text)
 {
     CPPUNIT_ASSERT_MESSAGE("not one line: " + text, !text.empty() && text.back() == '\n' && std::count(text.begin(), text.end(), '\n') == 1);
     try
@@ -269,15 +266,9 @@ Poco::JSON::Object::Ptr jsonObject(const std::string& text)
 /// GET `path` of the admin endpoint on `port`: its JSON object (the status must be 200).
 Poco::JSON::Object::Ptr adminGet(std::uint16_t port, const std::string& path)
 {
-    Poco::Net::HTTPClientSession session("127.0.0.1", port);
-    session.setTimeout(Poco::Timespan(10, 0));
-    Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, path, Poco::Net::HTTPMessage::HTTP_1_1);
-    session.sendRequest(request);
-    Poco::Net::HTTPResponse response;
-    std::string body;
-    Poco::StreamCopier::copyToString(session.receiveResponse(response), body);
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(path + ": " + body, 200, static_cast<int>(response.getStatus()));
-    return jsonObject(body + "\n");
+    const tttest::HttpReply reply = tttest::http(port, path);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(tttest::describe(path, reply), 200, reply.status);
+    return tttest::jsonObject(reply.body);
 }
 
 /// Polls `condition` every 20 ms until it holds; fails the test with what `describe` says
@@ -311,23 +302,9 @@ std::string addressOf(FakeMsgServer& fake)
     return fake.socket().address().toString();
 }
 
-/// The peers of GET /peers by remote address.
-std::map<std::string, Poco::JSON::Object::Ptr> peersByAddress(std::uint16_t admin)
-{
-    const auto list = adminGet(admin, "/peers")->getArray("peers");
-    CPPUNIT_ASSERT(list);
-    std::map<std::string, Poco::JSON::Object::Ptr> peers;
-    for (std::size_t i = 0; i < list->size(); ++i)
-    {
-        const auto peer = list->getObject(static_cast<unsigned>(i));
-        peers[peer->getValue<std::string>("remote_address")] = peer;
-    }
-    return peers;
-}
-
 std::string idOf(std::uint16_t admin, FakeMsgServer& fake)
 {
-    const auto peers = peersByAddress(admin);
+    const auto peers = tttest::peersByAddress(admin);
     const auto found = peers.find(addressOf(fake));
     CPPUNIT_ASSERT_MESSAGE("no peer " + addressOf(fake), found != peers.end());
     return found->second->get("id").toString();
@@ -561,7 +538,7 @@ public:
         // The counters are the server's; they must come to exactly the traffic.
         waitUntil(
             [&] {
-                const auto peers = peersByAddress(admin);
+                const auto peers = tttest::peersByAddress(admin);
                 for (FakeMsgServer* fake : fakes)
                 {
                     const auto found = peers.find(addressOf(*fake));
@@ -579,7 +556,7 @@ public:
                 adminGet(admin, "/peers")->stringify(json);
                 return expected + "; /peers: " + json.str();
             });
-        const auto json = peersByAddress(admin);
+        const auto json = tttest::peersByAddress(admin);
 
         const CtlRun run = runCtl(at(admin, {"peers"}));
         assertSuccess(run);
@@ -793,7 +770,7 @@ public:
 
         // The third is untouched: it still gets answers.
         f3.sync();
-        waitUntil([&] { return peersByAddress(admin).size() == 1; }, "only the third msg server is left");
+        waitUntil([&] { return tttest::peersByAddress(admin).size() == 1; }, "only the third msg server is left");
 
         assertFailure(runCtl(at(admin, {"drain", "999999"})), 1, {});
         assertFailure(runCtl(at(admin, {"drain", "127.0.0.1:1"})), 1, {"no msg server is connected from 127.0.0.1:1"});
@@ -890,28 +867,28 @@ public:
 
         const CtlRun status = runCtl(at(admin, {"--json", "status"}));
         assertSuccess(status);
-        const auto combined = jsonObject(status.out);
+        const auto combined = jsonLine(status.out);
         CPPUNIT_ASSERT_MESSAGE(status.out, combined->isObject("host") && combined->isObject("route"));
         CPPUNIT_ASSERT_EQUAL(std::string(TTROUTE_VERSION), combined->getObject("host")->getValue<std::string>("version"));
         CPPUNIT_ASSERT_EQUAL(2, combined->getObject("route")->getValue<int>("msg_servers"));
 
         const CtlRun peers = runCtl(at(admin, {"peers", "--json"}));
         assertSuccess(peers);
-        CPPUNIT_ASSERT_EQUAL(std::size_t(2), jsonObject(peers.out)->getArray("peers")->size());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), jsonLine(peers.out)->getArray("peers")->size());
 
         const CtlRun user = runCtl(at(admin, {"--json", "user", "30"}));
         assertSuccess(user);
-        const auto users = jsonObject(user.out)->getArray("users");
+        const auto users = jsonLine(user.out)->getArray("users");
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), users->size());
         CPPUNIT_ASSERT_EQUAL(std::string("online"), users->getObject(0)->getValue<std::string>("status"));
 
         const CtlRun reload = runCtl(at(admin, {"--json", "reload"}));
         assertSuccess(reload);
-        CPPUNIT_ASSERT_EQUAL(std::string("unchanged"), jsonObject(reload.out)->getValue<std::string>("result"));
+        CPPUNIT_ASSERT_EQUAL(std::string("unchanged"), jsonLine(reload.out)->getValue<std::string>("result"));
 
         const CtlRun drain = runCtl(at(admin, {"--json", "drain", idOf(admin, f2)}));
         assertSuccess(drain);
-        CPPUNIT_ASSERT_EQUAL(addressOf(f2), jsonObject(drain.out)->getObject("drained")->getValue<std::string>("remote_address"));
+        CPPUNIT_ASSERT_EQUAL(addressOf(f2), jsonLine(drain.out)->getObject("drained")->getValue<std::string>("remote_address"));
         CPPUNIT_ASSERT(f2.waitClosed(20s));
         CPPUNIT_ASSERT_EQUAL_MESSAGE(host.log(), 0, host.stopWith(SIGTERM));
     }
