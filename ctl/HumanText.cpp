@@ -5,7 +5,9 @@
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/DateTimeParser.h>
 #include <Poco/Exception.h>
+#include <Poco/String.h>
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 
@@ -65,21 +67,26 @@ std::string HumanText::time(const std::string& iso8601)
 
 std::optional<std::chrono::milliseconds> HumanText::parseDuration(const std::string& text)
 {
-    const std::size_t end = text.find_first_not_of("0123456789");
-    const std::size_t digits = end == std::string::npos ? text.size() : end;
-    if (digits == 0 || digits > 9)
+    double number = 0;
+    const auto [next, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+    if (error != std::errc() || !std::isfinite(number) || number < 0)
         return std::nullopt;
-    const std::uint64_t number = std::stoull(text.substr(0, digits));
-    const std::string unit = digits == text.size() ? "s" : text.substr(digits);
-    if (unit == "ms")
-        return std::chrono::milliseconds(number);
-    if (unit == "s")
-        return std::chrono::seconds(number);
-    if (unit == "m")
-        return std::chrono::minutes(number);
-    if (unit == "h")
-        return std::chrono::hours(number);
-    return std::nullopt;
+    const std::string unit = Poco::toLower(Poco::trim(std::string(next, text.data() + text.size())));
+    double millisPerUnit = 0;
+    if (unit.empty() || unit == "s")
+        millisPerUnit = 1e3;
+    else if (unit == "ms")
+        millisPerUnit = 1;
+    else if (unit == "m" || unit == "min")
+        millisPerUnit = 60e3;
+    else if (unit == "h")
+        millisPerUnit = 3600e3;
+    else
+        return std::nullopt;
+    const double millis = number * millisPerUnit;
+    if (millis > 1e15)
+        return std::nullopt;
+    return std::chrono::milliseconds(std::llround(millis));
 }
 
 } // namespace ttctl

@@ -25,8 +25,9 @@ public:
     /// second and in UTC ("2026-11-29T03:49:54Z"); text that is not such a time stays as it is.
     static std::string time(const std::string& iso8601);
 
-    /// A duration as the configuration writes them: digits with a unit of ms, s, m or h, or
-    /// bare digits for seconds ("250ms", "30s", "5m", "2h", "45"); none when `text` is not one.
+    /// A duration as tthost reads them in its configuration: a number with a unit of ms, s,
+    /// m (or min) or h, or a bare number for seconds ("250ms", "30s", "1.5m", "2h", "45");
+    /// none when `text` is not one.
     static std::optional<std::chrono::milliseconds> parseDuration(const std::string& text);
 };
 

@@ -3,6 +3,8 @@
 #include "CtlError.h"
 #include "HumanText.h"
 
+#include <Poco/URI.h>
+
 #include <algorithm>
 
 namespace ttctl
@@ -28,7 +30,11 @@ void TraceCommand::run(const AdminClient& client, std::ostream& out) const
 {
     std::string path = "/trace?" + ids_.query();
     if (for_)
-        path += "&for=" + *for_;
+    {
+        std::string length;
+        Poco::URI::encode(*for_, "&=+?#", length);
+        path += "&for=" + length;
+    }
     // The server may be quiet for the whole trace; it ends the trace by its length at the latest.
     const auto quietLimit = std::min<std::chrono::milliseconds>(length_, kMaxFor) + kGrace;
     // Each piece is shown at once; when nobody reads the output any more (`| head`), ttctl stops.

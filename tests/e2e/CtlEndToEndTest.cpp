@@ -676,14 +676,20 @@ public:
         CPPUNIT_ASSERT_EQUAL_MESSAGE(host.log(), 0, host.stopWith(SIGTERM));
     }
 
-    /// `ttctl trace 400 --for 1s` ends by itself with status 0, the server's last line
-    /// saying why.
+    /// `ttctl trace 400 401 --for 1.5s` ends by itself with status 0, the server's last line
+    /// saying why; a trace the server refuses (too long, too many users) exits 1 with its reason.
     void traceEndsWhenItsTimeIsUp()
     {
         RunningHost host(config());
         host.port();
         const std::uint16_t admin = host.adminPort();
-        const CtlRun run = runCtl(at(admin, {"trace", "400", "401", "--for", "1s"}));
+        assertFailure(runCtl(at(admin, {"trace", "400", "--for", "16m"})), 1, {"'16m' is out of range"});
+        std::vector<std::string> seventeen = at(admin, {"trace"});
+        for (int user = 1; user <= 17; ++user)
+            seventeen.push_back(std::to_string(user));
+        assertFailure(runCtl(seventeen), 1, {});
+
+        const CtlRun run = runCtl(at(admin, {"trace", "400", "401", "--for", "1.5s"}));
         assertSuccess(run);
         const auto all = lines(run.out);
         CPPUNIT_ASSERT_MESSAGE(run.describe(), !all.empty() && all.back().rfind("#", 0) == 0);
