@@ -118,14 +118,18 @@ public:
     void scaleLosesNothingInEitherMode()
     {
         // Two fleet sizes on a broadcast and a targeted server, the baseline forwarder beside
-        // them: in targeted mode each message reaches its addressee exactly once, in
-        // broadcast mode every other msg server; every status answer is checked.
+        // each in its pattern: in targeted mode each message reaches its addressee exactly
+        // once (the forwarder's copies are checked the same way), in broadcast mode every
+        // other msg server; every status answer is checked.
         Server targeted("route.relay.mode = targeted\n");
         const std::string out = bench({"scale", "--servers=10,50", "--duration=0.3", "--baseline", "--targeted-port=" + std::to_string(targeted.port()),
                                        "--targeted-server-pid=" + std::to_string(targeted.pid())});
-        for (const char* point : {"N=10 baseline: ", "N=10 broadcast: ", "N=10 targeted: ", "N=50 baseline: ", "N=50 broadcast: ", "N=50 targeted: "})
+        for (const char* point : {"N=10 baseline broadcast: ", "N=10 broadcast: ", "N=10 baseline targeted: ", "N=10 targeted: ",
+                                  "N=50 baseline broadcast: ", "N=50 broadcast: ", "N=50 baseline targeted: ", "N=50 targeted: "})
             expect(out, point);
         CPPUNIT_ASSERT_EQUAL_MESSAGE(out, std::size_t{4}, count(out, "lost 0, out of order 0, misdelivered 0, unanswered 0, wrong answers 0"));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(out, std::size_t{8}, count(out, "lost 0, out of order 0, misdelivered 0"));
+        expect(out, "targeted server / baseline CPU per delivered PDU:");
     }
 
     void stormIsServedOrRefusedNeverHung()
