@@ -216,10 +216,12 @@ Modes:
             status query and waiting for its answer (served) or for the server closing it
             (refused); fails if any has neither after 10 s. Then all of them close at once.
             Reports served, refused and hung, the longest time from connect to answer or
-            close, the established connections' relay and query latency before, during and
-            after, and any loss (there must be none); with --server-pid its descriptors and
-            RSS before, with the storm open, and after the close. --targeted when the server
-            relays in targeted mode
+            close, the established connections' relay and query latency before, during, while
+            they close and while the server's threads for them end, and any loss (there must
+            be none); with --server-pid its descriptors, threads and RSS before, with the
+            storm open, when the descriptors are back and once the threads are back too;
+            fails if the descriptors are not back 10 s after the close or the threads 15 s
+            after it. --targeted when the server relays in targeted mode
 
 Common: --duration=5 (seconds, relay and query) --runs=1 (median of several) --server-pid=PID
 

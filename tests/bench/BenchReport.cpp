@@ -508,21 +508,31 @@ int runStormMode(const BenchOptions& options, std::ostream& out)
             << s.wrongAnswers << "; connect to answer p50 " << millis(s.toAnswer.percentile(0.5)) << ", p99 " << millis(s.toAnswer.percentile(0.99))
             << "; connect to close p50 " << millis(s.toClose.percentile(0.5)) << ", p99 " << millis(s.toClose.percentile(0.99)) << "; longest "
             << millis(s.longestNs) << "; all settled " << fixed(s.settledSeconds, 3) << " s after the first connect";
-        if (s.droppedAfterAnswer > 0)
-            out << "; " << s.droppedAfterAnswer << " served connections closed by the server afterwards";
+        out << "; served, then closed by the server " << s.droppedAfterAnswer << " (made room for newer ones)";
         out << "\n";
         printStormPhase(out, "during the storm" + run, result.during);
         printStormPhase(out, "closing them all at once" + run, result.closing);
-        if (result.serverBefore && result.serverOpen && result.serverAfter)
+        printStormPhase(out, "while their threads end" + run, result.settling);
+        if (result.serverBefore && result.serverOpen && result.serverAfter && result.serverSettled)
         {
-            out << "server" << run << ": descriptors " << result.serverBefore->openFiles << " before, " << result.serverOpen->openFiles
+            const ServerSnapshot& before = *result.serverBefore;
+            out << "server" << run << ": descriptors " << before.openFiles << " before, " << result.serverOpen->openFiles
                 << " with the storm's served connections open, " << result.serverAfter->openFiles << " after closing them";
             if (result.descriptorsBackSeconds >= 0)
                 out << " (back " << fixed(result.descriptorsBackSeconds, 3) << " s after the close)";
             else
                 out << " (NOT back 10 s after the close)";
-            out << "; RSS " << megabytes(result.serverBefore->rssBytes) << " before, " << megabytes(result.serverOpen->rssBytes) << " open, "
-                << megabytes(result.serverAfter->rssBytes) << " after\n";
+            out << "; threads " << before.threads << " before, " << result.serverOpen->threads << " open, " << result.serverSettled->threads;
+            if (result.threadsBackSeconds >= 0)
+                out << " after (back " << fixed(result.threadsBackSeconds, 3) << " s after the close)";
+            else
+                out << " (NOT back " << fixed(storm.settleSeconds, 0) << " s after the close)";
+            out << "; RSS " << megabytes(before.rssBytes) << " before, " << megabytes(result.serverOpen->rssBytes) << " open, "
+                << megabytes(result.serverAfter->rssBytes) << " when the descriptors were back, " << megabytes(result.serverSettled->rssBytes)
+                << " once the threads were (" << (result.serverSettled->rssBytes >= before.rssBytes ? "+" : "-")
+                << megabytes(result.serverSettled->rssBytes >= before.rssBytes ? result.serverSettled->rssBytes - before.rssBytes
+                                                                              : before.rssBytes - result.serverSettled->rssBytes)
+                << " on before)\n";
         }
         clean = clean && result.clean();
     }

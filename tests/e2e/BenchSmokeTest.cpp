@@ -137,15 +137,20 @@ public:
         // More new connections than the server serves at once (route.max_connections), with
         // threads to spare: each is either answered or closed, none hangs, and the msg
         // servers already connected lose nothing before, during or after; the server's
-        // descriptors come back once the storm closes (ttbench fails otherwise).
+        // descriptors come back once the storm closes, and its threads a few seconds later
+        // (ttbench fails otherwise).
         server_ = std::make_unique<Server>("host.route.max_threads = 600\nroute.max_connections = 100\n");
         const std::string out = bench({"storm", "--connections=200", "--duration=0.5"});
         expect(out, "opened 200 ");
         expect(out, "hung 0, wrong answers 0");
+        // At most 100 are served at once: the others were refused, or served and then closed
+        // to make room for newer ones (which of the two depends on how fast each was answered).
         CPPUNIT_ASSERT_MESSAGE(out, number(out, "answered (served) ") > 0);
-        CPPUNIT_ASSERT_MESSAGE(out, number(out, "closed (refused) ") > 0);
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(out, std::size_t{3}, count(out, "lost 0, out of order 0, misdelivered 0, unanswered 0, wrong answers 0"));
-        expect(out, "(back ");
+        CPPUNIT_ASSERT_MESSAGE(out, number(out, "closed (refused) ") + number(out, "served, then closed by the server ") >= 100);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(out, std::size_t{4}, count(out, "lost 0, out of order 0, misdelivered 0, unanswered 0, wrong answers 0"));
+        expect(out, "after closing them (back ");
+        expect(out, " after (back ");
+        expect(out, " once the threads were (");
     }
 
     void aFailureEndsTheRunWithOneLine()
