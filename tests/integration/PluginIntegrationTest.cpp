@@ -56,6 +56,7 @@ namespace
 {
 
 using Settings = ServedPlugin::Settings;
+using Clock = std::chrono::steady_clock;
 
 std::string switchP2P(std::uint32_t from, std::uint32_t to, std::uint16_t seq)
 {
@@ -185,6 +186,7 @@ class PluginIntegrationTest : public CppUnit::TestFixture
     CPPUNIT_TEST(frameSplitIntoTinyWritesIsRelayedIntact);
     CPPUNIT_TEST(serverSendsHeartbeatOnAQuietLine);
     CPPUNIT_TEST(silentConnectionIsClosedAfterIdleTimeout);
+    CPPUNIT_TEST(lateThreadReadsWhatArrivedBeforeCallingTheLineIdle);
     CPPUNIT_TEST(lengthBelowHeaderClosesOnlyThatConnection);
     CPPUNIT_TEST(lengthAboveMaxPduBytesClosesOnlyThatConnection);
     CPPUNIT_TEST(frameOfExactlyMaxPduBytesIsRelayed);
@@ -667,6 +669,44 @@ public:
         // The keeper is alive and hears that the silent server's user went offline.
         assertStatusNotifications(keeper->sync(), 111, -1, kOffline, "keeper");
         CPPUNIT_ASSERT_EQUAL(statuses({kOffline}), statuses(queryStatuses(*keeper, {111})));
+    }
+
+    /// Issue: the idle timeout is about what arrived, not about what the connection's thread
+    /// has read. A thread that comes back late (held here in a log call, as a page fault or a
+    /// busy machine may hold it anywhere) reads what arrived meanwhile before it calls the line
+    /// idle: a connection whose PDUs arrived in time stays and is answered.
+    void lateThreadReadsWhatArrivedBeforeCallingTheLineIdle()
+    {
+        start();
+        auto keeper = connectAdmitted(port());
+        served_->holdLog();
+        // The keeper's thread logs the role it now claims, and waits in that log call.
+        keeper->send(tttest::roleSet(true));
+        CPPUNIT_ASSERT_MESSAGE(served_->log(), served_->waitForHeldLogWriter());
+        const Clock::time_point held = Clock::now(); // the ROLE_SET was read before this
+        // Changed only now, so the keeper was never at risk while this thread got here.
+        constexpr auto kIdleTimeout = 100ms;
+        served_->reconfigure({{"idle_timeout", std::to_string(kIdleTimeout.count()) + "ms"}});
+        // What arrives while the thread is held: life, and a request to be answered.
+        keeper->send(tttest::heartbeat());
+        keeper->send(tttest::statusRequest(0x0B0C, 4711, {1}));
+        // Not synchronisation: the thread must be late by more than idle_timeout, and only the
+        // clock can make it so.
+        std::this_thread::sleep_until(held + kIdleTimeout);
+        served_->releaseLog();
+        // Answered once the thread reads its input: the connection was not closed as idle.
+        // (Later, silent for idle_timeout, it rightly is; the answer is out before that.)
+        WireFrame answer;
+        try
+        {
+            answer = keeper->receive();
+        }
+        catch (const Poco::Exception& error)
+        {
+            CPPUNIT_FAIL("closed instead of answered (" + error.displayText() + "); the log:\n" + served_->log());
+        }
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(describeFrames({answer}) + "; the log:\n" + served_->log(), kUsersStatusResponse, answer.commandId);
+        CPPUNIT_ASSERT_EQUAL(std::uint16_t(0x0B0C), answer.seqNum);
     }
 
     void lengthBelowHeaderClosesOnlyThatConnection()

@@ -8,19 +8,28 @@
 #include <Poco/Net/TCPServerParams.h>
 #include <Poco/Util/MapConfiguration.h>
 
+#include <condition_variable>
 #include <mutex>
 #include <thread>
 
 namespace tttest
 {
 
-/// Collects what the plugin logs, so tests can check that a rejection was logged and why.
+/// Collects what the plugin logs, so tests can check that a rejection was logged and why; on
+/// request, holds the threads that log.
 class ServedPlugin::LogCapture : public Poco::Channel
 {
 public:
     void log(const Poco::Message& message) override
     {
-        std::lock_guard lock(mutex_);
+        std::unique_lock lock(mutex_);
+        if (holding_)
+        {
+            ++held_;
+            changed_.notify_all();
+            changed_.wait(lock, [this] { return !holding_; });
+            --held_;
+        }
         text_ += message.getText();
         text_ += '\n';
     }
@@ -31,9 +40,32 @@ public:
         return text_;
     }
 
+    // Not hold()/release(): release() is RefCountedObject's, which AutoPtr calls.
+    void holdWriters()
+    {
+        std::lock_guard lock(mutex_);
+        holding_ = true;
+    }
+
+    bool waitForHeldWriter(std::chrono::milliseconds timeout) const
+    {
+        std::unique_lock lock(mutex_);
+        return changed_.wait_for(lock, timeout, [this] { return held_ > 0; });
+    }
+
+    void releaseWriters()
+    {
+        std::lock_guard lock(mutex_);
+        holding_ = false;
+        changed_.notify_all();
+    }
+
 private:
     mutable std::mutex mutex_;
+    mutable std::condition_variable changed_;
     std::string text_;
+    bool holding_ = false;
+    int held_ = 0; ///< threads waiting in log()
 };
 
 ServedPlugin::ServedPlugin(const std::string& pluginPath, const Settings& settings)
@@ -96,6 +128,31 @@ bool ServedPlugin::waitForLog(const std::string& needle, std::chrono::millisecon
     }
 }
 
+void ServedPlugin::reconfigure(const Settings& settings)
+{
+    auto config = Poco::makeAuto<Poco::Util::MapConfiguration>();
+    for (const auto& [key, value] : settings)
+        config->setString("route." + key, value);
+    const Poco::AutoPtr<Poco::Util::AbstractConfiguration> section = config->createView("route");
+    plugin_->validate(*section);
+    plugin_->reconfigure(*section);
+}
+
+void ServedPlugin::holdLog()
+{
+    channel_->holdWriters();
+}
+
+bool ServedPlugin::waitForHeldLogWriter(std::chrono::milliseconds timeout) const
+{
+    return channel_->waitForHeldWriter(timeout);
+}
+
+void ServedPlugin::releaseLog()
+{
+    channel_->releaseWriters();
+}
+
 void ServedPlugin::stopAccepting()
 {
     if (server_)
@@ -113,6 +170,8 @@ void ServedPlugin::stopPlugin(Poco::Timespan drain)
 
 void ServedPlugin::shutdown()
 {
+    // A thread held in a log call could not end, and joinAll() below would wait for it forever.
+    releaseLog();
     stopAccepting();
     stopPlugin(Poco::Timespan(1, 0));
     threads_.joinAll();

@@ -54,14 +54,29 @@ public:
     /// sometimes just after the socket event the test saw); false after `timeout`.
     bool waitForLog(const std::string& needle, std::chrono::milliseconds timeout = std::chrono::seconds(5)) const;
 
+    /// Puts `settings` (keys below "route.", as for the constructor) in force the way tthost
+    /// applies a reload: the plugin's validate(), then its reconfigure().
+    void reconfigure(const Settings& settings);
+
+    /// From now on, a thread that logs waits inside the log call until releaseLog(): a test
+    /// holds a connection's thread at a known point this way, as a page fault or a busy
+    /// machine might hold it anywhere.
+    void holdLog();
+
+    /// Waits until a thread waits in a held log call; false after `timeout`.
+    bool waitForHeldLogWriter(std::chrono::milliseconds timeout = std::chrono::seconds(5)) const;
+
+    /// Lets the threads held by holdLog() log and go on; logging no longer waits.
+    void releaseLog();
+
     /// The listener stops accepting; existing connections go on.
     void stopAccepting();
 
     /// The plugin's stop(), once.
     void stopPlugin(Poco::Timespan drain = Poco::Timespan(2, 0));
 
-    /// Stops accepting, stops the plugin, joins the connection threads, destroys server and
-    /// plugin and unloads the library; idempotent.
+    /// Releases a held log, stops accepting, stops the plugin, joins the connection threads,
+    /// destroys server and plugin and unloads the library; idempotent.
     void shutdown();
 
 private:
