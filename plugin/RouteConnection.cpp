@@ -49,6 +49,13 @@ std::string sinceConnected(const Peer& peer)
                                                          " since it connected";
 }
 
+/// True when input (or EOF, or an error) waits on `fd` to be read, without waiting for any.
+bool inputWaiting(int fd)
+{
+    pollfd events{fd, POLLIN, 0};
+    return ::poll(&events, 1, 0) > 0 && (events.revents & (POLLIN | POLLHUP | POLLERR)) != 0;
+}
+
 int millisUntil(Clock::time_point deadline, Clock::time_point now)
 {
     const auto wait = std::chrono::ceil<std::chrono::milliseconds>(deadline - now);
@@ -148,7 +155,10 @@ DisconnectReason RouteConnection::serve(Peer& peer)
 
         const Clock::time_point now = Clock::now();
         const auto idleDeadline = lastReceive + service.settings().idleTimeout();
-        if (now >= idleDeadline)
+        // The deadline is about what the peer sent, not about what this thread has read: when
+        // this thread gets here late (descheduled, held up by a page fault or a slow log
+        // channel while routing), PDUs that arrived meanwhile wait unread, and count once read.
+        if (now >= idleDeadline && !inputWaiting(fd))
         {
             detail_ = "no whole PDU received for " + std::to_string(service.settings().idleTimeout().count()) + " ms";
             return DisconnectReason::IdleTimeout;

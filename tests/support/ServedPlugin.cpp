@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <mutex>
 #include <sstream>
 #include <thread>
@@ -19,13 +20,21 @@
 namespace tttest
 {
 
-/// Collects what the plugin logs, so tests can check that a rejection was logged and why.
+/// Collects what the plugin logs, so tests can check that a rejection was logged and why; on
+/// request, holds the threads that log.
 class ServedPlugin::LogCapture : public Poco::Channel
 {
 public:
     void log(const Poco::Message& message) override
     {
-        std::lock_guard lock(mutex_);
+        std::unique_lock lock(mutex_);
+        if (holding_)
+        {
+            ++held_;
+            changed_.notify_all();
+            changed_.wait(lock, [this] { return !holding_; });
+            --held_;
+        }
         text_ += message.getText();
         text_ += '\n';
     }
@@ -36,9 +45,32 @@ public:
         return text_;
     }
 
+    // Not hold()/release(): release() is RefCountedObject's, which AutoPtr calls.
+    void holdWriters()
+    {
+        std::lock_guard lock(mutex_);
+        holding_ = true;
+    }
+
+    bool waitForHeldWriter(std::chrono::milliseconds timeout) const
+    {
+        std::unique_lock lock(mutex_);
+        return changed_.wait_for(lock, timeout, [this] { return held_ > 0; });
+    }
+
+    void releaseWriters()
+    {
+        std::lock_guard lock(mutex_);
+        holding_ = false;
+        changed_.notify_all();
+    }
+
 private:
     mutable std::mutex mutex_;
+    mutable std::condition_variable changed_;
     std::string text_;
+    bool holding_ = false;
+    int held_ = 0; ///< threads waiting in log()
 };
 
 namespace
@@ -128,6 +160,21 @@ std::string ServedPlugin::waitForLine(const std::vector<std::string>& parts, std
     }
 }
 
+void ServedPlugin::holdLog()
+{
+    channel_->holdWriters();
+}
+
+bool ServedPlugin::waitForHeldLogWriter(std::chrono::milliseconds timeout) const
+{
+    return channel_->waitForHeldWriter(timeout);
+}
+
+void ServedPlugin::releaseLog()
+{
+    channel_->releaseWriters();
+}
+
 void ServedPlugin::stopAccepting()
 {
     if (server_)
@@ -176,6 +223,8 @@ bool ServedPlugin::waitForMetric(const std::string& sample, double value, std::c
 
 void ServedPlugin::shutdown()
 {
+    // A thread held in a log call could not end, and joinAll() below would wait for it forever.
+    releaseLog();
     stopAccepting();
     stopPlugin(Poco::Timespan(1, 0));
     threads_.joinAll();

@@ -57,6 +57,17 @@ public:
     /// The first log line containing every one of `parts`, waiting up to `timeout`; empty if none.
     std::string waitForLine(const std::vector<std::string>& parts, std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
 
+    /// From now on, a thread that logs waits inside the log call until releaseLog(): a test
+    /// holds a connection's thread at a known point this way, as a page fault or a busy
+    /// machine might hold it anywhere.
+    void holdLog();
+
+    /// Waits until a thread waits in a held log call; false after `timeout`.
+    bool waitForHeldLogWriter(std::chrono::milliseconds timeout = std::chrono::seconds(5)) const;
+
+    /// Lets the threads held by holdLog() log and go on; logging no longer waits.
+    void releaseLog();
+
     /// The listener stops accepting; existing connections go on.
     void stopAccepting();
 
@@ -73,8 +84,8 @@ public:
     /// Waits until metric(`sample`) is `value`; false after `timeout`.
     bool waitForMetric(const std::string& sample, double value, std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
-    /// Stops accepting, stops the plugin, joins the connection threads, destroys server and
-    /// plugin and unloads the library; idempotent.
+    /// Releases a held log, stops accepting, stops the plugin, joins the connection threads,
+    /// destroys server and plugin and unloads the library; idempotent.
     void shutdown();
 
 private:
