@@ -16,6 +16,7 @@ const char* toString(DisconnectReason reason)
         case DisconnectReason::NotAllowed: return "not_allowed";
         case DisconnectReason::InternalError: return "internal_error";
         case DisconnectReason::Evicted: return "evicted";
+        case DisconnectReason::Drained: return "drained";
         case DisconnectReason::Shutdown: return "shutdown";
     }
     return "unknown";

@@ -17,6 +17,7 @@ enum class DisconnectReason
     NotAllowed,    ///< its address left route.allow on a reload
     InternalError, ///< handling it failed unexpectedly (logged with the cause)
     Evicted,       ///< closed to make room for a new connection: it had not shown itself a msg server
+    Drained,       ///< closed gracefully on an operator's request (POST /drain), to reconnect
     Shutdown,      ///< the server is stopping; keep last: kDisconnectReasonCount follows from it
 };
 

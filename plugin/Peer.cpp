@@ -10,6 +10,7 @@ Peer::Peer(ConnectionId id, const Poco::Net::SocketAddress& remote, int fd, cons
     , connectedSince_(std::chrono::system_clock::now())
     , settings_(settings)
     , outbox_(fd, gauge)
+    , lastReceiveNs_(std::chrono::steady_clock::now().time_since_epoch().count())
 {
 }
 

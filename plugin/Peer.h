@@ -50,6 +50,18 @@ public:
         bytesIn_.fetch_add(bytes, std::memory_order_relaxed);
     }
 
+    /// Notes that whole PDUs arrived at `when` (by the connection's thread).
+    void noteReceive(std::chrono::steady_clock::time_point when)
+    {
+        lastReceiveNs_.store(when.time_since_epoch().count(), std::memory_order_relaxed);
+    }
+
+    /// When whole PDUs last arrived (the time of connecting before any did).
+    std::chrono::steady_clock::time_point lastReceive() const
+    {
+        return std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(lastReceiveNs_.load(std::memory_order_relaxed)));
+    }
+
     /// Whole PDUs received so far.
     std::uint64_t framesIn() const { return framesIn_.load(std::memory_order_relaxed); }
 
@@ -84,6 +96,7 @@ private:
     WakeupEvent wakeup_;
     std::atomic<std::uint64_t> framesIn_{0};
     std::atomic<std::uint64_t> bytesIn_{0};
+    std::atomic<std::chrono::steady_clock::rep> lastReceiveNs_;
     std::atomic<int> closeReason_{kNoReason};
     std::atomic<bool> evicted_{false};
 };

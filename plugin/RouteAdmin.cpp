@@ -1,15 +1,19 @@
 #include "RouteAdmin.h"
 
 #include "ProtocolIds.h"
+#include "TraceStream.h"
 
-#include <Poco/DateTimeFormat.h>
+#include "tthost/ConfigError.h"
+#include "tthost/ConfigReader.h"
+
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/NumberParser.h>
 #include <Poco/Timestamp.h>
+#include <Poco/Util/MapConfiguration.h>
 
-#include <iterator>
+#include <map>
 #include <sstream>
 
 namespace ttroute
@@ -20,31 +24,11 @@ const char* statusPage(); // admin/status.html, compiled in (EmbedFile.cmake)
 namespace
 {
 
-using tthost::MetricsWriter;
+using tthost::AdminRequest;
+using tthost::AdminResponse;
 
-/// The four client types of protocol.md §2, with their labels.
-constexpr std::pair<std::uint32_t, const char*> kClientTypes[] = {{0x01, "windows"}, {0x02, "mac"}, {0x11, "ios"}, {0x12, "android"}};
-
-std::string clientTypeLabel(std::uint32_t clientType)
-{
-    for (const auto& [type, label] : kClientTypes)
-        if (type == clientType)
-            return label;
-    return std::to_string(clientType);
-}
-
-double load(const std::atomic<std::uint64_t>& counter)
-{
-    return static_cast<double>(counter.load(std::memory_order_relaxed));
-}
-
-void commandFamily(MetricsWriter& metrics, const std::string& name, const std::string& help,
-                   const std::atomic<std::uint64_t> (&slots)[kCommandSlots])
-{
-    metrics.family(name, MetricsWriter::Type::Counter, help);
-    for (std::size_t slot = 0; slot < kCommandSlots; ++slot)
-        metrics.sample(load(slots[slot]), {{"command", commandLabel(slot)}});
-}
+/// The default and the longest length of a trace.
+constexpr std::chrono::minutes kDefaultTraceLength{5};
 
 std::string stringify(const Poco::JSON::Object& object)
 {
@@ -53,7 +37,7 @@ std::string stringify(const Poco::JSON::Object& object)
     return out.str();
 }
 
-void jsonError(tthost::AdminResponse& response, int status, const std::string& message)
+void jsonError(AdminResponse& response, int status, const std::string& message)
 {
     Poco::JSON::Object error;
     error.set("error", message);
@@ -61,145 +45,192 @@ void jsonError(tthost::AdminResponse& response, int status, const std::string& m
     response.body = stringify(error);
 }
 
+/// "2026-11-29T10:15:02.123Z".
+std::string isoTime(std::chrono::system_clock::time_point when)
+{
+    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(when.time_since_epoch()).count();
+    return Poco::DateTimeFormatter::format(Poco::Timestamp(micros), "%Y-%m-%dT%H:%M:%S.%iZ");
+}
+
+/// A steady-clock time point on the wall clock, as of now.
+std::chrono::system_clock::time_point wallTime(std::chrono::steady_clock::time_point when)
+{
+    return std::chrono::system_clock::now() -
+           std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::steady_clock::now() - when);
+}
+
+/// {"windows": n, "mac": n, "ios": n, "android": n, "other": n}.
+template <typename Count>
+Poco::JSON::Object byClientType(const Count (&counts)[kClientTypeSlots])
+{
+    Poco::JSON::Object object;
+    for (std::size_t slot = 0; slot < kClientTypeSlots; ++slot)
+        object.set(clientTypeLabel(slot), static_cast<std::uint64_t>(counts[slot]));
+    return object;
+}
+
+const char* standingName(PeerStanding standing)
+{
+    switch (standing)
+    {
+        case PeerStanding::Silent: return "silent";
+        case PeerStanding::Chatty: return "chatty";
+        case PeerStanding::Established: return "established";
+    }
+    return "unknown";
+}
+
+/// The value of query parameter `key`, or nullptr.
+const std::string* parameter(const AdminRequest& request, const std::string& key)
+{
+    for (const auto& [name, value] : request.query)
+        if (name == key)
+            return &value;
+    return nullptr;
+}
+
 } // namespace
 
-RouteAdmin::RouteAdmin(RouteService& service)
+RouteAdmin::RouteAdmin(RouteService& service, std::string version)
     : service_(service)
+    , version_(std::move(version))
+    , history_(service.counters())
+    , sampler_([this](DeadlineWorker::Clock::time_point now) {
+        history_.sample(std::chrono::system_clock::now());
+        return now + std::chrono::seconds(1);
+    })
 {
 }
 
-void RouteAdmin::writeMetrics(MetricsWriter& metrics)
+bool RouteAdmin::handle(const AdminRequest& request, AdminResponse& response)
 {
-    RouteCounters& c = service_.counters();
-    const auto connections = service_.connections();
-    metrics.family("ttroute_connected_msg_servers", MetricsWriter::Type::Gauge, "Msg-server connections being served.");
-    metrics.sample(static_cast<double>(connections.size()));
+    using Answer = void (RouteAdmin::*)(const AdminRequest&, AdminResponse&);
+    static constexpr struct
+    {
+        const char* path;
+        const char* method;
+        Answer answer;
+    } kEndpoints[] = {
+        {"/", "GET", &RouteAdmin::page},
+        {"/status", "GET", &RouteAdmin::status},
+        {"/peers", "GET", &RouteAdmin::peers},
+        {"/presence", "GET", &RouteAdmin::presence},
+        {"/history", "GET", &RouteAdmin::history},
+        {"/disconnects", "GET", &RouteAdmin::disconnects},
+        {"/trace", "GET", &RouteAdmin::trace},
+        {"/drain", "POST", &RouteAdmin::drain},
+    };
+    for (const auto& endpoint : kEndpoints)
+    {
+        if (request.path != endpoint.path)
+            continue;
+        if (request.method == endpoint.method)
+            (this->*endpoint.answer)(request, response);
+        else
+        {
+            response.allow = endpoint.method;
+            jsonError(response, 405, request.path + " takes " + endpoint.method + " only");
+        }
+        return true;
+    }
+    return false;
+}
 
-    // One look at presence, so the figures agree with each other.
-    struct PresenceFigures
+void RouteAdmin::page(const AdminRequest&, AdminResponse& response)
+{
+    response.contentType = "text/html; charset=utf-8";
+    response.body = statusPage();
+}
+
+bool RouteAdmin::readIds(const AdminRequest& request, const std::string& key, std::size_t max, std::vector<std::uint32_t>& ids,
+                         AdminResponse& response)
+{
+    for (const auto& [name, value] : request.query)
+    {
+        if (name != key)
+            continue;
+        // Digits only: Poco's parser would also take "1,000" (thousands separators), "+7" or " 7".
+        unsigned id = 0;
+        if (value.empty() || value.size() > 10 || value.find_first_not_of("0123456789") != std::string::npos ||
+            !Poco::NumberParser::tryParseUnsigned(value, id))
+        {
+            jsonError(response, 400, "'" + value + "' is not a " + key + " id");
+            return false;
+        }
+        ids.push_back(id);
+    }
+    if (ids.empty())
+        jsonError(response, 400, "ask with ?" + key + "=ID");
+    else if (ids.size() > max)
+        jsonError(response, 400, "at most " + std::to_string(max) + " " + key + " ids at once");
+    return !ids.empty() && ids.size() <= max;
+}
+
+void RouteAdmin::status(const AdminRequest&, AdminResponse& response)
+{
+    struct Figures
     {
         std::size_t users = 0;
-        std::uint64_t logins[std::size(kClientTypes)] = {};
+        std::uint64_t logins[kClientTypeSlots] = {};
     };
-    const auto presence = service_.router().readPresence([](const PresenceRegistry& registry) {
-        PresenceFigures figures;
-        figures.users = registry.userCount();
-        for (std::size_t i = 0; i < std::size(kClientTypes); ++i)
-            figures.logins[i] = registry.loginsOfType(kClientTypes[i].first);
-        return figures;
+    const auto figures = service_.router().readPresence([](const PresenceRegistry& presence) {
+        Figures counted;
+        counted.users = presence.userCount();
+        for (std::size_t slot = 0; slot + 1 < kClientTypeSlots; ++slot)
+            counted.logins[slot] = presence.loginsOfType(clientTypeOfSlot(slot));
+        return counted;
     });
-    metrics.family("ttroute_online_users", MetricsWriter::Type::Gauge, "Users with at least one login on some msg server.");
-    metrics.sample(static_cast<double>(presence.users));
-    metrics.family("ttroute_online_logins", MetricsWriter::Type::Gauge, "Logins, by client type.");
-    for (std::size_t i = 0; i < std::size(kClientTypes); ++i)
-        metrics.sample(static_cast<double>(presence.logins[i]), {{"client_type", kClientTypes[i].second}});
-
-    commandFamily(metrics, "ttroute_received_pdus_total", "Whole PDUs received from msg servers, by command.", c.received.pdus);
-    commandFamily(metrics, "ttroute_received_bytes_total", "Bytes of whole PDUs received from msg servers, by command.", c.received.bytes);
-    commandFamily(metrics, "ttroute_sent_pdus_total", "PDUs handed to msg servers' outboxes, once per destination, by command.", c.sent.pdus);
-    commandFamily(metrics, "ttroute_sent_bytes_total", "Bytes of PDUs handed to msg servers' outboxes, once per destination, by command.",
-                  c.sent.bytes);
-
-    const std::pair<const char*, const std::atomic<std::uint64_t>*> totals[] = {
-        {"ttroute_relayed_pdus_total", &c.framesRelayed},
-        {"ttroute_relay_unaddressed_total", &c.relayUnaddressed},
-        {"ttroute_status_queries_total", &c.statusQueries},
-        {"ttroute_status_query_ids_total", &c.idsQueried},
-        {"ttroute_notifications_total", &c.notificationsSent},
-        {"ttroute_bodies_dropped_total", &c.bodiesDropped},
-        {"ttroute_frames_ignored_total", &c.framesIgnored},
-        {"ttroute_connections_refused_total", &c.refused},
-        {"ttroute_peer_loss_healed_users_total", &c.usersHealed},
-        {"ttroute_status_updates_unannounced_total", &c.statusUpdatesUnannounced},
-    };
-    const char* helps[] = {
-        "Relayed PDUs, counted once per PDU received.",
-        "One-to-one PDUs dropped in targeted relay mode because no other msg server hosts their users.",
-        "USERS_STATUS_REQUESTs answered.",
-        "User ids answered in status queries.",
-        "Status notifications generated (LOGIN_STATUS_NOTIFY, BUDDY_LIST_STATUS_NOTIFY), counted once per PDU.",
-        "PDUs dropped because their body did not parse or broke a limit.",
-        "PDUs of commands the route server does not handle.",
-        "Connections refused at accept (route.allow, route.max_connections).",
-        "Users announced offline after a lost connection, then listed by an ONLINE_USER_INFO: announced online again.",
-        "Status updates applied but not announced: their msg server calls another route server its master (route.announce_via_master).",
-    };
-    for (std::size_t i = 0; i < std::size(totals); ++i)
+    const LiveSettings& settings = service_.settings();
+    const auto grace = settings.peerLossGrace();
+    Poco::JSON::Object status;
+    status.set("version", version_);
+    status.set("relay_mode", settings.relayMode() == RelayMode::Targeted ? "targeted" : "broadcast");
+    status.set("announce_via_master", settings.announceViaMaster());
+    status.set("peer_loss_grace", grace ? tthost::formatDuration(Poco::Timespan(grace->count() * 1000)) : std::string("never"));
+    status.set("msg_servers", static_cast<std::uint64_t>(service_.connections().size()));
+    status.set("online_users", static_cast<std::uint64_t>(figures.users));
+    status.set("logins", byClientType(figures.logins));
+    status.set("outbox_queued_bytes", static_cast<std::uint64_t>(service_.outboxGauge().total()));
+    Poco::JSON::Array traces;
+    for (const Tracer::Running& running : service_.tracer().running())
     {
-        metrics.family(totals[i].first, MetricsWriter::Type::Counter, helps[i]);
-        metrics.sample(load(*totals[i].second));
+        Poco::JSON::Object trace;
+        Poco::JSON::Array users;
+        for (std::uint32_t user : running.users)
+            users.add(user);
+        trace.set("users", users);
+        trace.set("until", isoTime(running.until));
+        traces.add(trace);
     }
-
-    metrics.family("ttroute_frames_rejected_total", MetricsWriter::Type::Counter,
-                   "Headers that broke the framing limits (each closed its connection), by reason.");
-    metrics.sample(load(c.framesRejected[static_cast<std::size_t>(FrameRejection::BelowHeader)]), {{"reason", "length_below_header"}});
-    metrics.sample(load(c.framesRejected[static_cast<std::size_t>(FrameRejection::AboveLimit)]), {{"reason", "length_above_max"}});
-
-    metrics.family("ttroute_disconnects_total", MetricsWriter::Type::Counter, "Msg-server connections ended, by reason.");
-    for (std::size_t reason = 0; reason < kDisconnectReasonCount; ++reason)
-        metrics.sample(load(c.disconnects[reason]), {{"reason", toString(static_cast<DisconnectReason>(reason))}});
-
-    metrics.family("ttroute_peer_loss_users_total", MetricsWriter::Type::Counter,
-                   "Users who lost their last PC login with a connection: held for route.peer_loss_grace, and what became of them.");
-    constexpr std::pair<LossOutcome, const char*> kLossOutcomes[] = {{LossOutcome::Held, "held"},
-                                                                     {LossOutcome::Announced, "announced"},
-                                                                     {LossOutcome::CameBack, "came_back"},
-                                                                     {LossOutcome::Forgotten, "forgotten"},
-                                                                     {LossOutcome::NotHeld, "not_held"}};
-    for (const auto& [outcome, label] : kLossOutcomes)
-        metrics.sample(load(c.lostUsers[static_cast<std::size_t>(outcome)]), {{"outcome", label}});
-    const auto [held, remembered] = service_.router().lostUserCounts();
-    metrics.family("ttroute_peer_loss_pending_users", MetricsWriter::Type::Gauge,
-                   "Users whose offline announcement waits for route.peer_loss_grace.");
-    metrics.sample(static_cast<double>(held));
-    metrics.family("ttroute_peer_loss_remembered_users", MetricsWriter::Type::Gauge,
-                   "Users announced offline after a lost connection, remembered to announce their return.");
-    metrics.sample(static_cast<double>(remembered));
-
-    metrics.family("ttroute_outbox_queued_bytes", MetricsWriter::Type::Gauge, "Bytes waiting in all outboxes for msg servers to read them.");
-    metrics.sample(static_cast<double>(service_.outboxGauge().total()));
-    metrics.family("ttroute_outbox_queued_bytes_high_water", MetricsWriter::Type::Gauge,
-                   "The most bytes that waited in all outboxes at once since the start.");
-    metrics.sample(static_cast<double>(service_.outboxGauge().highWater()));
+    status.set("traces", traces);
+    response.body = stringify(status);
 }
 
-bool RouteAdmin::handle(const tthost::AdminRequest& request, tthost::AdminResponse& response)
-{
-    if (request.path == "/")
-    {
-        response.contentType = "text/html; charset=utf-8";
-        response.body = statusPage();
-    }
-    else if (request.path == "/peers")
-        peers(response);
-    else if (request.path == "/presence")
-        presence(request, response);
-    else
-        return false;
-    return true;
-}
-
-void RouteAdmin::peers(tthost::AdminResponse& response)
+void RouteAdmin::peers(const AdminRequest&, AdminResponse& response)
 {
     Poco::JSON::Array list;
     for (const auto& peer : service_.connections())
     {
+        const ConnectionPresence hosted =
+            service_.router().readPresence([&](const PresenceRegistry& presence) { return presence.presenceOf(peer->id()); });
         Poco::JSON::Object item;
         item.set("id", peer->id());
         item.set("remote_address", peer->remote().toString());
-        const auto since = std::chrono::duration_cast<std::chrono::microseconds>(peer->connectedSince().time_since_epoch()).count();
-        item.set("connected_since", Poco::DateTimeFormatter::format(Poco::Timestamp(since), Poco::DateTimeFormat::ISO8601_FRAC_FORMAT));
+        item.set("connected_since", isoTime(peer->connectedSince()));
         if (peer->role() == PeerRole::Unknown)
             item.set("master", Poco::Dynamic::Var());
         else
             item.set("master", peer->role() == PeerRole::Master);
-        const auto hosted = service_.router().readPresence([&](const PresenceRegistry& presence) { return presence.usersHostedBy(peer->id()); });
-        item.set("users_hosted", static_cast<std::uint64_t>(hosted));
+        item.set("standing", standingName(peer->standing()));
+        item.set("users_hosted", static_cast<std::uint64_t>(hosted.users));
+        item.set("users", byClientType(hosted.usersByType));
+        item.set("logins", byClientType(hosted.logins));
         item.set("pdus_in", peer->framesIn());
         item.set("bytes_in", peer->bytesIn());
         item.set("pdus_out", peer->outbox().framesOut());
         item.set("bytes_out", peer->outbox().bytesOut());
         item.set("queue_bytes", static_cast<std::uint64_t>(peer->outbox().queuedBytes()));
+        item.set("last_receive", isoTime(wallTime(peer->lastReceive())));
         list.add(item);
     }
     Poco::JSON::Object result;
@@ -207,23 +238,14 @@ void RouteAdmin::peers(tthost::AdminResponse& response)
     response.body = stringify(result);
 }
 
-void RouteAdmin::presence(const tthost::AdminRequest& request, tthost::AdminResponse& response)
+void RouteAdmin::presence(const AdminRequest& request, AdminResponse& response)
 {
     std::vector<std::uint32_t> ids;
-    for (const auto& [key, value] : request.query)
-    {
-        if (key != "user")
-            continue;
-        // Digits only: Poco's parser would also take "1,000" (thousands separators), "+7" or " 7".
-        unsigned id = 0;
-        if (value.empty() || value.size() > 10 || value.find_first_not_of("0123456789") != std::string::npos ||
-            !Poco::NumberParser::tryParseUnsigned(value, id))
-            return jsonError(response, 400, "'" + value + "' is not a user id");
-        ids.push_back(id);
-    }
-    if (ids.empty())
-        return jsonError(response, 400, "ask with ?user=ID (repeatable)");
-
+    if (!readIds(request, "user", 10000, ids, response))
+        return;
+    std::map<ConnectionId, std::string> addresses;
+    for (const auto& peer : service_.connections())
+        addresses[peer->id()] = peer->remote().toString();
     Poco::JSON::Array users;
     for (std::uint32_t id : ids)
     {
@@ -238,7 +260,7 @@ void RouteAdmin::presence(const tthost::AdminRequest& request, tthost::AdminResp
         for (const Login& login : logins)
         {
             Poco::JSON::Object entry;
-            entry.set("client_type", clientTypeLabel(login.clientType));
+            entry.set("client_type", clientTypeLabel(clientTypeSlot(login.clientType)));
             entry.set("count", login.count);
             byConnection[login.connection].add(entry);
         }
@@ -247,6 +269,8 @@ void RouteAdmin::presence(const tthost::AdminRequest& request, tthost::AdminResp
         {
             Poco::JSON::Object item;
             item.set("connection", connection);
+            const auto address = addresses.find(connection);
+            item.set("remote_address", address == addresses.end() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(address->second));
             item.set("logins", entries);
             connections.add(item);
         }
@@ -255,6 +279,100 @@ void RouteAdmin::presence(const tthost::AdminRequest& request, tthost::AdminResp
     }
     Poco::JSON::Object result;
     result.set("users", users);
+    response.body = stringify(result);
+}
+
+void RouteAdmin::history(const AdminRequest& request, AdminResponse& response)
+{
+    std::int64_t since = 0;
+    if (const std::string* value = parameter(request, "since"); value && !Poco::NumberParser::tryParse64(*value, since))
+        return jsonError(response, 400, "'" + *value + "' is not a time in ms since the epoch");
+    Poco::JSON::Array samples;
+    for (const RateHistory::Sample& sample : history_.since(since))
+    {
+        Poco::JSON::Object pdus;
+        for (std::size_t slot = 0; slot < kCommandSlots; ++slot)
+            if (sample.pdus[slot] != 0)
+                pdus.set(commandLabel(slot), sample.pdus[slot]);
+        Poco::JSON::Object item;
+        item.set("time", sample.timeMs);
+        item.set("pdus", pdus);
+        item.set("status_queries", sample.statusQueries);
+        item.set("relayed", sample.relayed);
+        item.set("notifications", sample.notifications);
+        item.set("bytes_in", sample.bytesIn);
+        item.set("bytes_out", sample.bytesOut);
+        samples.add(item);
+    }
+    Poco::JSON::Object result;
+    result.set("interval_seconds", 1);
+    result.set("samples", samples);
+    response.body = stringify(result);
+}
+
+void RouteAdmin::disconnects(const AdminRequest&, AdminResponse& response)
+{
+    Poco::JSON::Array list;
+    for (const Disconnect& disconnect : service_.disconnects().recent())
+    {
+        Poco::JSON::Object item;
+        item.set("at", isoTime(disconnect.at));
+        item.set("id", disconnect.id);
+        item.set("remote_address", disconnect.remoteAddress);
+        item.set("reason", toString(disconnect.reason));
+        item.set("detail", disconnect.detail);
+        item.set("connected_seconds", static_cast<double>(disconnect.connected.count()) / 1000.0);
+        item.set("users_hosted", static_cast<std::uint64_t>(disconnect.usersHosted));
+        list.add(item);
+    }
+    Poco::JSON::Object result;
+    result.set("disconnects", list);
+    response.body = stringify(result);
+}
+
+void RouteAdmin::trace(const AdminRequest& request, AdminResponse& response)
+{
+    std::vector<std::uint32_t> users;
+    if (!readIds(request, "user", Tracer::kMaxUsers, users, response))
+        return;
+    Poco::Timespan length;
+    try
+    {
+        // Read as the configuration reads durations: "30s", "5m", "90" (seconds).
+        Poco::AutoPtr<Poco::Util::MapConfiguration> query(new Poco::Util::MapConfiguration);
+        if (const std::string* value = parameter(request, "for"))
+            query->setString("trace.for", *value);
+        tthost::ConfigReader reader(*query, "trace");
+        length = reader.getDuration("for", Poco::Timespan(kDefaultTraceLength.count() * 60, 0), Poco::Timespan(1, 0),
+                                    Poco::Timespan(std::chrono::duration_cast<std::chrono::seconds>(Tracer::kMaxLength).count(), 0));
+    }
+    catch (const tthost::ConfigError& error)
+    {
+        return jsonError(response, 400, std::string("for: ") + error.what());
+    }
+    const bool events = request.accept.find("text/event-stream") != std::string::npos;
+    auto subscription = service_.tracer().start(std::move(users), std::chrono::milliseconds(length.totalMilliseconds()));
+    response.contentType = events ? "text/event-stream" : "text/plain; charset=utf-8";
+    response.stream = [subscription, events, length](tthost::AdminStream& out) {
+        TraceStream(*subscription, events, tthost::formatDuration(length)).follow(out);
+    };
+}
+
+void RouteAdmin::drain(const AdminRequest& request, AdminResponse& response)
+{
+    std::vector<std::uint32_t> ids;
+    if (!readIds(request, "peer", 1, ids, response))
+        return;
+    const auto peer = service_.drain(ids.front());
+    if (!peer)
+        return jsonError(response, 404, "no msg server #" + std::to_string(ids.front()) + " is connected (see /peers)");
+    Poco::JSON::Object drained;
+    drained.set("id", peer->id());
+    drained.set("remote_address", peer->remote().toString());
+    drained.set("users_hosted", static_cast<std::uint64_t>(service_.router().readPresence(
+                                    [&](const PresenceRegistry& presence) { return presence.usersHostedBy(peer->id()); })));
+    Poco::JSON::Object result;
+    result.set("drained", drained);
     response.body = stringify(result);
 }
 

@@ -23,6 +23,9 @@ using Clock = std::chrono::steady_clock;
 /// a few thousand idle connections cost no wake-ups in between.
 constexpr std::chrono::milliseconds kMaxPollWait{60000};
 
+/// How long a drained connection (POST /drain) may spend flushing what is queued for it.
+constexpr std::chrono::seconds kDrainedFlushTimeout{5};
+
 /// The remote end; a connection reset before we ask has none any more (0.0.0.0:0 then).
 Poco::Net::SocketAddress remoteAddress(const Poco::Net::StreamSocket& socket)
 {
@@ -82,6 +85,7 @@ void RouteConnection::run()
             break;
     }
     DisconnectReason reason = DisconnectReason::InternalError;
+    std::size_t hosted = 0;
     try
     {
         if (admission.evicted)
@@ -91,6 +95,7 @@ void RouteConnection::run()
         else
             service.logger().information(peer->description() + ": connected");
         reason = serve(*peer);
+        hosted = service.router().readPresence([&](const PresenceRegistry& presence) { return presence.usersHostedBy(peer->id()); });
     }
     catch (const std::exception& error)
     {
@@ -103,7 +108,7 @@ void RouteConnection::run()
     RouteCounters::add(service.counters().disconnects[static_cast<std::size_t>(reason)], 1);
     try
     {
-        logEnd(*peer, reason);
+        logEnd(*peer, reason, hosted);
     }
     catch (const std::exception&)
     {
@@ -125,7 +130,12 @@ DisconnectReason RouteConnection::serve(Peer& peer)
         if (const auto request = peer.closeRequest())
         {
             if (*request == DisconnectReason::Shutdown)
-                drain(peer);
+                drain(peer, service.drainDeadline());
+            if (*request == DisconnectReason::Drained)
+            {
+                drain(peer, Clock::now() + kDrainedFlushTimeout);
+                detail_ = "drained on request of the admin endpoint; it will reconnect";
+            }
             if (*request == DisconnectReason::Evicted)
                 detail_ = "closed to make room for a new connection at max_connections (" +
                           std::to_string(service.settings().maxConnections()) + "): " + sinceConnected(peer);
@@ -203,17 +213,17 @@ DisconnectReason RouteConnection::serve(Peer& peer)
         // A whole PDU counts as life (protocol.md §7); bytes trickling into one that never
         // completes do not, so a peer that does that is closed at the idle timeout.
         lastReceive = Clock::now();
+        peer.noteReceive(lastReceive);
         service.router().route(peer, frames, scratch);
     }
 }
 
-void RouteConnection::drain(Peer& peer)
+void RouteConnection::drain(Peer& peer, Clock::time_point deadline)
 {
     // Flush the outbox, then wait until the kernel has sent everything and the peer has
     // acknowledged it: closing a socket with unread input sends a reset, and a reset throws
     // away whatever is still in the kernel's send queue. Input is read and dropped meanwhile.
     const int fd = socket().impl()->sockfd();
-    const Clock::time_point deadline = service_->drainDeadline();
     char discard[16384];
     for (;;)
     {
@@ -238,8 +248,11 @@ void RouteConnection::drain(Peer& peer)
     ::shutdown(fd, SHUT_WR);
 }
 
-void RouteConnection::logEnd(Peer& peer, DisconnectReason reason)
+void RouteConnection::logEnd(Peer& peer, DisconnectReason reason, std::size_t hosted)
 {
+    const auto now = std::chrono::system_clock::now();
+    service_->disconnects().record({now, peer.id(), peer.remote().toString(), reason, detail_,
+                                    std::chrono::duration_cast<std::chrono::milliseconds>(now - peer.connectedSince()), hosted});
     std::string line = peer.description() + ": disconnected (" + toString(reason) + ")";
     if (!detail_.empty())
         line += ": " + detail_;
@@ -249,6 +262,7 @@ void RouteConnection::logEnd(Peer& peer, DisconnectReason reason)
     switch (reason)
     {
         case DisconnectReason::PeerClosed:
+        case DisconnectReason::Drained:
         case DisconnectReason::Shutdown:
             logger.information(line);
             break;

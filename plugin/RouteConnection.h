@@ -30,8 +30,10 @@ public:
 
 private:
     DisconnectReason serve(Peer& peer);
-    void drain(Peer& peer);
-    void logEnd(Peer& peer, DisconnectReason reason);
+    /// Sends what is queued for `peer` and lets the kernel deliver it, until `deadline` at most.
+    void drain(Peer& peer, std::chrono::steady_clock::time_point deadline);
+    /// Logs the end of the connection and records it (GET /disconnects); `hosted`: the users it hosted.
+    void logEnd(Peer& peer, DisconnectReason reason, std::size_t hosted);
 
     std::shared_ptr<RouteService> service_;
     std::string detail_; ///< what the log line about the end should add

@@ -43,7 +43,8 @@ void RoutePlugin::start(const Poco::Util::AbstractConfiguration& config, Poco::L
 {
     const RouteSettings settings = RouteSettings::read(config);
     service_ = std::make_shared<RouteService>(settings, logger);
-    admin_ = std::make_unique<RouteAdmin>(*service_);
+    metrics_ = std::make_unique<RouteMetrics>(*service_);
+    admin_ = std::make_unique<RouteAdmin>(*service_, version());
     factory_ = Poco::makeShared<RouteConnectionFactory>(service_);
     filter_ = Poco::makeAuto<RouteConnectionFilter>(service_);
     logger.information("ttroute " + version() + ": heartbeat every " + std::to_string(settings.heartbeatInterval.count()) +
@@ -86,7 +87,7 @@ std::vector<std::string> RoutePlugin::reconfigure(const Poco::Util::AbstractConf
 
 void RoutePlugin::writeMetrics(tthost::MetricsWriter& metrics)
 {
-    admin_->writeMetrics(metrics);
+    metrics_->write(metrics);
 }
 
 bool RoutePlugin::handleAdmin(const tthost::AdminRequest& request, tthost::AdminResponse& response)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "RouteAdmin.h"
+#include "RouteMetrics.h"
 #include "RouteService.h"
 
 #include "tthost/ServerPlugin.h"
@@ -31,7 +32,7 @@ public:
     void validate(const Poco::Util::AbstractConfiguration& config) const override;
     /// Applies route.*; every key applies live, so nothing is returned.
     std::vector<std::string> reconfigure(const Poco::Util::AbstractConfiguration& config) override;
-    /// The ttroute_* metrics (see RouteAdmin).
+    /// The ttroute_* metrics (see RouteMetrics).
     void writeMetrics(tthost::MetricsWriter& metrics) override;
     /// The status page and the route server's admin requests (see RouteAdmin).
     bool handleAdmin(const tthost::AdminRequest& request, tthost::AdminResponse& response) override;
@@ -40,6 +41,7 @@ public:
 
 private:
     std::shared_ptr<RouteService> service_;
+    std::unique_ptr<RouteMetrics> metrics_;
     std::unique_ptr<RouteAdmin> admin_;
     Poco::Net::TCPServerConnectionFactory::Ptr factory_;
     Poco::Net::TCPServerConnectionFilter::Ptr filter_;

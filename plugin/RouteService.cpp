@@ -22,7 +22,8 @@ SharedBytes buildHeartbeatFrame()
 RouteService::RouteService(const RouteSettings& settings, Poco::Logger& logger)
     : settings_(settings)
     , logger_(logger)
-    , router_(presence_, peers_, settings_, counters_, logger_)
+    , tracer_(Poco::Logger::get(logger.name() + ".trace"))
+    , router_(presence_, peers_, settings_, counters_, tracer_, logger_)
     , heartbeatFrame_(buildHeartbeatFrame())
     , lossAnnouncer_([this](DeadlineWorker::Clock::time_point now) { return announceLosses(now); })
 {
@@ -108,6 +109,17 @@ void RouteService::retire(Peer& peer) noexcept
     if (peer.evicted())
         --evicting_;
     retired_.notify_all();
+}
+
+std::shared_ptr<Peer> RouteService::drain(ConnectionId id)
+{
+    std::lock_guard lock(mutex_);
+    const auto found = std::find_if(connections_.begin(), connections_.end(), [&](const auto& peer) { return peer->id() == id; });
+    if (found == connections_.end())
+        return nullptr;
+    logger_.information((*found)->description() + ": draining on request of the admin endpoint");
+    (*found)->close(DisconnectReason::Drained);
+    return *found;
 }
 
 std::vector<std::shared_ptr<Peer>> RouteService::connections()

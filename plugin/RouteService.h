@@ -8,7 +8,9 @@
 #include "LiveSettings.h"
 #include "RouteSettings.h"
 #include "DeadlineWorker.h"
+#include "DisconnectLog.h"
 #include "Router.h"
+#include "Tracer.h"
 
 #include <Poco/Logger.h>
 #include <Poco/Net/SocketAddress.h>
@@ -45,6 +47,12 @@ public:
 
     /// Bytes queued for all peers.
     OutboxGauge& outboxGauge() { return outboxGauge_; }
+
+    /// The traces running (GET /trace).
+    Tracer& tracer() { return tracer_; }
+
+    /// The connections that ended lately (GET /disconnects).
+    DisconnectLog& disconnects() { return disconnects_; }
 
     /// The peers served now, for operators' inspection.
     std::vector<std::shared_ptr<Peer>> connections();
@@ -85,6 +93,11 @@ public:
     /// stopping). Never throws: it runs on every way out of a connection.
     void retire(Peer& peer) noexcept;
 
+    /// Asks connection `id` to end gracefully (DisconnectReason::Drained): what is queued for
+    /// it is sent first, and its users are handled as any lost connection's. Returns the
+    /// peer, or nullptr when no such connection is served.
+    std::shared_ptr<Peer> drain(ConnectionId id);
+
     /// When connections must give up flushing during a stop.
     std::chrono::steady_clock::time_point drainDeadline() const;
 
@@ -106,6 +119,8 @@ private:
     PeerDirectory peers_;
     RouteCounters counters_;
     OutboxGauge outboxGauge_;
+    Tracer tracer_;
+    DisconnectLog disconnects_;
     Router router_;
     SharedBytes heartbeatFrame_;
     std::atomic<ConnectionId> nextConnectionId_{1};

@@ -6,11 +6,13 @@
 #include "ProtocolIds.h"
 #include "RelayTargets.h"
 #include "StatusQuery.h"
+#include "TraceRecorder.h"
 
 #include "tthost/ConfigReader.h"
 
 #include <algorithm>
 #include <cassert>
+#include <optional>
 #include <shared_mutex>
 #include <thread>
 
@@ -166,6 +168,7 @@ public:
         if (!includeSender && router_.settings_.relayMode() == RelayMode::Targeted)
             if (const auto targets = relayTargets(frame))
                 return relayTargeted(frame, *targets);
+        fate_.action = includeSender ? PduFate::Action::RelayedToAll : PduFate::Action::Relayed;
         const Destination destination = includeSender ? Destination::Everyone : Destination::Others;
         if (pending_ != destination || frame.bytes != runEnd_)
         {
@@ -214,8 +217,10 @@ public:
         if (destinations == 0)
         {
             ++unaddressed_; // nobody else hosts its users: it costs no send
+            fate_.action = PduFate::Action::Unaddressed;
             return;
         }
+        fate_.action = PduFate::Action::RelayedTargeted;
         sent_.add(frame.header.commandId, frame.header.length, destinations);
         ++runFrames_;
     }
@@ -236,9 +241,12 @@ public:
         if (router_.settings_.announceViaMaster() && from_.role() == PeerRole::Slave)
         {
             ++unannounced_; // its master route server announces it (protocol.md §8)
+            fate_.action = PduFate::Action::Unannounced;
             return;
         }
-        generatedFrames_ += appendStatusNotifications(generated_, batchTally_, update.user_id(), update.user_status(), update.client_type(), outcome);
+        fate_.action = PduFate::Action::Applied;
+        fate_.notifications = appendStatusNotifications(generated_, batchTally_, update.user_id(), update.user_status(), update.client_type(), outcome);
+        generatedFrames_ += fate_.notifications;
         flushIfLarge();
     }
 
@@ -259,6 +267,7 @@ public:
         if (from_.role() == PeerRole::Unknown)
             from_.setRole(PeerRole::Slave);
         from_.raiseStanding(PeerStanding::Established);
+        fate_.action = PduFate::Action::Registered;
         startGenerated(Destination::PresenceChanges);
         const int count = info.user_stat_list_size();
         for (int begin = 0; begin < count; begin += static_cast<int>(kPresenceSlice))
@@ -307,6 +316,7 @@ public:
         ++generatedFrames_;
         ++statusQueries_;
         idsQueried_ += answered;
+        fate_ = {PduFate::Action::Answered, 0, answered};
         flushIfLarge();
     }
 
@@ -434,8 +444,15 @@ public:
         generatedFrames_ = 0;
     }
 
-    /// Counts a received frame.
-    void received(const FrameView& frame) { received_.add(frame.header.commandId, frame.header.length); }
+    /// Counts a received frame, whose fate is yet to come.
+    void received(const FrameView& frame)
+    {
+        received_.add(frame.header.commandId, frame.header.length);
+        fate_ = PduFate();
+    }
+
+    /// What became of the frame received last.
+    const PduFate& fate() const { return fate_; }
 
     /// Adds what this step counted to the router's totals.
     void count()
@@ -515,6 +532,7 @@ private:
     void dropBody(const FrameView& frame)
     {
         ++dropped_;
+        fate_.action = PduFate::Action::DroppedBadBody;
         flush();
         router_.logDroppedBody(from_, frame);
     }
@@ -522,6 +540,7 @@ private:
     void dropOversized(const FrameView& frame, std::size_t entries)
     {
         ++dropped_;
+        fate_ = {PduFate::Action::DroppedOversized, 0, entries};
         flush();
         router_.logOversized(from_, frame, entries);
     }
@@ -546,6 +565,7 @@ private:
     std::string generated_;
     std::uint32_t generatedFrames_ = 0;
     CommandTally batchTally_; ///< what the pending batch holds
+    PduFate fate_;            ///< of the frame at hand
     CommandTally received_;
     CommandTally sent_;
     std::unique_lock<WriterPriorityMutex> exclusive_;
@@ -566,11 +586,12 @@ private:
 };
 
 Router::Router(PresenceRegistry& presence, PeerDirectory& peers, const LiveSettings& settings, RouteCounters& counters,
-               Poco::Logger& logger)
+               Tracer& tracer, Poco::Logger& logger)
     : presence_(presence)
     , peers_(peers)
     , settings_(settings)
     , counters_(counters)
+    , tracer_(tracer)
     , logger_(logger)
 {
 }
@@ -696,6 +717,10 @@ void Router::logLoss(const PeerLink& peer, std::size_t lost, bool held) const
 void Router::route(PeerLink& from, const std::vector<FrameView>& frames, RouteScratch& scratch)
 {
     from.raiseStanding(PeerStanding::Chatty); // whole PDUs, at least
+    // One relaxed load when no trace runs: all that tracing costs the routing path then.
+    std::optional<TraceRecorder> trace;
+    if (tracer_.active())
+        trace.emplace(tracer_, from, peers_.snapshot());
     Step step(*this, from, scratch);
     for (const FrameView& frame : frames)
     {
@@ -737,9 +762,13 @@ void Router::route(PeerLink& from, const std::vector<FrameView>& frames, RouteSc
                 }
                 break;
         }
+        if (trace)
+            trace->note(frame, step.fate(), scratch);
     }
     step.flush();
     step.count();
+    if (trace)
+        trace->publish();
     scratch.trim();
     if (step.healed() > 0)
         logger_.information(from.description() + ": " + std::to_string(step.healed()) +

@@ -8,6 +8,7 @@
 #include "PresenceRegistry.h"
 #include "RouteCounters.h"
 #include "RouteScratch.h"
+#include "Tracer.h"
 #include "WriterPriorityMutex.h"
 
 #include <Poco/Logger.h>
@@ -33,8 +34,9 @@ namespace ttroute
 class Router
 {
 public:
-    /// The router reads and writes `presence`, delivers to `peers`, and counts into `counters`.
-    Router(PresenceRegistry& presence, PeerDirectory& peers, const LiveSettings& settings, RouteCounters& counters,
+    /// The router reads and writes `presence`, delivers to `peers`, counts into `counters`,
+    /// and tells `tracer` about the PDUs of the users it follows.
+    Router(PresenceRegistry& presence, PeerDirectory& peers, const LiveSettings& settings, RouteCounters& counters, Tracer& tracer,
            Poco::Logger& logger);
 
     /// Makes `peer` a destination of relays and notifications.
@@ -85,6 +87,7 @@ private:
     PeerDirectory& peers_;
     const LiveSettings& settings_;
     RouteCounters& counters_;
+    Tracer& tracer_;
     Poco::Logger& logger_;
     WriterPriorityMutex presenceLock_;
     LostUsers lost_;         ///< guarded by presenceLock_

@@ -6,6 +6,7 @@
 // closed by a reload, and no endpoint at all when host.admin.listen is empty. Loopback only
 // (127.0.0.1, and 127.0.0.2 as a client source address), ephemeral ports only; every child
 // process is killed if a test fails midway.
+#include "AdminHttp.h"
 #include "DiagnosticText.h"
 #include "FakeMsgServer.h"
 #include "LogLines.h"
@@ -44,7 +45,11 @@
 #include <stdexcept>
 #include <thread>
 
+using tttest::describe;
 using tttest::FakeMsgServer;
+using tttest::http;
+using tttest::HttpReply;
+using tttest::jsonObject;
 using tttest::query;
 using tttest::RunningHost;
 using tttest::WireFrame;
@@ -72,57 +77,6 @@ const std::string kEphemeralAdmin = "127.0.0.1:0";
 // ---------------------------------------------------------------------------------------
 // HTTP and JSON
 // ---------------------------------------------------------------------------------------
-
-struct HttpReply
-{
-    int status = 0;
-    std::string contentType;
-    std::string allow;
-    std::string body;
-};
-
-/// One request to 127.0.0.1:`port` on a connection of its own; throws when it cannot connect.
-HttpReply http(std::uint16_t port, const std::string& path, const std::string& method = Poco::Net::HTTPRequest::HTTP_GET)
-{
-    Poco::Net::HTTPClientSession session("127.0.0.1", port);
-    session.setTimeout(Poco::Timespan(10, 0));
-    Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
-    if (method != Poco::Net::HTTPRequest::HTTP_GET)
-        request.setContentLength(0);
-    session.sendRequest(request);
-    Poco::Net::HTTPResponse response;
-    std::istream& in = session.receiveResponse(response);
-    HttpReply reply;
-    reply.status = static_cast<int>(response.getStatus());
-    reply.contentType = response.getContentType();
-    reply.allow = response.get("Allow", "");
-    Poco::StreamCopier::copyToString(in, reply.body);
-    return reply;
-}
-
-std::string describe(const std::string& path, const HttpReply& reply)
-{
-    return path + " -> " + std::to_string(reply.status) + " [" + reply.contentType + "] " + reply.body;
-}
-
-/// The body as a JSON object; fails the test when it is not one.
-Poco::JSON::Object::Ptr jsonObject(const std::string& body)
-{
-    try
-    {
-        Poco::JSON::Parser parser;
-        const Poco::Dynamic::Var result = parser.parse(body);
-        auto object = result.extract<Poco::JSON::Object::Ptr>();
-        if (object)
-            return object;
-    }
-    catch (const Poco::Exception& error)
-    {
-        CPPUNIT_FAIL("not a JSON object (" + error.displayText() + "): " + body);
-    }
-    CPPUNIT_FAIL("not a JSON object: " + body);
-    return nullptr;
-}
 
 /// A JSON error answer: `status`, a JSON content type, and an "error" string.
 void assertJsonError(const std::string& path, const HttpReply& reply, int status)
@@ -751,7 +705,7 @@ public:
             CPPUNIT_ASSERT_MESSAGE(name, commands == page.labelValues(name, "command"));
         CPPUNIT_ASSERT(Set({"length_below_header", "length_above_max"}) == page.labelValues("ttroute_frames_rejected_total", "reason"));
         CPPUNIT_ASSERT(Set({"eof", "read_error", "write_error", "idle_timeout", "queue_overflow", "bad_frame", "not_allowed", "internal_error",
-                            "evicted", "shutdown"}) == page.labelValues("ttroute_disconnects_total", "reason"));
+                            "evicted", "drained", "shutdown"}) == page.labelValues("ttroute_disconnects_total", "reason"));
         CPPUNIT_ASSERT(Set({"held", "announced", "came_back", "forgotten", "not_held"}) ==
                        page.labelValues("ttroute_peer_loss_users_total", "outcome"));
 
@@ -813,7 +767,7 @@ public:
         f2.close();
         const Exposition after = metricsAfterDelta(admin, before, "ttroute_disconnects_total", {{"reason", "eof"}}, 1);
         assertDelta(before, after, "ttroute_disconnects_total", {{"reason", "eof"}}, 1);
-        for (const char* reason : {"read_error", "write_error", "idle_timeout", "queue_overflow", "bad_frame", "not_allowed", "internal_error", "evicted", "shutdown"})
+        for (const char* reason : {"read_error", "write_error", "idle_timeout", "queue_overflow", "bad_frame", "not_allowed", "internal_error", "evicted", "drained", "shutdown"})
             assertDelta(before, after, "ttroute_disconnects_total", {{"reason", reason}}, 0);
         assertValue(after, "ttroute_connected_msg_servers", {}, 2);
         assertValue(after, "ttroute_online_users", {}, 1);

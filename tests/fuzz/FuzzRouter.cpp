@@ -74,6 +74,10 @@ Poco::Logger& nullLogger()
     return logger;
 }
 
+/// Users a trace follows in every session: ids the seed corpus uses, so the routing path's
+/// trace lines (PduSummary, TraceRecorder) are fuzzed as well.
+const std::vector<std::uint32_t> kTracedUsers = {1, 2, 3, 1001, 2001};
+
 /// The fuzzed router's settings: small limits, a lost connection's users announced (and
 /// remembered for their return) before detach() returns, and `viaMaster` for
 /// route.announce_via_master.
@@ -253,7 +257,9 @@ public:
     /// `peerCount` peers, all connected, with route.announce_via_master `viaMaster`.
     Session(unsigned peerCount, bool viaMaster)
         : settings_(fuzzSettings(viaMaster))
-        , router_(presence_, directory_, settings_, counters_, nullLogger())
+        , tracer_(nullLogger())
+        , router_(presence_, directory_, settings_, counters_, tracer_, nullLogger())
+        , trace_(tracer_.start(kTracedUsers, std::chrono::minutes(1)))
         , connections_(peerCount)
     {
         for (std::size_t slot = 0; slot < connections_.size(); ++slot)
@@ -386,7 +392,9 @@ private:
     ttroute::PeerDirectory directory_;
     ttroute::LiveSettings settings_;
     ttroute::RouteCounters counters_;
+    ttroute::Tracer tracer_;
     ttroute::Router router_;
+    std::shared_ptr<ttroute::TraceSubscription> trace_; ///< every PDU of a few users also goes through tracing
     std::vector<Connection> connections_;
     std::vector<FrameView> frames_;
     Activity activity_;

@@ -27,7 +27,8 @@ Poco::Logger& quietLogger()
 
 RouterHarness::RouterHarness(const ttroute::RouteSettings& routeSettings)
     : settings(routeSettings)
-    , router(presence, directory, settings, counters, quietLogger())
+    , tracer(quietLogger())
+    , router(presence, directory, settings, counters, tracer, quietLogger())
 {
 }
 

@@ -41,6 +41,8 @@ struct RouterHarness
     ttroute::LiveSettings settings;
     /// What the router counted.
     ttroute::RouteCounters counters;
+    /// The traces running; start() one to see the router's trace lines.
+    ttroute::Tracer tracer;
     /// The router under test.
     ttroute::Router router;
 };
