@@ -14,6 +14,7 @@ the DevTools pipe and prints how long the page took to show its data and to rend
 Loopback only; every loop is bounded by --duration; everything it starts it stops.
 """
 import argparse
+import fcntl
 import json
 import math
 import os
@@ -138,12 +139,16 @@ class MsgServer:
             self.pending += data
 
     def flush(self):
+        """Writes what it can; False when the route server closed the connection."""
         if self.sock and self.pending:
             try:
                 sent = self.sock.send(self.pending)
                 del self.pending[:sent]
             except BlockingIOError:
                 pass
+            except ConnectionError:
+                return False
+        return True
 
     def read(self, selector):
         """Reads and discards what arrived; on EOF closes and returns False."""
@@ -239,10 +244,18 @@ class DevToolsPipe:
     def __init__(self, profile, width, height):
         to_browser_read, self.to_browser = os.pipe()
         self.from_browser, from_browser_write = os.pipe()
-        command = " ".join([CHROMIUM] + CHROMIUM_FLAGS + ["--user-data-dir=" + profile, "--window-size=%d,%d" % (width, height),
-                                                          "--remote-debugging-pipe", "about:blank"])
-        self.process = subprocess.Popen(["/bin/sh", "-c", "exec %s 3<&%d 4>&%d" % (command, to_browser_read, from_browser_write)],
-                                        pass_fds=(to_browser_read, from_browser_write), stdout=subprocess.DEVNULL,
+
+        def pipe_ends_as_3_and_4():
+            # Moved out of the way first, so neither end is overwritten by the other's dup2.
+            read_end = fcntl.fcntl(to_browser_read, fcntl.F_DUPFD, 10)
+            write_end = fcntl.fcntl(from_browser_write, fcntl.F_DUPFD, 10)
+            os.dup2(read_end, 3)
+            os.dup2(write_end, 4)
+
+        # Everything else this process has open is close-on-exec (Python's default).
+        self.process = subprocess.Popen([CHROMIUM] + CHROMIUM_FLAGS + ["--user-data-dir=" + profile, "--window-size=%d,%d" % (width, height),
+                                                                       "--remote-debugging-pipe", "about:blank"],
+                                        close_fds=False, preexec_fn=pipe_ends_as_3_and_4, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.DEVNULL, start_new_session=True)
         os.close(to_browser_read)
         os.close(from_browser_write)
@@ -402,7 +415,8 @@ class Scene:
         end = time.time() + seconds
         while True:
             for server in self.servers:
-                server.flush()
+                if not server.flush():
+                    self.closed(server)
             left = end - time.time()
             for key, _ in self.selector.select(timeout=max(0.0, min(left, 0.02))):
                 owner = key.data
@@ -410,10 +424,16 @@ class Scene:
                     if not key.fileobj.recv(4096):
                         self.selector.unregister(key.fileobj)
                         key.fileobj.close()
-                elif not owner.read(self.selector) and owner.reconnect_at is None:
-                    owner.reconnect_at = time.time() + 3  # drained, or closed: back soon
+                elif not owner.read(self.selector):
+                    self.closed(owner)
             if left <= 0:
                 return
+
+    def closed(self, server):
+        """The route server closed `server` (drained, or a limit): it comes back a little later."""
+        server.close(self.selector)
+        if server.reconnect_at is None:
+            server.reconnect_at = time.time() + 3
 
     def play_for(self, seconds):
         end = time.time() + seconds
