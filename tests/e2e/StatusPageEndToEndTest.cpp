@@ -65,7 +65,7 @@ const std::string kChromium = "/usr/bin/chromium";
 /// The configuration of the host under test: route and admin endpoint on ephemeral loopback
 /// ports, targeted relay (not the default, so the page must really show it), a recognisable
 /// key, no heartbeats or idle timeouts to disturb the counts.
-std::string config(const std::string& queryIds = "777", const std::string& extra = "")
+std::string config(const std::string& queryIds = "777")
 {
     return "# written by StatusPageEndToEndTest\n"
            "host.route.listen = 127.0.0.1:0\n"
@@ -73,7 +73,7 @@ std::string config(const std::string& queryIds = "777", const std::string& extra
            "route.relay.mode = targeted\n"
            "route.max_status_query_ids = " + queryIds + "\n"
            "route.heartbeat_interval = 1h\n"
-           "route.idle_timeout = 1h\n" + extra;
+           "route.idle_timeout = 1h\n";
 }
 
 // ---------------------------------------------------------------------------------------
