@@ -363,14 +363,16 @@ void RouteAdmin::drain(const AdminRequest& request, AdminResponse& response)
     std::vector<std::uint32_t> ids;
     if (!readIds(request, "peer", 1, ids, response))
         return;
+    // Counted first: once asked to close, the connection may be gone at once.
+    const std::size_t hosted =
+        service_.router().readPresence([&](const PresenceRegistry& presence) { return presence.usersHostedBy(ids.front()); });
     const auto peer = service_.drain(ids.front());
     if (!peer)
         return jsonError(response, 404, "no msg server #" + std::to_string(ids.front()) + " is connected (see /peers)");
     Poco::JSON::Object drained;
     drained.set("id", peer->id());
     drained.set("remote_address", peer->remote().toString());
-    drained.set("users_hosted", static_cast<std::uint64_t>(service_.router().readPresence(
-                                    [&](const PresenceRegistry& presence) { return presence.usersHostedBy(peer->id()); })));
+    drained.set("users_hosted", static_cast<std::uint64_t>(hosted));
     Poco::JSON::Object result;
     result.set("drained", drained);
     response.body = stringify(result);

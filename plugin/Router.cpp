@@ -610,10 +610,18 @@ void Router::detach(PeerLink& peer, bool announce)
     const bool hold = announce && grace && !(settings_.announceViaMaster() && peer.role() == PeerRole::Slave);
     std::vector<std::uint32_t> users;
     {
-        std::unique_lock lock(presenceLock_);
+        // Shared: nothing but this call changes the peer's logins now. A storm of connections
+        // that registered nobody then goes without one exclusive hold of the lock, which
+        // would make every relay lookup and query wait its turn.
+        std::shared_lock lock(presenceLock_);
         users = presence_.usersOn(peer.id());
-        if (hold)
-            lost_.reserve(users.size());
+    }
+    if (users.empty())
+        return;
+    if (hold)
+    {
+        std::unique_lock lock(presenceLock_);
+        lost_.reserve(users.size());
     }
     // Nothing else changes this connection's logins any more: taking them off in slices is
     // exact, and each slice re-checks the users' other logins at the moment it runs.

@@ -40,12 +40,14 @@ void writeAll(int fd, const char* data, std::size_t size)
 
 BaselineForwarder::BaselineForwarder()
 {
+    // A long listen queue: a fleet connects a thousand times back to back, faster than this
+    // thread accepts, and every connection the queue drops waits a second to try again.
     listenFd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t length = sizeof address;
-    if (listenFd_ < 0 || ::bind(listenFd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 || ::listen(listenFd_, 64) != 0 ||
+    if (listenFd_ < 0 || ::bind(listenFd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 || ::listen(listenFd_, 4096) != 0 ||
         ::getsockname(listenFd_, reinterpret_cast<sockaddr*>(&address), &length) != 0)
         throw std::runtime_error(std::string("baseline forwarder cannot listen: ") + std::strerror(errno));
     port_ = ntohs(address.sin_port);

@@ -2,6 +2,7 @@
 
 #include "BenchSocket.h"
 
+#include <algorithm>
 #include <map>
 #include <stdexcept>
 
@@ -9,6 +10,32 @@ namespace ttbench
 {
 namespace
 {
+
+std::vector<int> counts(const std::string& key, const std::string& value)
+{
+    std::vector<int> list;
+    std::size_t begin = 0;
+    while (begin <= value.size())
+    {
+        const std::size_t comma = std::min(value.find(',', begin), value.size());
+        const std::string item = value.substr(begin, comma - begin);
+        std::size_t used = 0;
+        long parsed = 0;
+        try
+        {
+            parsed = std::stol(item, &used);
+        }
+        catch (const std::exception&)
+        {
+            used = 0;
+        }
+        if (item.empty() || used != item.size() || parsed < 2 || parsed > 900000)
+            throw std::invalid_argument("--" + key + " wants a comma-separated list of counts from 2 to 900000, not '" + value + "'");
+        list.push_back(static_cast<int>(parsed));
+        begin = comma + 1;
+    }
+    return list;
+}
 
 double number(const std::string& key, const std::string& value)
 {
@@ -64,6 +91,7 @@ BenchOptions BenchOptions::parse(int argc, char** argv)
                 throw std::invalid_argument("--" + key + " wants a value");
             value = argv[++i];
         }
+        options.given.insert(key);
         if (key == "host")
             host = value;
         else if (key == "port")
@@ -104,11 +132,15 @@ BenchOptions BenchOptions::parse(int argc, char** argv)
             options.cycles = static_cast<std::uint32_t>(number(key, value));
         else if (key == "grace")
             options.graceSeconds = value == "never" ? -1 : number(key, value);
+        else if (key == "servers")
+            options.servers = counts(key, value);
+        else if (key == "query-rate")
+            options.queryRate = number(key, value);
         else
             throw std::invalid_argument("unknown option --" + key + " (see --help)");
     }
     if (options.mode.empty())
-        throw std::invalid_argument("which mode? relay, modes, query, presence, churn or soak (see --help)");
+        throw std::invalid_argument("which mode? relay, modes, query, presence, churn, soak, scale or storm (see --help)");
     if (options.window == 0)
         options.window = options.mode == "query" ? 64 : 512;
     if (port >= 0)
@@ -159,8 +191,36 @@ Modes:
   soak      the relay load (its options apply) with every PDU compared byte for byte, while
             another connection logs --users=1000 users in and out and another queries them;
             fails on any loss, reordering, corruption or wrong answer (e.g. --duration=600)
+  scale     relay and status queries with N msg servers connected, for each N of
+            --servers=10,100,1000, against two servers side by side as modes does (--port in
+            broadcast mode, --targeted-port in targeted mode, their pids for CPU). Each msg
+            server hosts one user; --senders=4 of them send MSG_DATA (--body, --window,
+            --batch), each message to the next other msg server's user in turn, for
+            --duration=5 s; then --connections=4 of them query --ids=100 ids (16 outstanding
+            each) for a fifth of that. Every connection is read (by epoll threads) and every
+            copy checked: in targeted mode each message reaches its addressee exactly once, in
+            broadcast mode every other msg server. Reports per N and mode messages/s, PDUs
+            delivered/s, relay and query p99, and the server's CPU seconds per million
+            delivered PDUs, messages and queries; --baseline: the in-process forwarder with
+            the same N connections, as a ratio. The servers must serve N msg servers at once
+            (route.max_connections, host.route.max_threads)
+  storm     --senders=2 msg servers relay --rate=1000 messages/s (paced) to --receivers=2 and
+            one more asks --query-rate=500 status queries/s (--ids=100); after --duration=5 s,
+            --connections=2000 new connections arrive within about a second (non-blocking
+            connects; the descriptor limit is raised to the hard limit), each sending one
+            status query and waiting for its answer (served) or for the server closing it
+            (refused); fails if any has neither after 10 s. Then all of them close at once.
+            Reports served, refused and hung, the longest time from connect to answer or
+            close, the established connections' relay and query latency before, during and
+            after, and any loss (there must be none); with --server-pid its descriptors and
+            RSS before, with the storm open, and after the close. --targeted when the server
+            relays in targeted mode
 
 Common: --duration=5 (seconds, relay and query) --runs=1 (median of several) --server-pid=PID
+
+Exit status: 0 when nothing was lost and every answer was right; 1 when something was (the
+report says what) or when a run failed, e.g. the route server closed a connection (one line
+on stderr names the mode, the connection and what happened); 2 for a bad command line.
 )";
 }
 

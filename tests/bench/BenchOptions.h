@@ -4,7 +4,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <set>
 #include <string>
+#include <vector>
 #include <sys/types.h>
 
 namespace ttbench
@@ -13,7 +15,7 @@ namespace ttbench
 /// The command line of ttbench.
 struct BenchOptions
 {
-    std::string mode;                  ///< relay, modes, query, presence, churn or soak
+    std::string mode;                  ///< relay, modes, query, presence, churn, soak, scale or storm
     bool help = false;
     Poco::Net::SocketAddress server;   ///< --host (loopback only) and --port
     bool hasServer = false;
@@ -38,6 +40,13 @@ struct BenchOptions
     std::uint32_t ids = 100;
     std::uint32_t cycles = 1000;
     double graceSeconds = 20;          ///< --grace: the server's route.peer_loss_grace in seconds; negative: never (presence)
+    // scale, storm
+    std::vector<int> servers{10, 100, 1000}; ///< --servers: msg server counts to measure (scale)
+    double queryRate = 0;              ///< --query-rate: status queries/s (storm); 0: the mode's default
+    std::set<std::string> given;       ///< the options the command line named, for modes whose defaults differ
+
+    /// True when the command line named option `key` (without the dashes).
+    bool isGiven(const std::string& key) const { return given.count(key) > 0; }
 
     /// Parses `argv`; throws std::invalid_argument with a readable message.
     static BenchOptions parse(int argc, char** argv);

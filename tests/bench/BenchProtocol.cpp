@@ -106,7 +106,7 @@ MsgDataStamp MsgDataTemplate::stampOf(const char* frame) const
     return read;
 }
 
-std::string onlineUserInfo(const std::vector<std::uint32_t>& users)
+std::string onlineUserInfo(const std::vector<std::uint32_t>& users, bool mobile)
 {
     constexpr std::size_t kPerFrame = 50000; // about 500 KB a frame, far below max_pdu_bytes
     std::string out;
@@ -118,19 +118,19 @@ std::string onlineUserInfo(const std::vector<std::uint32_t>& users)
             auto* stat = info.add_user_stat_list();
             stat->set_user_id(users[i]);
             stat->set_status(IM::BaseDefine::USER_STATUS_ONLINE);
-            stat->set_client_type(IM::BaseDefine::CLIENT_TYPE_WINDOWS);
+            stat->set_client_type(mobile ? IM::BaseDefine::CLIENT_TYPE_ANDROID : IM::BaseDefine::CLIENT_TYPE_WINDOWS);
         }
         out += frame(7, 0x0708, 0, info.SerializeAsString());
     }
     return out;
 }
 
-std::string statusUpdate(std::uint32_t user, bool online)
+std::string statusUpdate(std::uint32_t user, bool online, bool mobile)
 {
     IM::Server::IMUserStatusUpdate update;
     update.set_user_status(online ? IM::BaseDefine::USER_STATUS_ONLINE : IM::BaseDefine::USER_STATUS_OFFLINE);
     update.set_user_id(user);
-    update.set_client_type(IM::BaseDefine::CLIENT_TYPE_WINDOWS);
+    update.set_client_type(mobile ? IM::BaseDefine::CLIENT_TYPE_ANDROID : IM::BaseDefine::CLIENT_TYPE_WINDOWS);
     return frame(7, 0x070a, 0, update.SerializeAsString());
 }
 

@@ -52,11 +52,13 @@ private:
 /// Builds a frame with `body` (already serialised).
 std::string frame(std::uint16_t serviceId, std::uint16_t commandId, std::uint16_t seqNum, const std::string& body);
 
-/// ONLINE_USER_INFO of `users` (ONLINE, Windows), in as many frames as needed to stay small.
-std::string onlineUserInfo(const std::vector<std::uint32_t>& users);
+/// ONLINE_USER_INFO of `users` (ONLINE, on Windows, or on Android when `mobile`), in as
+/// many frames as needed to stay small.
+std::string onlineUserInfo(const std::vector<std::uint32_t>& users, bool mobile = false);
 
-/// A USER_STATUS_UPDATE: `user` logs in (online) or off on a Windows client.
-std::string statusUpdate(std::uint32_t user, bool online);
+/// A USER_STATUS_UPDATE: `user` logs in (online) or off on a Windows client, or on an
+/// Android one when `mobile`.
+std::string statusUpdate(std::uint32_t user, bool online, bool mobile = false);
 
 /// A USERS_STATUS_REQUEST asking about `ids`.
 std::string statusRequest(std::uint16_t seqNum, const std::vector<std::uint32_t>& ids);

@@ -2,15 +2,21 @@
 
 #include "BaselineForwarder.h"
 #include "ChurnBench.h"
+#include "CpuMeter.h"
+#include "DescriptorLimit.h"
+#include "FailureLatch.h"
 #include "PresenceBench.h"
 #include "ProcessStats.h"
 #include "QueryBench.h"
 #include "RelayBench.h"
+#include "ScaleBench.h"
 #include "SoakBench.h"
+#include "StormBench.h"
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -41,39 +47,6 @@ double median(std::vector<double> values)
     std::sort(values.begin(), values.end());
     return values[values.size() / 2];
 }
-
-/// CPU seconds a process (or the in-process forwarder) used between start() and stop().
-class CpuMeter
-{
-public:
-    explicit CpuMeter(pid_t pid)
-        : pid_(pid)
-    {
-    }
-
-    void start() { before_ = now(); }
-
-    /// CPU seconds since start(); nullopt without a process to watch.
-    std::optional<double> stop() const
-    {
-        const auto after = now();
-        if (!before_ || !after)
-            return std::nullopt;
-        return *after - *before_;
-    }
-
-private:
-    std::optional<double> now() const
-    {
-        if (pid_ <= 0)
-            return std::nullopt;
-        const auto stats = ProcessStats::of(pid_);
-        return stats ? std::optional<double>(stats->cpuSeconds) : std::nullopt;
-    }
-
-    pid_t pid_;
-    std::optional<double> before_;
-};
 
 struct RelayRun
 {
@@ -327,12 +300,190 @@ int runSoakMode(const BenchOptions& options, std::ostream& out)
     {
         const SoakResult result = runSoak(soak);
         const RelayResult& r = result.relay;
-        clean = clean && r.lost() == 0 && r.outOfOrder == 0 && r.corrupted == 0 && result.wrongAnswers == 0 && result.failures.empty();
+        clean = clean && r.lost() == 0 && r.outOfOrder == 0 && r.corrupted == 0 && result.wrongAnswers == 0;
         printRelay(out, "run " + std::to_string(i), RelayRun{r, std::nullopt});
         out << "run " << i << " alongside: " << result.presenceUpdates << " presence updates, " << result.queries
             << " status queries, wrong answers " << result.wrongAnswers << "; corrupted " << r.corrupted << "\n";
-        for (const std::string& failure : result.failures)
-            out << "run " << i << " FAILED alongside: " << failure << "\n";
+    }
+    return clean ? 0 : 1;
+}
+
+std::string perMillion(double cpuSeconds, double count)
+{
+    return count > 0 ? fixed(cpuSeconds / (count / 1e6), 3) : std::string("-");
+}
+
+void printScalePoint(std::ostream& out, int servers, const std::string& mode, const ScaleResult& result, const ScaleResult* baseline)
+{
+    const FleetTally& relay = result.relay;
+    const double messages = static_cast<double>(relay.messages) / result.relaySeconds;
+    const double delivered = static_cast<double>(relay.delivered) / result.relaySeconds;
+    out << "N=" << servers << " " << mode << ": " << fixed(messages, 0) << " messages/s, " << fixed(delivered, 0) << " PDUs delivered/s";
+    if (baseline)
+    {
+        const double baseDelivered = static_cast<double>(baseline->relay.delivered) / baseline->relaySeconds;
+        const double baseMessages = static_cast<double>(baseline->relay.messages) / baseline->relaySeconds;
+        out << " (" << fixed(delivered / baseDelivered, 2) << " of the baseline's PDUs/s, " << fixed(messages / baseMessages, 2)
+            << " of its messages/s)";
+    }
+    out << "; relay p50 " << millis(relay.relayLatency.percentile(0.5)) << ", p99 " << millis(relay.relayLatency.percentile(0.99));
+    if (result.relayCpu)
+        out << "; " << (mode == "baseline" ? "forwarder" : "server") << " CPU " << perMillion(*result.relayCpu, static_cast<double>(relay.delivered))
+            << " s per million delivered, " << perMillion(*result.relayCpu, static_cast<double>(relay.messages)) << " s per million messages";
+    if (result.queries.queries > 0)
+    {
+        const FleetTally& q = result.queries;
+        out << "; queries " << fixed(static_cast<double>(q.answers) / result.querySeconds, 0) << "/s, p50 " << millis(q.queryLatency.percentile(0.5))
+            << ", p99 " << millis(q.queryLatency.percentile(0.99));
+        if (result.queryCpu)
+            out << ", server CPU " << perMillion(*result.queryCpu, static_cast<double>(q.answers)) << " s per million queries";
+    }
+    out << "; lost " << relay.lost() << ", out of order " << relay.outOfOrder << ", misdelivered " << relay.misdelivered;
+    if (mode != "baseline")
+        out << ", unanswered " << result.queries.unanswered() << ", wrong answers " << result.queries.wrongAnswers;
+    if (result.openFilesLeft && *result.openFilesLeft > 0)
+        out << "; the server still held " << *result.openFilesLeft << " more descriptors 10 s after the fleet closed";
+    out << "\n";
+}
+
+int runScaleMode(const BenchOptions& options, std::ostream& out)
+{
+    if (!options.hasTargetedServer)
+        throw std::invalid_argument("scale needs --port (a server in broadcast mode) and --targeted-port (one in targeted mode)");
+    ScaleOptions shape;
+    shape.senders = options.isGiven("senders") ? options.senders : 4;
+    shape.queriers = options.connections;
+    shape.bodyBytes = options.bodyBytes;
+    shape.window = options.window;
+    shape.batch = options.batch;
+    shape.ids = options.ids;
+    shape.relaySeconds = options.seconds;
+    shape.querySeconds = std::max(0.2, options.seconds / 5);
+    const int largest = *std::max_element(options.servers.begin(), options.servers.end());
+    // This process holds every connection's end, and with --baseline the forwarder's too.
+    ensureDescriptors(static_cast<std::uint64_t>(largest) * (options.baseline ? 2 : 1) + 64,
+                      "--servers=" + std::to_string(largest) + (options.baseline ? " with --baseline" : ""));
+    out << "scale: N msg servers, one user each; " << shape.senders << " of them send MSG_DATA (" << shape.bodyBytes << "-byte bodies, window "
+        << shape.window << " messages each, batch " << shape.batch << "), each message to the next other msg server's user, "
+        << shape.relaySeconds << " s; then " << shape.queriers << " of them query " << shape.ids << " ids (16 outstanding each), "
+        << shape.querySeconds << " s\n";
+    struct Row
+    {
+        const char* mode;
+        Poco::Net::SocketAddress server;
+        pid_t pid;
+        bool targeted;
+    };
+    const Row rows[] = {{"broadcast", options.server, options.serverPid, false}, {"targeted", options.targetedServer, options.targetedServerPid, true}};
+    std::map<std::string, std::vector<std::pair<int, double>>> cpuPerDelivered; // by mode: (N, CPU s per million delivered)
+    bool clean = true;
+    for (const int servers : options.servers)
+    {
+        const std::string point = "N=" + std::to_string(servers);
+        std::optional<ScaleResult> baseline;
+        if (options.baseline)
+        {
+            ScaleOptions scale = shape;
+            scale.servers = servers;
+            scale.baseline = true;
+            baseline = inContext(point + " baseline", [&] { return runScalePoint(scale); });
+            printScalePoint(out, servers, "baseline", *baseline, nullptr);
+            clean = clean && baseline->relay.clean();
+        }
+        for (const Row& row : rows)
+        {
+            ScaleOptions scale = shape;
+            scale.servers = servers;
+            scale.server = row.server;
+            scale.serverPid = row.pid;
+            scale.targeted = row.targeted;
+            const ScaleResult result = inContext(point + " " + row.mode, [&] { return runScalePoint(scale); });
+            printScalePoint(out, servers, row.mode, result, baseline ? &*baseline : nullptr);
+            clean = clean && result.relay.clean() && result.queries.clean() && result.openFilesLeft.value_or(0) <= 0;
+            if (result.relayCpu && result.relay.delivered > 0)
+                cpuPerDelivered[row.mode].emplace_back(servers, *result.relayCpu / (static_cast<double>(result.relay.delivered) / 1e6));
+        }
+        out.flush();
+    }
+    // How the server's cost per delivered PDU moves with N: flat is what scaling well looks like.
+    for (const auto& [mode, points] : cpuPerDelivered)
+    {
+        if (points.size() < 2)
+            continue;
+        out << mode << " server CPU per million delivered PDUs:";
+        for (const auto& [servers, cpu] : points)
+            out << " N=" << servers << " " << fixed(cpu, 3) << " s;";
+        const auto& first = points.front();
+        const auto& last = points.back();
+        const double growth = first.second > 0 ? last.second / first.second : 0;
+        out << " x" << fixed(growth, 2) << " from N=" << first.first << " to N=" << last.first
+            << (growth > 2 ? " (more than 2x: the server's cost per PDU grows with the number of msg servers)" : "") << "\n";
+    }
+    return clean ? 0 : 1;
+}
+
+std::string megabytes(std::uint64_t bytes)
+{
+    return fixed(static_cast<double>(bytes) / 1e6, 1) + " MB";
+}
+
+void printStormPhase(std::ostream& out, const std::string& label, const FleetTally& tally)
+{
+    out << label << ": relay " << tally.messages << " messages, p50 " << millis(tally.relayLatency.percentile(0.5)) << ", p99 "
+        << millis(tally.relayLatency.percentile(0.99)) << ", max " << millis(tally.relayLatency.percentile(1.0)) << "; queries " << tally.answers
+        << ", p50 " << millis(tally.queryLatency.percentile(0.5)) << ", p99 " << millis(tally.queryLatency.percentile(0.99)) << ", max "
+        << millis(tally.queryLatency.percentile(1.0)) << "; lost " << tally.lost() << ", out of order " << tally.outOfOrder << ", misdelivered "
+        << tally.misdelivered << ", unanswered " << tally.unanswered() << ", wrong answers " << tally.wrongAnswers << "\n";
+}
+
+int runStormMode(const BenchOptions& options, std::ostream& out)
+{
+    StormOptions storm;
+    storm.server = options.server;
+    storm.serverPid = options.serverPid;
+    storm.targeted = options.targeted;
+    storm.connections = options.isGiven("connections") ? options.connections : 2000;
+    storm.senders = options.senders;
+    storm.receivers = options.receivers;
+    storm.bodyBytes = options.bodyBytes;
+    storm.rate = options.isGiven("rate") ? options.rate : 1000;
+    storm.queryRate = options.isGiven("query-rate") ? options.queryRate : 500;
+    storm.ids = options.ids;
+    storm.beforeSeconds = options.seconds;
+    ensureDescriptors(static_cast<std::uint64_t>(storm.connections) + 64, "--connections=" + std::to_string(storm.connections));
+    out << "storm: " << storm.senders << " senders relaying " << fixed(storm.rate, 0) << " messages/s to " << storm.receivers << " receivers ("
+        << (storm.targeted ? "targeted" : "broadcast") << "), 1 querier asking " << fixed(storm.queryRate, 0) << " queries/s of " << storm.ids
+        << " ids; after " << storm.beforeSeconds << " s, " << storm.connections << " new connections within " << fixed(storm.openSeconds, 0)
+        << " s, each asking one status query\n";
+    bool clean = true;
+    for (int i = 1; i <= options.runs; ++i)
+    {
+        const StormResult result = runStorm(storm);
+        const StormOutcome& s = result.storm;
+        const std::string run = options.runs > 1 ? " " + std::to_string(i) : "";
+        printStormPhase(out, "before the storm" + run, result.before);
+        out << "storm" << run << ": opened " << s.opened << " in " << fixed(s.openSeconds, 3) << " s; answered (served) " << s.answered
+            << ", closed (refused) " << s.closed << " (" << s.refusedAtConnect << " of them at connect), hung " << s.hung << ", wrong answers "
+            << s.wrongAnswers << "; connect to answer p50 " << millis(s.toAnswer.percentile(0.5)) << ", p99 " << millis(s.toAnswer.percentile(0.99))
+            << "; connect to close p50 " << millis(s.toClose.percentile(0.5)) << ", p99 " << millis(s.toClose.percentile(0.99)) << "; longest "
+            << millis(s.longestNs) << "; all settled " << fixed(s.settledSeconds, 3) << " s after the first connect";
+        if (s.droppedAfterAnswer > 0)
+            out << "; " << s.droppedAfterAnswer << " served connections closed by the server afterwards";
+        out << "\n";
+        printStormPhase(out, "during the storm" + run, result.during);
+        printStormPhase(out, "closing them all at once" + run, result.closing);
+        if (result.serverBefore && result.serverOpen && result.serverAfter)
+        {
+            out << "server" << run << ": descriptors " << result.serverBefore->openFiles << " before, " << result.serverOpen->openFiles
+                << " with the storm's served connections open, " << result.serverAfter->openFiles << " after closing them";
+            if (result.descriptorsBackSeconds >= 0)
+                out << " (back " << fixed(result.descriptorsBackSeconds, 3) << " s after the close)";
+            else
+                out << " (NOT back 10 s after the close)";
+            out << "; RSS " << megabytes(result.serverBefore->rssBytes) << " before, " << megabytes(result.serverOpen->rssBytes) << " open, "
+                << megabytes(result.serverAfter->rssBytes) << " after\n";
+        }
+        clean = clean && result.clean();
     }
     return clean ? 0 : 1;
 }
@@ -359,6 +510,10 @@ int runBench(const BenchOptions& options, std::ostream& out)
         return runChurnMode(options, out);
     if (options.mode == "soak")
         return runSoakMode(options, out);
+    if (options.mode == "scale")
+        return runScaleMode(options, out);
+    if (options.mode == "storm")
+        return runStormMode(options, out);
     throw std::invalid_argument("unknown mode '" + options.mode + "'");
 }
 

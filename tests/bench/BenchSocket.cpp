@@ -56,6 +56,8 @@ std::size_t BenchSocket::sendSome(const char* data, std::size_t size)
 
 std::size_t BenchSocket::receiveSome(char* buffer, std::size_t size, int timeoutMs)
 {
+    if (size == 0) // recv() would return 0, which reads as the server closing the connection
+        throw std::logic_error("no room to read into");
     for (;;)
     {
         const ssize_t got = ::recv(fd_, buffer, size, MSG_DONTWAIT);

@@ -2,6 +2,7 @@
 
 #include "BenchProtocol.h"
 #include "BenchSocket.h"
+#include "WorkerThreads.h"
 #include "ProcessStats.h"
 
 #include "IM.Buddy.pb.h"
@@ -27,16 +28,16 @@ class Observer
 {
 public:
     explicit Observer(const Poco::Net::SocketAddress& server)
-        : socket_(server)
+        : socket_(inContext("observer", [&] { return BenchSocket(server); }))
     {
-        roundTrip(socket_);
+        inContext("observer", [&] { roundTrip(socket_); });
     }
 
     /// Asks about `ids`; returns how many are ONLINE.
     std::size_t countOnline(const std::vector<std::uint32_t>& ids)
     {
         constexpr std::uint16_t kSeq = 0x7A7A;
-        socket_.sendAll(statusRequest(kSeq, ids));
+        inContext("observer", [&] { socket_.sendAll(statusRequest(kSeq, ids)); });
         std::size_t online = 0;
         bool answered = false;
         while (!answered)
@@ -69,16 +70,18 @@ private:
     template <typename OnFrame>
     void read(int timeoutMs, OnFrame&& onFrame)
     {
-        socket_.keepAlive();
-        stream_.readFrom(socket_, timeoutMs, [&](const char* frame, std::uint32_t length) {
-            if (readU16(frame + 10) == kBuddyStatusNotifyCommand)
-            {
-                IM::Buddy::IMUserStatNotify notify;
-                notify.ParseFromArray(frame + 16, static_cast<int>(length - 16));
-                if (notify.user_stat().user_id() >= kFirstUser)
-                    ++(notify.user_stat().status() == IM::BaseDefine::USER_STATUS_ONLINE ? online_ : offline_);
-            }
-            onFrame(frame, length);
+        inContext("observer", [&] {
+            socket_.keepAlive();
+            stream_.readFrom(socket_, timeoutMs, [&](const char* frame, std::uint32_t length) {
+                if (readU16(frame + 10) == kBuddyStatusNotifyCommand)
+                {
+                    IM::Buddy::IMUserStatNotify notify;
+                    notify.ParseFromArray(frame + 16, static_cast<int>(length - 16));
+                    if (notify.user_stat().user_id() >= kFirstUser)
+                        ++(notify.user_stat().status() == IM::BaseDefine::USER_STATUS_ONLINE ? online_ : offline_);
+                }
+                onFrame(frame, length);
+            });
         });
     }
 
@@ -101,23 +104,16 @@ std::int64_t rssOf(pid_t pid)
 class StallProbe
 {
 public:
-    explicit StallProbe(const Poco::Net::SocketAddress& server)
+    /// A failure of the probe's connections goes to `latch`.
+    StallProbe(const Poco::Net::SocketAddress& server, FailureLatch& latch)
         : sender_(server)
         , receiver_(server)
         , template_(kSenderUserBase, kReceiverUserBase, 64)
+        , thread_(latch, [this] { stop_ = true; })
     {
         roundTrip(sender_);
         roundTrip(receiver_);
-        thread_ = std::thread([this] {
-            try
-            {
-                run();
-            }
-            catch (const std::exception&)
-            {
-                failed_ = true; // the route server closed a probe connection: counted as a wrong answer
-            }
-        });
+        thread_.spawn("stall probe", [this] { run(); });
     }
 
     ~StallProbe()
@@ -131,9 +127,6 @@ public:
 
     /// The longest gap since reset(), in milliseconds.
     double longestMs() const { return static_cast<double>(longestNs_.load()) / 1e6; }
-
-    /// True when a probe connection failed.
-    bool failed() const { return failed_.load(); }
 
 private:
     void run()
@@ -176,9 +169,8 @@ private:
     BenchSocket receiver_;
     MsgDataTemplate template_;
     std::atomic<bool> stop_{false};
-    std::atomic<bool> failed_{false};
     std::atomic<std::int64_t> longestNs_{0};
-    std::thread thread_;
+    WorkerThreads thread_;
 };
 
 } // namespace
@@ -195,15 +187,18 @@ PresenceResult runPresence(const PresenceOptions& options)
         sample.push_back(users[i]);
     const std::string registration = onlineUserInfo(users);
 
-    StallProbe probe(options.server);
+    FailureLatch latch;
+    StallProbe probe = inContext("stall probe", [&] { return StallProbe(options.server, latch); });
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     const std::int64_t rssBefore = rssOf(options.serverPid);
     auto host = std::make_unique<BenchSocket>(options.server);
     probe.reset();
     const auto start = Clock::now();
-    registerUsers(*host, {});
-    host->sendAll(registration);
-    roundTrip(*host);
+    inContext("registering connection", [&] {
+        registerUsers(*host, {});
+        host->sendAll(registration);
+        roundTrip(*host);
+    });
     result.registerSeconds = std::chrono::duration<double>(Clock::now() - start).count();
     result.longestRegisterStallMs = probe.longestMs();
     if (rssBefore >= 0)
@@ -240,14 +235,20 @@ PresenceResult runPresence(const PresenceOptions& options)
         result.wrongAnswers += options.users - offline;
 
         probe.reset();
-        auto back = std::make_unique<BenchSocket>(options.server);
-        registerUsers(*back, {});
+        auto back = inContext("listing connection", [&] { return std::make_unique<BenchSocket>(options.server); });
+        inContext("listing connection", [&] { registerUsers(*back, {}); });
         const auto listed = Clock::now();
-        // Listed from a thread of its own, as the observer must read meanwhile: the server
-        // paces the announcements to what the others read.
-        std::thread listing([&] { back->sendAll(registration); });
-        const std::uint32_t online = observer.awaitAnnounced(IM::BaseDefine::USER_STATUS_ONLINE, options.users, listed + std::chrono::seconds(60));
-        listing.join();
+        std::uint32_t online = 0;
+        {
+            // Listed from a thread of its own, as the observer must read meanwhile: the server
+            // paces the announcements to what the others read. Leaving early shuts the
+            // connection down, which ends the thread's writing.
+            WorkerThreads listing(latch, [&back] { back->shutdown(); });
+            listing.spawn("listing connection", [&] { back->sendAll(registration); });
+            online = observer.awaitAnnounced(IM::BaseDefine::USER_STATUS_ONLINE, options.users, listed + std::chrono::seconds(60));
+            listing.join();
+        }
+        latch.rethrowIfFailed();
         result.returnSeconds = std::chrono::duration<double>(Clock::now() - listed).count();
         result.longestReturnStallMs = probe.longestMs();
         result.wrongAnswers += options.users - online;
@@ -263,7 +264,7 @@ PresenceResult runPresence(const PresenceOptions& options)
                 break;
             }
     }
-    result.wrongAnswers += probe.failed() ? 1 : 0;
+    latch.rethrowIfFailed();
     return result;
 }
 

@@ -1,9 +1,11 @@
 #include "ProcessStats.h"
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <unistd.h>
 
 namespace ttbench
@@ -61,6 +63,18 @@ std::optional<ProcessStats> ProcessStats::of(pid_t pid)
     for (auto it = std::filesystem::directory_iterator(dir + "/fd", error); !error && it != std::filesystem::directory_iterator(); it.increment(error))
         ++stats.openFiles;
     return stats;
+}
+
+std::optional<ProcessStats> ProcessStats::awaitOpenFiles(pid_t pid, std::uint64_t openFiles, double timeout)
+{
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout);
+    for (;;)
+    {
+        auto stats = of(pid);
+        if (!stats || stats->openFiles <= openFiles || std::chrono::steady_clock::now() >= deadline)
+            return stats;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
 }
 
 double ProcessStats::threadCpuSeconds(pid_t tid)

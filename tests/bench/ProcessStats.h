@@ -18,6 +18,11 @@ struct ProcessStats
     /// The stats of process `pid`; nullopt when it is not readable.
     static std::optional<ProcessStats> of(pid_t pid);
 
+    /// Reads the stats of `pid` until it holds at most `openFiles` descriptors or `timeout`
+    /// passed (the server closes connections on threads of its own, a little after ours);
+    /// returns the last stats read, nullopt when they are not readable.
+    static std::optional<ProcessStats> awaitOpenFiles(pid_t pid, std::uint64_t openFiles, double timeout);
+
     /// CPU time of thread `tid` of this process.
     static double threadCpuSeconds(pid_t tid);
 };

@@ -2,7 +2,9 @@
 
 #include "BenchProtocol.h"
 #include "BenchSocket.h"
+#include "WorkerThreads.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -123,6 +125,7 @@ public:
                 wrong_ += outstanding; // never answered
                 return;
             }
+            socket_.keepAlive(); // every write is whole queries: between frames here
             out.clear();
             const std::int64_t stamp = nowNs();
             while (!stop.load(std::memory_order_relaxed) && outstanding < options_.window)
@@ -167,31 +170,50 @@ private:
     LatencyHistogram latency_;
 };
 
+/// Keeps `registrar` connected until `end`. It sends nothing else, so it heartbeats as a msg
+/// server does (else the route server's idle timeout would close it and its users would go
+/// offline mid-run), and it reads away what the server sends it.
+/// Returns early when a query connection failed.
+void keepHolding(BenchSocket& registrar, Clock::time_point end, FailureLatch& latch)
+{
+    char discard[4096];
+    for (auto now = Clock::now(); now < end && !latch.failed(); now = Clock::now())
+    {
+        registrar.keepAlive();
+        while (registrar.receiveSome(discard, sizeof discard, 0) > 0)
+        {
+        }
+        latch.waitFor(std::chrono::duration<double>(std::min<Clock::duration>(end - now, std::chrono::milliseconds(100))).count());
+    }
+}
+
 } // namespace
 
 QueryResult runQuery(const QueryOptions& options)
 {
     // Even ids are online; the registrar stays connected so they stay so.
-    BenchSocket registrar(options.server);
+    BenchSocket registrar = inContext("registrar", [&] { return BenchSocket(options.server); });
     std::vector<std::uint32_t> online;
     for (std::uint32_t id = 2; id <= options.users * 2; id += 2)
         online.push_back(id);
-    registerUsers(registrar, online);
+    inContext("registrar", [&] { registerUsers(registrar, online); });
 
     std::vector<std::unique_ptr<QueryClient>> clients;
     for (int i = 0; i < options.connections; ++i)
-    {
-        clients.push_back(std::make_unique<QueryClient>(options, static_cast<std::uint32_t>(i + 1)));
-    }
+        clients.push_back(inContext("query connection " + std::to_string(i + 1),
+                                    [&] { return std::make_unique<QueryClient>(options, static_cast<std::uint32_t>(i + 1)); }));
     std::atomic<bool> stop{false};
-    std::vector<std::thread> threads;
+    FailureLatch latch;
+    WorkerThreads threads(latch, [&stop] { stop = true; });
     const auto start = Clock::now();
-    for (auto& client : clients)
-        threads.emplace_back([&client, &stop] { client->run(stop); });
-    std::this_thread::sleep_for(std::chrono::duration<double>(options.seconds));
+    for (std::size_t i = 0; i < clients.size(); ++i)
+        threads.spawn("query connection " + std::to_string(i + 1), [&client = *clients[i], &stop] { client.run(stop); });
+    inContext("registrar", [&] {
+        keepHolding(registrar, start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options.seconds)), latch);
+    });
     stop = true;
-    for (auto& thread : threads)
-        thread.join();
+    threads.join();
+    latch.rethrowIfFailed();
 
     QueryResult result;
     result.seconds = std::chrono::duration<double>(Clock::now() - start).count();

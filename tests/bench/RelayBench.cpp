@@ -2,6 +2,7 @@
 
 #include "BenchProtocol.h"
 #include "BenchSocket.h"
+#include "WorkerThreads.h"
 
 #include <algorithm>
 #include <atomic>
@@ -109,6 +110,7 @@ public:
             {
                 if (stopping)
                     return;
+                socket_->keepAlive(); // between whole batches: never inside a frame
                 out.clear();
                 written = 0;
                 std::uint64_t allowed = options.window - std::min(options.window, sent_ - run_.acknowledged(index_));
@@ -188,6 +190,9 @@ public:
         std::vector<std::uint64_t> counts(static_cast<std::size_t>(options.senders), 0);
         while (!run_.stopReceiving.load(std::memory_order_relaxed))
         {
+            // A receiver sends nothing else: without its heartbeats the route server's idle
+            // timeout would close it in any run longer than that.
+            socket_->keepAlive();
             std::int64_t arrival = 0;
             const bool got = stream_.readFrom(*socket_, 20, [&](const char* frame, std::uint32_t length) {
                 if (readU16(frame + 10) != kMsgDataCommand || length != 16 + options.bodyBytes)
@@ -260,15 +265,15 @@ private:
 
 } // namespace
 
-RelayResult runRelay(const RelayOptions& options)
+RelayResult runRelay(const RelayOptions& options, FailureLatch& latch)
 {
     Run run(options);
     std::vector<std::unique_ptr<BenchSocket>> receiverSockets;
     std::vector<std::unique_ptr<BenchSocket>> senderSockets;
     for (int r = 0; r < options.receivers; ++r)
-        receiverSockets.push_back(std::make_unique<BenchSocket>(options.server));
+        receiverSockets.push_back(inContext("receiver " + std::to_string(r + 1), [&] { return std::make_unique<BenchSocket>(options.server); }));
     for (int s = 0; s < options.senders; ++s)
-        senderSockets.push_back(std::make_unique<BenchSocket>(options.server));
+        senderSockets.push_back(inContext("sender " + std::to_string(s + 1), [&] { return std::make_unique<BenchSocket>(options.server); }));
     if (options.awaitAccepted)
         options.awaitAccepted(options.receivers + options.senders);
     else
@@ -276,9 +281,11 @@ RelayResult runRelay(const RelayOptions& options)
         // Each receiver hosts one user, each sender one, so targeted relay knows where they are;
         // the status query's answer confirms the server routes for this connection.
         for (int r = 0; r < options.receivers; ++r)
-            registerUsers(*receiverSockets[static_cast<std::size_t>(r)], {kReceiverUserBase + static_cast<std::uint32_t>(r)});
+            inContext("receiver " + std::to_string(r + 1),
+                      [&] { registerUsers(*receiverSockets[static_cast<std::size_t>(r)], {kReceiverUserBase + static_cast<std::uint32_t>(r)}); });
         for (int s = 0; s < options.senders; ++s)
-            registerUsers(*senderSockets[static_cast<std::size_t>(s)], {kSenderUserBase + static_cast<std::uint32_t>(s)});
+            inContext("sender " + std::to_string(s + 1),
+                      [&] { registerUsers(*senderSockets[static_cast<std::size_t>(s)], {kSenderUserBase + static_cast<std::uint32_t>(s)}); });
     }
 
     std::vector<std::unique_ptr<Sender>> senders;
@@ -288,17 +295,18 @@ RelayResult runRelay(const RelayOptions& options)
     for (int r = 0; r < options.receivers; ++r)
         receivers.push_back(std::make_unique<Receiver>(run, r, std::move(receiverSockets[static_cast<std::size_t>(r)]), senders));
 
-    std::vector<std::thread> threads;
-    for (auto& receiver : receivers)
-        threads.emplace_back([&receiver] { receiver->run(); });
+    // Declared after what the threads use, so that leaving early joins them first.
+    WorkerThreads receiverThreads(latch, [&run] { run.stopReceiving = true; });
+    WorkerThreads senderThreads(latch, [&run] { run.stopSending = true; });
+    for (std::size_t r = 0; r < receivers.size(); ++r)
+        receiverThreads.spawn("receiver " + std::to_string(r + 1), [&receiver = *receivers[r]] { receiver.run(); });
     const Clock::time_point start = Clock::now();
-    for (auto& sender : senders)
-        threads.emplace_back([&sender, start] { sender->run(start); });
+    for (std::size_t s = 0; s < senders.size(); ++s)
+        senderThreads.spawn("sender " + std::to_string(s + 1), [&sender = *senders[s], start] { sender.run(start); });
 
-    std::this_thread::sleep_for(std::chrono::duration<double>(options.seconds));
+    latch.waitFor(options.seconds);
     run.stopSending = true;
-    for (std::size_t i = receivers.size(); i < threads.size(); ++i)
-        threads[i].join();
+    senderThreads.join();
 
     RelayResult result;
     std::uint64_t perReceiver = 0;
@@ -316,12 +324,12 @@ RelayResult runRelay(const RelayOptions& options)
             total += receiver->delivered();
         return total;
     };
-    while (deliveredNow() < result.expected && Clock::now() < deadline)
+    while (deliveredNow() < result.expected && Clock::now() < deadline && !latch.failed())
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
     result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     run.stopReceiving = true;
-    for (std::size_t i = 0; i < receivers.size(); ++i)
-        threads[i].join();
+    receiverThreads.join();
+    latch.rethrowIfFailed();
 
     for (auto& receiver : receivers)
     {
@@ -332,6 +340,12 @@ RelayResult runRelay(const RelayOptions& options)
         result.latency.merge(receiver->latency());
     }
     return result;
+}
+
+RelayResult runRelay(const RelayOptions& options)
+{
+    FailureLatch latch;
+    return runRelay(options, latch);
 }
 
 } // namespace ttbench

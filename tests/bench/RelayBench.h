@@ -1,5 +1,6 @@
 #pragma once
 
+#include "FailureLatch.h"
 #include "LatencyHistogram.h"
 
 #include <Poco/Net/SocketAddress.h>
@@ -47,7 +48,12 @@ struct RelayResult
     std::uint64_t lost() const { return expected > delivered ? expected - delivered : 0; }
 };
 
-/// Runs the relay load against `options.server` and returns what it measured.
+/// Runs the relay load against `options.server` and returns what it measured. A failure of
+/// any of its connections, or one recorded in `latch` by a thread beside it, stops the run
+/// and is thrown as "who: what".
+RelayResult runRelay(const RelayOptions& options, FailureLatch& latch);
+
+/// The same, with a latch of its own.
 RelayResult runRelay(const RelayOptions& options);
 
 } // namespace ttbench

@@ -2,6 +2,7 @@
 
 #include "BenchProtocol.h"
 #include "BenchSocket.h"
+#include "WorkerThreads.h"
 
 #include "IM.Buddy.pb.h"
 
@@ -41,15 +42,30 @@ public:
         reader_.join();
     }
 
-    /// Writes `bytes` (the reader thread keeps the other direction flowing meanwhile).
-    void send(const std::string& bytes) { socket_.sendAll(bytes); }
+    /// Writes `bytes` (the reader thread keeps the other direction flowing meanwhile); first a
+    /// HEARTBEAT if nothing was sent for a while. Only the owner's thread sends.
+    void send(const std::string& bytes)
+    {
+        socket_.keepAlive();
+        socket_.sendAll(bytes);
+    }
 
-    /// Waits for the answer to the status query with `seq` and returns its body; throws after 30 s.
-    std::string answer(std::uint16_t seq)
+    /// Waits for the answer to the status query with `seq` and returns its body; nullopt
+    /// when `stop` is set meanwhile. Throws what ended the reader, or after 30 s.
+    std::optional<std::string> answer(std::uint16_t seq, const std::atomic<bool>& stop)
     {
         std::unique_lock lock(mutex_);
-        if (!answered_.wait_for(lock, std::chrono::seconds(30), [&] { return answers_.count(seq) > 0 || failed_; }) || failed_)
-            throw std::runtime_error("no answer to a status query within 30 s");
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+        while (answers_.count(seq) == 0 && !error_)
+        {
+            if (stop.load())
+                return std::nullopt;
+            if (std::chrono::steady_clock::now() > deadline)
+                throw std::runtime_error("no answer to a status query within 30 s");
+            answered_.wait_for(lock, std::chrono::milliseconds(100));
+        }
+        if (error_)
+            throw std::runtime_error(*error_);
         std::string body = std::move(answers_[seq]);
         answers_.erase(seq);
         return body;
@@ -70,10 +86,10 @@ private:
                     answered_.notify_all();
                 });
         }
-        catch (const std::exception&)
+        catch (const std::exception& error)
         {
             std::lock_guard lock(mutex_);
-            failed_ = true;
+            error_ = error.what(); // e.g. the route server closed the connection
             answered_.notify_all();
         }
     }
@@ -82,7 +98,7 @@ private:
     std::mutex mutex_;
     std::condition_variable answered_;
     std::map<std::uint16_t, std::string> answers_;
-    bool failed_ = false;
+    std::optional<std::string> error_; ///< what ended the reader
     std::atomic<bool> stop_{false};
     std::thread reader_;
 };
@@ -100,7 +116,8 @@ void churnPresence(const Poco::Net::SocketAddress& server, std::uint32_t users, 
             batch += statusUpdate(kChurnUserBase + i, online);
         batch += statusRequest(++seq, {});
         connection.send(batch);
-        connection.answer(seq); // paces the churn to what the server applies
+        if (!connection.answer(seq, stop)) // paces the churn to what the server applies
+            return;
         sent += users;
     }
 }
@@ -118,28 +135,16 @@ void queryPresence(const Poco::Net::SocketAddress& server, std::uint32_t users, 
     for (std::uint16_t seq = 1; !stop.load(); ++seq)
     {
         connection.send(statusRequest(seq, ids));
-        const std::string body = connection.answer(seq);
+        const std::optional<std::string> body = connection.answer(seq, stop);
+        if (!body)
+            return;
         ++answered;
         IM::Buddy::IMUsersStatRsp response;
-        bool right = response.ParseFromString(body) && response.user_stat_list_size() == static_cast<int>(ids.size()) &&
+        bool right = response.ParseFromString(*body) && response.user_stat_list_size() == static_cast<int>(ids.size()) &&
                      response.user_stat_list(0).status() == IM::BaseDefine::USER_STATUS_ONLINE;
         for (int i = 0; right && i < response.user_stat_list_size(); ++i)
             right = response.user_stat_list(i).user_id() == ids[static_cast<std::size_t>(i)];
         wrong += right ? 0 : 1;
-    }
-}
-
-/// Runs `work`, recording why it failed (named `what`) instead of ending the process.
-template <typename Work>
-void guarded(const char* what, Work work, std::optional<std::string>& failure)
-{
-    try
-    {
-        work();
-    }
-    catch (const std::exception& error)
-    {
-        failure = std::string(what) + ": " + error.what();
     }
 }
 
@@ -149,34 +154,17 @@ SoakResult runSoak(const SoakOptions& options)
 {
     SoakResult result;
     std::atomic<bool> stop{false};
-    std::optional<std::string> churnFailure;
-    std::optional<std::string> queryFailure;
-    std::thread churner([&] {
-        guarded("presence churn", [&] { churnPresence(options.relay.server, options.churnUsers, stop, result.presenceUpdates); }, churnFailure);
-    });
-    std::thread querier([&] {
-        guarded("status queries", [&] { queryPresence(options.relay.server, options.churnUsers, stop, result.queries, result.wrongAnswers); },
-                queryFailure);
-    });
+    // One latch for the relay and the side workers: whichever fails first stops them all.
+    FailureLatch latch;
+    WorkerThreads side(latch, [&stop] { stop = true; });
+    side.spawn("presence churn", [&] { churnPresence(options.relay.server, options.churnUsers, stop, result.presenceUpdates); });
+    side.spawn("status queries", [&] { queryPresence(options.relay.server, options.churnUsers, stop, result.queries, result.wrongAnswers); });
     RelayOptions relay = options.relay;
     relay.verifyBytes = true;
-    try
-    {
-        result.relay = runRelay(relay);
-    }
-    catch (...)
-    {
-        stop = true;
-        churner.join();
-        querier.join();
-        throw;
-    }
+    result.relay = runRelay(relay, latch);
     stop = true;
-    churner.join();
-    querier.join();
-    for (auto* failure : {&churnFailure, &queryFailure})
-        if (*failure)
-            result.failures.push_back(**failure);
+    side.join();
+    latch.rethrowIfFailed();
     return result;
 }
 

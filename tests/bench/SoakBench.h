@@ -24,10 +24,10 @@ struct SoakResult
     std::uint64_t presenceUpdates = 0; ///< USER_STATUS_UPDATEs sent alongside
     std::uint64_t queries = 0;         ///< status queries answered alongside
     std::uint64_t wrongAnswers = 0;    ///< answers with ids out of order, or a steady user not online
-    std::vector<std::string> failures; ///< why a background worker (churn, queries) stopped early
 };
 
-/// Runs the soak against `options.relay.server`.
+/// Runs the soak against `options.relay.server`; throws "who: what" when any of its
+/// connections fails, which stops the others.
 SoakResult runSoak(const SoakOptions& options);
 
 } // namespace ttbench

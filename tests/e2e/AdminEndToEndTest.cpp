@@ -50,6 +50,7 @@ using tttest::FakeMsgServer;
 using tttest::http;
 using tttest::HttpReply;
 using tttest::jsonObject;
+using tttest::peersByAddress;
 using tttest::query;
 using tttest::RunningHost;
 using tttest::WireFrame;
@@ -483,25 +484,6 @@ std::vector<std::string> reloadedAfterChange(const std::string& change)
 std::string addressOf(FakeMsgServer& fake)
 {
     return fake.socket().address().toString();
-}
-
-/// GET /peers: the entries, by remote_address (which must be unique).
-std::map<std::string, Poco::JSON::Object::Ptr> peersByAddress(std::uint16_t admin)
-{
-    const HttpReply reply = http(admin, "/peers");
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(describe("/peers", reply), 200, reply.status);
-    CPPUNIT_ASSERT_MESSAGE(describe("/peers", reply), reply.contentType.rfind("application/json", 0) == 0);
-    const auto object = jsonObject(reply.body);
-    CPPUNIT_ASSERT_MESSAGE(reply.body, object->has("peers") && object->isArray("peers"));
-    const auto list = object->getArray("peers");
-    std::map<std::string, Poco::JSON::Object::Ptr> peers;
-    for (std::size_t i = 0; i < list->size(); ++i)
-    {
-        CPPUNIT_ASSERT_MESSAGE(reply.body, list->isObject(i));
-        const auto peer = list->getObject(static_cast<unsigned>(i));
-        CPPUNIT_ASSERT_MESSAGE("two peers with one address: " + reply.body, peers.emplace(stringField(peer, "remote_address"), peer).second);
-    }
-    return peers;
 }
 
 /// A user's connections from /presence, canonical: "ID:type=count,type=count ID:..." (sorted).

@@ -6,6 +6,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <csignal>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
@@ -50,6 +51,9 @@ class BenchSmokeTest : public CppUnit::TestFixture
     CPPUNIT_TEST(presenceComesAndGoes);
     CPPUNIT_TEST(churnLeavesNothingBehind);
     CPPUNIT_TEST(soakDeliversEverythingExactlyOnceInOrder);
+    CPPUNIT_TEST(scaleLosesNothingInEitherMode);
+    CPPUNIT_TEST(stormIsServedOrRefusedNeverHung);
+    CPPUNIT_TEST(aFailureEndsTheRunWithOneLine);
     CPPUNIT_TEST(refusesAnythingButLoopback);
     CPPUNIT_TEST_SUITE_END();
 
@@ -111,6 +115,49 @@ public:
         expect(out, "wrong answers 0; corrupted 0");
     }
 
+    void scaleLosesNothingInEitherMode()
+    {
+        // Two fleet sizes on a broadcast and a targeted server, the baseline forwarder beside
+        // them: in targeted mode each message reaches its addressee exactly once, in
+        // broadcast mode every other msg server; every status answer is checked.
+        Server targeted("route.relay.mode = targeted\n");
+        const std::string out = bench({"scale", "--servers=10,50", "--duration=0.3", "--baseline", "--targeted-port=" + std::to_string(targeted.port()),
+                                       "--targeted-server-pid=" + std::to_string(targeted.pid())});
+        for (const char* point : {"N=10 baseline: ", "N=10 broadcast: ", "N=10 targeted: ", "N=50 baseline: ", "N=50 broadcast: ", "N=50 targeted: "})
+            expect(out, point);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(out, std::size_t{4}, count(out, "lost 0, out of order 0, misdelivered 0, unanswered 0, wrong answers 0"));
+    }
+
+    void stormIsServedOrRefusedNeverHung()
+    {
+        // More new connections than the server serves at once (route.max_connections), with
+        // threads to spare: each is either answered or closed, none hangs, and the msg
+        // servers already connected lose nothing before, during or after; the server's
+        // descriptors come back once the storm closes (ttbench fails otherwise).
+        server_ = std::make_unique<Server>("host.route.max_threads = 600\nroute.max_connections = 100\n");
+        const std::string out = bench({"storm", "--connections=200", "--duration=0.5"});
+        expect(out, "opened 200 ");
+        expect(out, "hung 0, wrong answers 0");
+        CPPUNIT_ASSERT_MESSAGE(out, number(out, "answered (served) ") > 0);
+        CPPUNIT_ASSERT_MESSAGE(out, number(out, "closed (refused) ") > 0);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(out, std::size_t{3}, count(out, "lost 0, out of order 0, misdelivered 0, unanswered 0, wrong answers 0"));
+        expect(out, "(back ");
+    }
+
+    void aFailureEndsTheRunWithOneLine()
+    {
+        // An idle timeout shorter than a msg server's heartbeat interval closes the relay's
+        // receivers: ttbench stops the run and says so in one line, it does not abort.
+        server_ = std::make_unique<Server>("route.idle_timeout = 1s\n");
+        TempDir dir;
+        std::string out;
+        const int status = tttest::runToCompletion(TTBENCH_PATH, {"relay", "--duration=5", "--rate=1000", "--port=" + std::to_string(server_->port())},
+                                                   dir.path(), out, std::chrono::seconds(60));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(out, 1, status);
+        expect(out, "ttbench: relay: receiver ");
+        expect(out, ": the route server closed the connection\n");
+    }
+
     void refusesAnythingButLoopback()
     {
         TempDir dir;
@@ -136,6 +183,23 @@ private:
     static void expect(const std::string& out, const std::string& text)
     {
         CPPUNIT_ASSERT_MESSAGE(out, out.find(text) != std::string::npos);
+    }
+
+    /// How often `text` occurs in `out`.
+    static std::size_t count(const std::string& out, const std::string& text)
+    {
+        std::size_t found = 0;
+        for (auto at = out.find(text); at != std::string::npos; at = out.find(text, at + text.size()))
+            ++found;
+        return found;
+    }
+
+    /// The number right after `label` in `out`.
+    static long number(const std::string& out, const std::string& label)
+    {
+        const auto at = out.find(label);
+        CPPUNIT_ASSERT_MESSAGE(out, at != std::string::npos);
+        return std::strtol(out.c_str() + at + label.size(), nullptr, 10);
     }
 
     std::unique_ptr<Server> server_;

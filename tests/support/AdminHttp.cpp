@@ -1,6 +1,7 @@
 #include "AdminHttp.h"
 
 #include <Poco/Exception.h>
+#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
@@ -58,6 +59,26 @@ Poco::JSON::Object::Ptr jsonObject(const std::string& body)
     }
     CPPUNIT_FAIL("not a JSON object: " + body);
     return nullptr;
+}
+
+std::map<std::string, Poco::JSON::Object::Ptr> peersByAddress(std::uint16_t port)
+{
+    const HttpReply reply = http(port, "/peers");
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(describe("/peers", reply), 200, reply.status);
+    CPPUNIT_ASSERT_MESSAGE(describe("/peers", reply), reply.contentType.rfind("application/json", 0) == 0);
+    const auto object = jsonObject(reply.body);
+    CPPUNIT_ASSERT_MESSAGE(reply.body, object->has("peers") && object->isArray("peers"));
+    const auto list = object->getArray("peers");
+    std::map<std::string, Poco::JSON::Object::Ptr> peers;
+    for (std::size_t i = 0; i < list->size(); ++i)
+    {
+        CPPUNIT_ASSERT_MESSAGE(reply.body, list->isObject(i));
+        const auto peer = list->getObject(static_cast<unsigned>(i));
+        CPPUNIT_ASSERT_MESSAGE(reply.body, peer->has("remote_address") && peer->get("remote_address").isString());
+        CPPUNIT_ASSERT_MESSAGE("two peers with one address: " + reply.body,
+                               peers.emplace(peer->getValue<std::string>("remote_address"), peer).second);
+    }
+    return peers;
 }
 
 HttpStream::HttpStream(std::uint16_t port, const std::string& path, const std::string& accept)

@@ -34,6 +34,10 @@ std::string describe(const std::string& path, const HttpReply& reply);
 /// The body as a JSON object; fails the test when it is not one.
 Poco::JSON::Object::Ptr jsonObject(const std::string& body);
 
+/// GET /peers of the admin endpoint at 127.0.0.1:`port`: the entries, by remote_address
+/// (which must be unique); fails the test when the answer is not that.
+std::map<std::string, Poco::JSON::Object::Ptr> peersByAddress(std::uint16_t port);
+
 /// A GET whose answer streams (chunked transfer encoding), read as it comes.
 class HttpStream
 {
