@@ -12,7 +12,9 @@ namespace ttroute
 /// The connected msg servers, as an immutable list sorted by id, replaced on every change.
 ///
 /// Routing takes a snapshot (one reference count) and iterates it without a lock, so a
-/// peer joining or leaving never waits for deliveries in flight, nor they for it.
+/// peer joining or leaving never waits for deliveries in flight, nor they for it. Changes
+/// build the next list under a lock of their own: a snapshot waits only for a pointer swap,
+/// never for a copy of thousands of peers (a storm of connections coming or going).
 class PeerDirectory
 {
 public:
@@ -34,7 +36,11 @@ public:
     std::shared_ptr<const PeerList> snapshot() const;
 
 private:
-    mutable std::mutex mutex_;
+    /// Puts `next` in force and returns the list it replaced.
+    std::shared_ptr<const PeerList> publish(std::shared_ptr<const PeerList> next);
+
+    std::mutex writeMutex_;    ///< one change at a time
+    mutable std::mutex mutex_; ///< peers_ against snapshot()
     std::shared_ptr<const PeerList> peers_;
 };
 

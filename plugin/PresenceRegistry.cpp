@@ -254,8 +254,12 @@ public:
         return hadPc;
     }
 
-    /// Logins (counts summed) of one client type.
-    std::uint64_t loginsOfType(std::uint32_t clientType) const { return loginsByType_[clientType & 0xFF]; }
+    /// Logins (counts summed) by clientTypeSlot().
+    void addLoginsBySlot(std::uint64_t (&logins)[kClientTypeSlots]) const
+    {
+        for (std::size_t type = 0; type < loginsByType_.size(); ++type)
+            logins[clientTypeSlot(static_cast<std::uint32_t>(type))] += loginsByType_[type];
+    }
 
     /// What `connection` contributes, counted as presence changes.
     ConnectionPresence presenceOf(ConnectionId connection) const
@@ -511,9 +515,12 @@ std::vector<Login> PresenceRegistry::loginsOf(std::uint32_t userId) const
     return logins;
 }
 
-std::uint64_t PresenceRegistry::loginsOfType(std::uint32_t clientType) const
+PresenceTotals PresenceRegistry::totals() const
 {
-    return table_->loginsOfType(clientType);
+    PresenceTotals totals;
+    totals.users = table_->size();
+    table_->addLoginsBySlot(totals.logins);
+    return totals;
 }
 
 std::size_t PresenceRegistry::usersHostedBy(ConnectionId connection) const

@@ -35,6 +35,13 @@ struct ConnectionPresence
     std::uint64_t logins[kClientTypeSlots] = {}; ///< its logins (counts summed), by clientTypeSlot()
 };
 
+/// Presence as a whole, in one look (GET /metrics, GET /status).
+struct PresenceTotals
+{
+    std::size_t users = 0;                       ///< users hosted by at least one connection
+    std::uint64_t logins[kClientTypeSlots] = {}; ///< logins everywhere (counts summed), by clientTypeSlot()
+};
+
 /// A user who lost their last PC login when a connection was removed (protocol.md §7, beyond).
 struct LostUser
 {
@@ -111,8 +118,8 @@ public:
     /// Number of users hosted by at least one connection.
     std::size_t userCount() const;
 
-    /// Logins of `clientType` everywhere, counts summed.
-    std::uint64_t loginsOfType(std::uint32_t clientType) const;
+    /// Users and logins everywhere, kept as presence changes (no walk).
+    PresenceTotals totals() const;
 
     /// Number of users with at least one login through `connection`.
     std::size_t usersHostedBy(ConnectionId connection) const;

@@ -37,12 +37,19 @@ std::string stringify(const Poco::JSON::Object& object)
     return out.str();
 }
 
+/// Answers {"`key`": `value`}.
+template <typename Value>
+void jsonAnswer(AdminResponse& response, const std::string& key, const Value& value)
+{
+    Poco::JSON::Object answer;
+    answer.set(key, value);
+    response.body = stringify(answer);
+}
+
 void jsonError(AdminResponse& response, int status, const std::string& message)
 {
-    Poco::JSON::Object error;
-    error.set("error", message);
     response.status = status;
-    response.body = stringify(error);
+    jsonAnswer(response, "error", message);
 }
 
 /// "2026-11-29T10:15:02.123Z".
@@ -168,18 +175,7 @@ bool RouteAdmin::readIds(const AdminRequest& request, const std::string& key, st
 
 void RouteAdmin::status(const AdminRequest&, AdminResponse& response)
 {
-    struct Figures
-    {
-        std::size_t users = 0;
-        std::uint64_t logins[kClientTypeSlots] = {};
-    };
-    const auto figures = service_.router().readPresence([](const PresenceRegistry& presence) {
-        Figures counted;
-        counted.users = presence.userCount();
-        for (std::size_t slot = 0; slot + 1 < kClientTypeSlots; ++slot)
-            counted.logins[slot] = presence.loginsOfType(clientTypeOfSlot(slot));
-        return counted;
-    });
+    const PresenceTotals presence = service_.router().readPresence([](const PresenceRegistry& registry) { return registry.totals(); });
     const LiveSettings& settings = service_.settings();
     const auto grace = settings.peerLossGrace();
     Poco::JSON::Object status;
@@ -188,8 +184,8 @@ void RouteAdmin::status(const AdminRequest&, AdminResponse& response)
     status.set("announce_via_master", settings.announceViaMaster());
     status.set("peer_loss_grace", grace ? tthost::formatDuration(Poco::Timespan(grace->count() * 1000)) : std::string("never"));
     status.set("msg_servers", static_cast<std::uint64_t>(service_.connections().size()));
-    status.set("online_users", static_cast<std::uint64_t>(figures.users));
-    status.set("logins", byClientType(figures.logins));
+    status.set("online_users", static_cast<std::uint64_t>(presence.users));
+    status.set("logins", byClientType(presence.logins));
     status.set("outbox_queued_bytes", static_cast<std::uint64_t>(service_.outboxGauge().total()));
     Poco::JSON::Array traces;
     for (const Tracer::Running& running : service_.tracer().running())
@@ -233,9 +229,7 @@ void RouteAdmin::peers(const AdminRequest&, AdminResponse& response)
         item.set("last_receive", isoTime(wallTime(peer->lastReceive())));
         list.add(item);
     }
-    Poco::JSON::Object result;
-    result.set("peers", list);
-    response.body = stringify(result);
+    jsonAnswer(response, "peers", list);
 }
 
 void RouteAdmin::presence(const AdminRequest& request, AdminResponse& response)
@@ -277,9 +271,7 @@ void RouteAdmin::presence(const AdminRequest& request, AdminResponse& response)
         user.set("connections", connections);
         users.add(user);
     }
-    Poco::JSON::Object result;
-    result.set("users", users);
-    response.body = stringify(result);
+    jsonAnswer(response, "users", users);
 }
 
 void RouteAdmin::history(const AdminRequest& request, AdminResponse& response)
@@ -325,9 +317,7 @@ void RouteAdmin::disconnects(const AdminRequest&, AdminResponse& response)
         item.set("users_hosted", static_cast<std::uint64_t>(disconnect.usersHosted));
         list.add(item);
     }
-    Poco::JSON::Object result;
-    result.set("disconnects", list);
-    response.body = stringify(result);
+    jsonAnswer(response, "disconnects", list);
 }
 
 void RouteAdmin::trace(const AdminRequest& request, AdminResponse& response)
@@ -373,9 +363,7 @@ void RouteAdmin::drain(const AdminRequest& request, AdminResponse& response)
     drained.set("id", peer->id());
     drained.set("remote_address", peer->remote().toString());
     drained.set("users_hosted", static_cast<std::uint64_t>(hosted));
-    Poco::JSON::Object result;
-    result.set("drained", drained);
-    response.body = stringify(result);
+    jsonAnswer(response, "drained", drained);
 }
 
 } // namespace ttroute

@@ -43,18 +43,7 @@ void RouteMetrics::write(MetricsWriter& metrics)
     metrics.sample(static_cast<double>(connections.size()));
 
     // One look at presence, so the figures agree with each other.
-    struct PresenceFigures
-    {
-        std::size_t users = 0;
-        std::uint64_t logins[kKnownClientTypes] = {};
-    };
-    const auto presence = service_.router().readPresence([](const PresenceRegistry& registry) {
-        PresenceFigures figures;
-        figures.users = registry.userCount();
-        for (std::size_t slot = 0; slot < kKnownClientTypes; ++slot)
-            figures.logins[slot] = registry.loginsOfType(clientTypeOfSlot(slot));
-        return figures;
-    });
+    const PresenceTotals presence = service_.router().readPresence([](const PresenceRegistry& registry) { return registry.totals(); });
     metrics.family("ttroute_online_users", MetricsWriter::Type::Gauge, "Users with at least one login on some msg server.");
     metrics.sample(static_cast<double>(presence.users));
     metrics.family("ttroute_online_logins", MetricsWriter::Type::Gauge, "Logins, by client type.");

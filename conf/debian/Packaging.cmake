@@ -1,6 +1,6 @@
 # Debian packages of ttroute, made by CPack's DEB generator from this build:
 #
-#   ttroute      tthost, ttbench, the ttroute plugin (/usr/lib/<multiarch>/ttroute/), the
+#   ttroute      tthost, ttctl, ttbench, the ttroute plugin (/usr/lib/<multiarch>/ttroute/), the
 #                configuration /etc/ttroute/tthost.properties (a conffile: an operator's edits
 #                survive upgrades) and the systemd unit tthost.service, enabled and started on
 #                installation and running as the system user ttroute, created then
@@ -40,7 +40,7 @@ set(CPACK_DEBIAN_SERVICE_DESCRIPTION "TeamTalk route server (tthost with the ttr
  with stock TeamTalk msg servers: it tracks who is online where, answers
  status queries, announces status changes and relays messages between msg
  servers. tthost runs it as a systemd service (tthost.service) configured
- by /etc/ttroute/tthost.properties.")
+ by /etc/ttroute/tthost.properties; ttctl operates it from the command line.")
 set(CPACK_DEBIAN_SERVICE_PACKAGE_CONTROL_EXTRA
   ${CMAKE_CURRENT_LIST_DIR}/conffiles ${CMAKE_CURRENT_LIST_DIR}/postinst ${CMAKE_CURRENT_LIST_DIR}/prerm ${CMAKE_CURRENT_LIST_DIR}/postrm)
 set(CPACK_DEBIAN_SERVICE_PACKAGE_CONTROL_STRICT_PERMISSION TRUE)

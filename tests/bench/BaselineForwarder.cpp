@@ -1,5 +1,9 @@
 #include "BaselineForwarder.h"
 
+#include "AddresseeFields.h"
+#include "BenchProtocol.h"
+#include "BenchSocket.h"
+#include "DestinationGathers.h"
 #include "ProcessStats.h"
 
 #include <arpa/inet.h>
@@ -38,7 +42,8 @@ void writeAll(int fd, const char* data, std::size_t size)
 
 } // namespace
 
-BaselineForwarder::BaselineForwarder()
+BaselineForwarder::BaselineForwarder(Pattern pattern)
+    : pattern_(pattern)
 {
     // A long listen queue: a fleet connects a thousand times back to back, faster than this
     // thread accepts, and every connection the queue drops waits a second to try again.
@@ -93,6 +98,29 @@ void BaselineForwarder::run()
     };
     std::vector<int> peers;
     std::unordered_map<int, Buffer> buffers;
+    std::unordered_map<std::uint32_t, int> hosts; // user -> the connection that listed it (ToAddressee)
+    std::vector<std::uint32_t> listed;
+    DestinationGathers gathers;
+    // A MSG_DATA goes to its addressee's connection (gathered until the read's frames are
+    // all seen); an ONLINE_USER_INFO says whose those are; anything else goes nowhere.
+    auto toAddressee = [&](int from, const char* frame, std::size_t length) {
+        const std::uint16_t command = readU16(frame + 10);
+        if (command == kMsgDataCommand)
+        {
+            const auto addressee = AddresseeFields::msgDataAddressee(frame + 16, length - 16);
+            const auto host = addressee ? hosts.find(*addressee) : hosts.end();
+            if (host != hosts.end() && host->second != from)
+                gathers.add(host->second, frame, length);
+        }
+        else if (command == kOnlineUserInfoCommand)
+        {
+            listed.clear();
+            AddresseeFields::listedUsers(frame + 16, length - 16, listed);
+            for (const std::uint32_t user : listed)
+                hosts[user] = from;
+            hostedUsers_ += static_cast<int>(listed.size());
+        }
+    };
     epoll_event events[64];
     for (;;)
     {
@@ -130,7 +158,7 @@ void BaselineForwarder::run()
                 continue;
             }
             buffer.used += static_cast<std::size_t>(got);
-            // The complete frames at the front go to every other connection as they are.
+            // The complete frames at the front go on as they are.
             std::size_t complete = 0;
             while (buffer.used - complete >= 16)
             {
@@ -138,11 +166,19 @@ void BaselineForwarder::run()
                 const std::size_t length = (std::size_t{p[0]} << 24) | (std::size_t{p[1]} << 16) | (std::size_t{p[2]} << 8) | p[3];
                 if (length < 16 || buffer.used - complete < length)
                     break;
+                if (pattern_ == Pattern::ToAddressee)
+                    toAddressee(fd, buffer.bytes.data() + complete, length);
                 complete += length;
             }
-            for (int peer : peers)
-                if (peer != fd && complete > 0)
-                    writeAll(peer, buffer.bytes.data(), complete);
+            if (pattern_ == Pattern::ToAddressee)
+                writes_.fetch_add(gathers.writeAll(), std::memory_order_relaxed);
+            else if (complete > 0)
+                for (int peer : peers)
+                    if (peer != fd)
+                    {
+                        writeAll(peer, buffer.bytes.data(), complete);
+                        writes_.fetch_add(1, std::memory_order_relaxed);
+                    }
             std::memmove(buffer.bytes.data(), buffer.bytes.data() + complete, buffer.used - complete);
             buffer.used -= complete;
             if (buffer.used == buffer.bytes.size())

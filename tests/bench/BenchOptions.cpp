@@ -201,9 +201,14 @@ Modes:
             copy checked: in targeted mode each message reaches its addressee exactly once, in
             broadcast mode every other msg server. Reports per N and mode messages/s, PDUs
             delivered/s, relay and query p99, and the server's CPU seconds per million
-            delivered PDUs, messages and queries; --baseline: the in-process forwarder with
-            the same N connections, as a ratio. The servers must serve N msg servers at once
-            (route.max_connections, host.route.max_threads)
+            delivered PDUs, messages and queries; --baseline: before each mode, the in-process
+            forwarder with the same N connections and the same traffic, forwarding as that
+            mode does (broadcast: every read's frames to every other connection; targeted:
+            each message only to the connection that listed its addressee, the frames of a
+            read gathered into one write per destination), its PDUs per write, and the
+            server's throughput and CPU per delivered PDU as ratios to it; at the end, how CPU
+            per delivered PDU grows with N for each. The servers must serve N msg servers at
+            once (route.max_connections, host.route.max_threads)
   storm     --senders=2 msg servers relay --rate=1000 messages/s (paced) to --receivers=2 and
             one more asks --query-rate=500 status queries/s (--ids=100); after --duration=5 s,
             --connections=2000 new connections arrive within about a second (non-blocking
@@ -211,10 +216,12 @@ Modes:
             status query and waiting for its answer (served) or for the server closing it
             (refused); fails if any has neither after 10 s. Then all of them close at once.
             Reports served, refused and hung, the longest time from connect to answer or
-            close, the established connections' relay and query latency before, during and
-            after, and any loss (there must be none); with --server-pid its descriptors and
-            RSS before, with the storm open, and after the close. --targeted when the server
-            relays in targeted mode
+            close, the established connections' relay and query latency before, during, while
+            they close and while the server's threads for them end, and any loss (there must
+            be none); with --server-pid its descriptors, threads and RSS before, with the
+            storm open, when the descriptors are back and once the threads are back too;
+            fails if the descriptors are not back 10 s after the close or the threads 15 s
+            after it. --targeted when the server relays in targeted mode
 
 Common: --duration=5 (seconds, relay and query) --runs=1 (median of several) --server-pid=PID
 

@@ -120,7 +120,7 @@ std::string onlineUserInfo(const std::vector<std::uint32_t>& users, bool mobile)
             stat->set_status(IM::BaseDefine::USER_STATUS_ONLINE);
             stat->set_client_type(mobile ? IM::BaseDefine::CLIENT_TYPE_ANDROID : IM::BaseDefine::CLIENT_TYPE_WINDOWS);
         }
-        out += frame(7, 0x0708, 0, info.SerializeAsString());
+        out += frame(7, kOnlineUserInfoCommand, 0, info.SerializeAsString());
     }
     return out;
 }

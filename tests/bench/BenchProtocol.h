@@ -14,6 +14,7 @@ class BenchSocket;
 constexpr std::uint16_t kMsgDataCommand = 0x0301;
 constexpr std::uint16_t kStatusResponseCommand = 0x020b;
 constexpr std::uint16_t kBuddyStatusNotifyCommand = 0x0203;
+constexpr std::uint16_t kOnlineUserInfoCommand = 0x0708;
 
 /// User ids of the fake msg servers' users: receivers host kReceiverUserBase + i, senders
 /// kSenderUserBase + i.

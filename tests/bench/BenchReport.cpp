@@ -313,12 +313,23 @@ std::string perMillion(double cpuSeconds, double count)
     return count > 0 ? fixed(cpuSeconds / (count / 1e6), 3) : std::string("-");
 }
 
-void printScalePoint(std::ostream& out, int servers, const std::string& mode, const ScaleResult& result, const ScaleResult* baseline)
+/// CPU seconds per million delivered PDUs of a point, when it was measured.
+std::optional<double> cpuPerMillionDelivered(const ScaleResult& result)
 {
+    if (!result.relayCpu || result.relay.delivered == 0)
+        return std::nullopt;
+    return *result.relayCpu / (static_cast<double>(result.relay.delivered) / 1e6);
+}
+
+/// One line per point: `label` is "baseline broadcast", "broadcast", "baseline targeted" or
+/// "targeted"; a server's point is quoted beside the baseline of its pattern, when measured.
+void printScalePoint(std::ostream& out, int servers, const std::string& label, const ScaleResult& result, const ScaleResult* baseline)
+{
+    const bool isBaseline = label.rfind("baseline", 0) == 0;
     const FleetTally& relay = result.relay;
     const double messages = static_cast<double>(relay.messages) / result.relaySeconds;
     const double delivered = static_cast<double>(relay.delivered) / result.relaySeconds;
-    out << "N=" << servers << " " << mode << ": " << fixed(messages, 0) << " messages/s, " << fixed(delivered, 0) << " PDUs delivered/s";
+    out << "N=" << servers << " " << label << ": " << fixed(messages, 0) << " messages/s, " << fixed(delivered, 0) << " PDUs delivered/s";
     if (baseline)
     {
         const double baseDelivered = static_cast<double>(baseline->relay.delivered) / baseline->relaySeconds;
@@ -328,8 +339,16 @@ void printScalePoint(std::ostream& out, int servers, const std::string& mode, co
     }
     out << "; relay p50 " << millis(relay.relayLatency.percentile(0.5)) << ", p99 " << millis(relay.relayLatency.percentile(0.99));
     if (result.relayCpu)
-        out << "; " << (mode == "baseline" ? "forwarder" : "server") << " CPU " << perMillion(*result.relayCpu, static_cast<double>(relay.delivered))
+    {
+        out << "; " << (isBaseline ? "forwarder" : "server") << " CPU " << perMillion(*result.relayCpu, static_cast<double>(relay.delivered))
             << " s per million delivered, " << perMillion(*result.relayCpu, static_cast<double>(relay.messages)) << " s per million messages";
+        const auto mine = cpuPerMillionDelivered(result);
+        const auto theirs = baseline ? cpuPerMillionDelivered(*baseline) : std::nullopt;
+        if (mine && theirs && *theirs > 0)
+            out << " (" << fixed(*mine / *theirs, 2) << " x the baseline's per delivered)";
+    }
+    if (result.relayWrites && *result.relayWrites > 0)
+        out << "; " << fixed(static_cast<double>(relay.delivered) / static_cast<double>(*result.relayWrites), 2) << " PDUs per write";
     if (result.queries.queries > 0)
     {
         const FleetTally& q = result.queries;
@@ -339,11 +358,21 @@ void printScalePoint(std::ostream& out, int servers, const std::string& mode, co
             out << ", server CPU " << perMillion(*result.queryCpu, static_cast<double>(q.answers)) << " s per million queries";
     }
     out << "; lost " << relay.lost() << ", out of order " << relay.outOfOrder << ", misdelivered " << relay.misdelivered;
-    if (mode != "baseline")
+    if (!isBaseline)
         out << ", unanswered " << result.queries.unanswered() << ", wrong answers " << result.queries.wrongAnswers;
     if (result.openFilesLeft && *result.openFilesLeft > 0)
         out << "; the server still held " << *result.openFilesLeft << " more descriptors 10 s after the fleet closed";
     out << "\n";
+}
+
+/// "N=10 0.361 s; N=100 1.612 s; ... x15.9 from N=10 to N=1000", for CPU per million delivered by N.
+std::string growthOf(const std::vector<std::pair<int, double>>& points)
+{
+    std::string text;
+    for (const auto& [servers, cpu] : points)
+        text += " N=" + std::to_string(servers) + " " + fixed(cpu, 3) + " s;";
+    const double growth = points.front().second > 0 ? points.back().second / points.front().second : 0;
+    return text + " x" + fixed(growth, 2) + " from N=" + std::to_string(points.front().first) + " to N=" + std::to_string(points.back().first);
 }
 
 int runScaleMode(const BenchOptions& options, std::ostream& out)
@@ -366,7 +395,11 @@ int runScaleMode(const BenchOptions& options, std::ostream& out)
     out << "scale: N msg servers, one user each; " << shape.senders << " of them send MSG_DATA (" << shape.bodyBytes << "-byte bodies, window "
         << shape.window << " messages each, batch " << shape.batch << "), each message to the next other msg server's user, "
         << shape.relaySeconds << " s; then " << shape.queriers << " of them query " << shape.ids << " ids (16 outstanding each), "
-        << shape.querySeconds << " s\n";
+        << shape.querySeconds << " s";
+    if (options.baseline)
+        out << "; before each mode, the baseline forwarder in its pattern (broadcast: every frame to every other connection; targeted: each "
+               "message to its addressee's connection only, one write per destination of a read)";
+    out << "\n";
     struct Row
     {
         const char* mode;
@@ -375,49 +408,57 @@ int runScaleMode(const BenchOptions& options, std::ostream& out)
         bool targeted;
     };
     const Row rows[] = {{"broadcast", options.server, options.serverPid, false}, {"targeted", options.targetedServer, options.targetedServerPid, true}};
-    std::map<std::string, std::vector<std::pair<int, double>>> cpuPerDelivered; // by mode: (N, CPU s per million delivered)
+    // By mode: (N, CPU s per million delivered), of the server and of the baseline.
+    std::map<std::string, std::vector<std::pair<int, double>>> serverCpu, baselineCpu;
     bool clean = true;
     for (const int servers : options.servers)
     {
         const std::string point = "N=" + std::to_string(servers);
-        std::optional<ScaleResult> baseline;
-        if (options.baseline)
-        {
-            ScaleOptions scale = shape;
-            scale.servers = servers;
-            scale.baseline = true;
-            baseline = inContext(point + " baseline", [&] { return runScalePoint(scale); });
-            printScalePoint(out, servers, "baseline", *baseline, nullptr);
-            clean = clean && baseline->relay.clean();
-        }
         for (const Row& row : rows)
         {
             ScaleOptions scale = shape;
             scale.servers = servers;
+            scale.targeted = row.targeted;
+            std::optional<ScaleResult> baseline;
+            if (options.baseline)
+            {
+                ScaleOptions forwarder = scale;
+                forwarder.baseline = true;
+                const std::string label = std::string("baseline ") + row.mode;
+                baseline = inContext(point + " " + label, [&] { return runScalePoint(forwarder); });
+                printScalePoint(out, servers, label, *baseline, nullptr);
+                clean = clean && baseline->relay.clean();
+                if (const auto cpu = cpuPerMillionDelivered(*baseline))
+                    baselineCpu[row.mode].emplace_back(servers, *cpu);
+            }
             scale.server = row.server;
             scale.serverPid = row.pid;
-            scale.targeted = row.targeted;
             const ScaleResult result = inContext(point + " " + row.mode, [&] { return runScalePoint(scale); });
             printScalePoint(out, servers, row.mode, result, baseline ? &*baseline : nullptr);
             clean = clean && result.relay.clean() && result.queries.clean() && result.openFilesLeft.value_or(0) <= 0;
-            if (result.relayCpu && result.relay.delivered > 0)
-                cpuPerDelivered[row.mode].emplace_back(servers, *result.relayCpu / (static_cast<double>(result.relay.delivered) / 1e6));
+            if (const auto cpu = cpuPerMillionDelivered(result))
+                serverCpu[row.mode].emplace_back(servers, *cpu);
+            out.flush();
         }
-        out.flush();
     }
-    // How the server's cost per delivered PDU moves with N: flat is what scaling well looks like.
-    for (const auto& [mode, points] : cpuPerDelivered)
+    // How the cost per delivered PDU moves with N: flat is what scaling well looks like, and
+    // the baseline says how much of any growth is the kernel's (more, smaller writes).
+    for (const Row& row : rows)
     {
-        if (points.size() < 2)
+        const auto& server = serverCpu[row.mode];
+        const auto& base = baselineCpu[row.mode];
+        if (server.size() < 2)
             continue;
-        out << mode << " server CPU per million delivered PDUs:";
-        for (const auto& [servers, cpu] : points)
-            out << " N=" << servers << " " << fixed(cpu, 3) << " s;";
-        const auto& first = points.front();
-        const auto& last = points.back();
-        const double growth = first.second > 0 ? last.second / first.second : 0;
-        out << " x" << fixed(growth, 2) << " from N=" << first.first << " to N=" << last.first
+        const double growth = server.front().second > 0 ? server.back().second / server.front().second : 0;
+        out << row.mode << " server CPU per million delivered PDUs:" << growthOf(server)
             << (growth > 2 ? " (more than 2x: the server's cost per PDU grows with the number of msg servers)" : "") << "\n";
+        if (base.size() != server.size())
+            continue;
+        out << row.mode << " baseline forwarder CPU per million delivered PDUs:" << growthOf(base) << "\n";
+        out << row.mode << " server / baseline CPU per delivered PDU:";
+        for (std::size_t i = 0; i < server.size(); ++i)
+            out << " N=" << server[i].first << " " << (base[i].second > 0 ? fixed(server[i].second / base[i].second, 2) : std::string("-")) << ";";
+        out << "\n";
     }
     return clean ? 0 : 1;
 }
@@ -467,21 +508,31 @@ int runStormMode(const BenchOptions& options, std::ostream& out)
             << s.wrongAnswers << "; connect to answer p50 " << millis(s.toAnswer.percentile(0.5)) << ", p99 " << millis(s.toAnswer.percentile(0.99))
             << "; connect to close p50 " << millis(s.toClose.percentile(0.5)) << ", p99 " << millis(s.toClose.percentile(0.99)) << "; longest "
             << millis(s.longestNs) << "; all settled " << fixed(s.settledSeconds, 3) << " s after the first connect";
-        if (s.droppedAfterAnswer > 0)
-            out << "; " << s.droppedAfterAnswer << " served connections closed by the server afterwards";
+        out << "; served, then closed by the server " << s.droppedAfterAnswer << " (made room for newer ones)";
         out << "\n";
         printStormPhase(out, "during the storm" + run, result.during);
         printStormPhase(out, "closing them all at once" + run, result.closing);
-        if (result.serverBefore && result.serverOpen && result.serverAfter)
+        printStormPhase(out, "while their threads end" + run, result.settling);
+        if (result.serverBefore && result.serverOpen && result.serverAfter && result.serverSettled)
         {
-            out << "server" << run << ": descriptors " << result.serverBefore->openFiles << " before, " << result.serverOpen->openFiles
+            const ServerSnapshot& before = *result.serverBefore;
+            out << "server" << run << ": descriptors " << before.openFiles << " before, " << result.serverOpen->openFiles
                 << " with the storm's served connections open, " << result.serverAfter->openFiles << " after closing them";
             if (result.descriptorsBackSeconds >= 0)
                 out << " (back " << fixed(result.descriptorsBackSeconds, 3) << " s after the close)";
             else
                 out << " (NOT back 10 s after the close)";
-            out << "; RSS " << megabytes(result.serverBefore->rssBytes) << " before, " << megabytes(result.serverOpen->rssBytes) << " open, "
-                << megabytes(result.serverAfter->rssBytes) << " after\n";
+            out << "; threads " << before.threads << " before, " << result.serverOpen->threads << " open, " << result.serverSettled->threads;
+            if (result.threadsBackSeconds >= 0)
+                out << " after (back " << fixed(result.threadsBackSeconds, 3) << " s after the close)";
+            else
+                out << " (NOT back " << fixed(storm.settleSeconds, 0) << " s after the close)";
+            out << "; RSS " << megabytes(before.rssBytes) << " before, " << megabytes(result.serverOpen->rssBytes) << " open, "
+                << megabytes(result.serverAfter->rssBytes) << " when the descriptors were back, " << megabytes(result.serverSettled->rssBytes)
+                << " once the threads were (" << (result.serverSettled->rssBytes >= before.rssBytes ? "+" : "-")
+                << megabytes(result.serverSettled->rssBytes >= before.rssBytes ? result.serverSettled->rssBytes - before.rssBytes
+                                                                              : before.rssBytes - result.serverSettled->rssBytes)
+                << " on before)\n";
         }
         clean = clean && result.clean();
     }

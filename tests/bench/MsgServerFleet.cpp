@@ -50,7 +50,8 @@ void awaitAnswer(FleetConnection& connection, std::uint16_t seq, Clock::time_poi
 /// before the next connects, so the connections never pile up in the server's accept queue:
 /// host.route.max_queued (16 by default) refuses what overflows it while the server starts
 /// threads for the others, and that is the storm's business, not the fleet's. Without the
-/// protocol (the baseline forwarder) they just connect.
+/// protocol (the baseline forwarder) they connect all at once, and in targeted mode list
+/// their users (ONLINE_USER_INFO) so that the forwarder knows where each message goes.
 void connectAll(const FleetOptions& options, const FleetLayout& layout, std::vector<FleetConnection>& connections)
 {
     constexpr int kRegisterWave = 8;
@@ -72,9 +73,11 @@ void connectAll(const FleetOptions& options, const FleetLayout& layout, std::vec
             try
             {
                 connection.socket = std::make_unique<BenchSocket>(options.server);
+                const std::string listing = onlineUserInfo({kFleetUserBase + static_cast<std::uint32_t>(i)}, !layout.onPc(i));
                 if (options.speaksProtocol)
-                    connection.socket->sendAll(onlineUserInfo({kFleetUserBase + static_cast<std::uint32_t>(i)}, !layout.onPc(i)) +
-                                               statusRequest(kFleetRegisterSeq, {}));
+                    connection.socket->sendAll(listing + statusRequest(kFleetRegisterSeq, {}));
+                else if (options.targeted)
+                    connection.socket->sendAll(listing);
             }
             catch (const std::exception& error)
             {
@@ -197,8 +200,8 @@ MsgServerFleet::MsgServerFleet(const FleetOptions& options, FailureLatch& latch)
         o.senders + o.queriers > o.servers || o.readers < 1)
         throw std::invalid_argument(std::to_string(o.servers) + " msg servers cannot hold " + std::to_string(o.senders) + " senders, " +
                                     std::to_string(o.receivers) + " receivers and " + std::to_string(o.queriers) + " queriers");
-    if (!o.speaksProtocol && (o.targeted || o.queriers > 0))
-        throw std::invalid_argument("without the protocol a fleet only broadcasts");
+    if (!o.speaksProtocol && o.queriers > 0)
+        throw std::invalid_argument("without the protocol a fleet cannot query");
 
     connectAll(o, state.layout, state.connections);
     if (!o.speaksProtocol && o.awaitAccepted)

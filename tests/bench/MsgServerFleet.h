@@ -23,7 +23,7 @@ struct FleetOptions
     int receivers = 0;              ///< 0: each sender addresses every other msg server's user in turn; else only the `receivers` msg servers after the senders
     int queriers = 0;               ///< the last `queriers` msg servers send status queries (never a sender too)
     bool targeted = false;          ///< the server relays in targeted mode: a message reaches its addressee only
-    bool speaksProtocol = true;     ///< false for the baseline forwarder: nothing is registered and no query is answered
+    bool speaksProtocol = true;     ///< false for the baseline forwarder: no registration is confirmed and no query answered (targeted: each msg server still lists its user)
     std::size_t bodyBytes = 200;    ///< protobuf body of each MSG_DATA
     std::uint64_t window = 512;     ///< messages per sender not yet delivered everywhere they go
     std::uint32_t batch = 64;       ///< messages per write at most
@@ -32,8 +32,9 @@ struct FleetOptions
     std::uint32_t queryWindow = 16; ///< queries per querier awaiting their answer
     double queryRate = 0;           ///< queries/s over all queriers; 0: as fast as the window allows
     int readers = 2;                ///< epoll threads that read every connection
-    /// Without the protocol: called once every connection is open; returns once the server
-    /// accepted them all.
+    /// Without the protocol: called once every connection is open (and, targeted, has listed
+    /// its user); returns once the forwarder accepted them all (and knows every user), throws
+    /// when it does not in time.
     std::function<void(int connections)> awaitAccepted;
 };
 

@@ -55,7 +55,11 @@ std::optional<ProcessStats> ProcessStats::of(pid_t pid)
             std::uint64_t kilobytes = 0;
             status >> kilobytes;
             stats.rssBytes = kilobytes * 1024;
-            break;
+        }
+        else if (key == "Threads:")
+        {
+            status >> stats.threads;
+            break; // after VmRSS
         }
         status.ignore(1 << 20, '\n');
     }
@@ -74,6 +78,18 @@ std::optional<ProcessStats> ProcessStats::awaitOpenFiles(pid_t pid, std::uint64_
         if (!stats || stats->openFiles <= openFiles || std::chrono::steady_clock::now() >= deadline)
             return stats;
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+}
+
+std::optional<ProcessStats> ProcessStats::awaitThreads(pid_t pid, std::uint64_t threads, double timeout)
+{
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout);
+    for (;;)
+    {
+        auto stats = of(pid);
+        if (!stats || stats->threads <= threads || std::chrono::steady_clock::now() >= deadline)
+            return stats;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
 }
 

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <chrono>
 #include <memory>
+#include <stdexcept>
+#include <string>
 #include <thread>
 
 namespace ttbench
@@ -19,7 +21,7 @@ ScaleResult runScalePoint(const ScaleOptions& options)
     fleet.servers = options.servers;
     fleet.senders = std::min(options.senders, options.servers - 1);
     fleet.queriers = options.baseline ? 0 : std::min(options.queriers, options.servers - fleet.senders);
-    fleet.targeted = options.targeted && !options.baseline;
+    fleet.targeted = options.targeted;
     fleet.bodyBytes = options.bodyBytes;
     fleet.window = options.window;
     fleet.batch = options.batch;
@@ -32,12 +34,20 @@ ScaleResult runScalePoint(const ScaleOptions& options)
             openFilesBefore = static_cast<std::int64_t>(before->openFiles);
     if (options.baseline)
     {
-        forwarder = std::make_unique<BaselineForwarder>();
+        forwarder = std::make_unique<BaselineForwarder>(options.targeted ? BaselineForwarder::Pattern::ToAddressee
+                                                                         : BaselineForwarder::Pattern::ToEveryOther);
         fleet.server = forwarder->address();
         fleet.speaksProtocol = false;
-        fleet.awaitAccepted = [&forwarder](int connections) {
-            while (forwarder->connections() < connections)
+        fleet.awaitAccepted = [&forwarder, targeted = options.targeted](int connections) {
+            const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+            while (forwarder->connections() < connections || (targeted && forwarder->hostedUsers() < connections))
+            {
+                if (std::chrono::steady_clock::now() > deadline)
+                    throw std::runtime_error("the baseline forwarder accepted " + std::to_string(forwarder->connections()) + " of " +
+                                             std::to_string(connections) + " connections and learned " +
+                                             std::to_string(forwarder->hostedUsers()) + " users in 30 s");
                 std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            }
         };
     }
     else
@@ -48,12 +58,15 @@ ScaleResult runScalePoint(const ScaleOptions& options)
         MsgServerFleet fleetOfServers(fleet, latch);
         CpuMeter cpu(options.baseline ? 0 : options.serverPid);
         const double forwarderBefore = forwarder ? forwarder->cpuSeconds() : 0;
+        const std::uint64_t writesBefore = forwarder ? forwarder->writes() : 0;
         fleetOfServers.beginPhase(0);
         cpu.start();
         fleetOfServers.startRelay();
         latch.waitFor(options.relaySeconds);
         result.relaySeconds = fleetOfServers.stopRelay();
         result.relayCpu = forwarder ? std::optional<double>(forwarder->cpuSeconds() - forwarderBefore) : cpu.stop();
+        if (forwarder)
+            result.relayWrites = forwarder->writes() - writesBefore;
         latch.rethrowIfFailed();
         result.relay = fleetOfServers.tally(0);
 

@@ -19,8 +19,8 @@ struct ScaleOptions
 {
     Poco::Net::SocketAddress server;
     pid_t serverPid = 0;         ///< for its CPU and its descriptors; 0: not measured
-    bool baseline = false;       ///< measure the baseline forwarder instead (relay only)
-    bool targeted = false;       ///< the server relays in targeted mode
+    bool baseline = false;       ///< measure the baseline forwarder instead (relay only), in the pattern `targeted` says
+    bool targeted = false;       ///< the server (or the forwarder) sends each message to its addressee only
     int servers = 10;
     int senders = 4;
     int queriers = 4;
@@ -38,6 +38,7 @@ struct ScaleResult
     double relaySeconds = 0;            ///< from the first message until the last copy arrived
     FleetTally relay;                   ///< the relay phase
     std::optional<double> relayCpu;     ///< the server's (or forwarder's) CPU seconds in it
+    std::optional<std::uint64_t> relayWrites; ///< the forwarder's writes in it (one per destination of a read)
     double querySeconds = 0;            ///< from the first query until the last answer
     FleetTally queries;                 ///< the query phase (none for the baseline)
     std::optional<double> queryCpu;     ///< the server's CPU seconds in it

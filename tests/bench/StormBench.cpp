@@ -19,15 +19,15 @@ std::optional<ServerSnapshot> snapshot(pid_t pid)
     const auto stats = pid > 0 ? ProcessStats::of(pid) : std::nullopt;
     if (!stats)
         return std::nullopt;
-    return ServerSnapshot{stats->openFiles, stats->rssBytes};
+    return ServerSnapshot{stats->openFiles, stats->rssBytes, stats->threads};
 }
 
 } // namespace
 
 bool StormResult::clean() const
 {
-    const bool descriptorsBack = !serverBefore || descriptorsBackSeconds >= 0;
-    return before.clean() && during.clean() && closing.clean() && storm.hung == 0 && storm.wrongAnswers == 0 && descriptorsBack;
+    const bool back = !serverBefore || (descriptorsBackSeconds >= 0 && threadsBackSeconds >= 0);
+    return before.clean() && during.clean() && closing.clean() && settling.clean() && storm.hung == 0 && storm.wrongAnswers == 0 && back;
 }
 
 StormResult runStorm(const StormOptions& options)
@@ -81,12 +81,28 @@ StormResult runStorm(const StormOptions& options)
     latch.waitFor(std::max(0.0, 0.5 - std::chrono::duration<double>(Clock::now() - closed).count()));
     result.serverAfter = snapshot(options.serverPid);
 
+    // The server ends a connection's thread a few seconds after the connection, and hands
+    // what the threads freed back to the system: only then is its memory where it was.
+    fleet.beginPhase(3);
+    const auto settling = Clock::now();
+    if (result.serverBefore)
+    {
+        const auto back = ProcessStats::awaitThreads(options.serverPid, result.serverBefore->threads, options.settleSeconds);
+        if (back && back->threads <= result.serverBefore->threads)
+            result.threadsBackSeconds = std::chrono::duration<double>(Clock::now() - closed).count();
+    }
+    // At least half a second of established traffic in this phase, and time for the
+    // housekeeping round that ended the threads to return their memory (malloc_trim).
+    latch.waitFor(std::max(0.0, 0.5 - std::chrono::duration<double>(Clock::now() - settling).count()));
+    result.serverSettled = snapshot(options.serverPid);
+
     fleet.stopRelay();
     fleet.stopQueries();
     latch.rethrowIfFailed();
     result.before = fleet.tally(0);
     result.during = fleet.tally(1);
     result.closing = fleet.tally(2);
+    result.settling = fleet.tally(3);
     fleet.logOff();
     return result;
 }

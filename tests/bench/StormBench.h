@@ -31,6 +31,7 @@ struct StormOptions
     double queryRate = 500;       ///< status queries/s of the one established querier
     std::uint32_t ids = 100;      ///< ids per established query
     double beforeSeconds = 5;     ///< measured before the storm
+    double settleSeconds = 15;    ///< after the close, how long the server's threads may take to end
 };
 
 /// What the server's process looked like at one moment.
@@ -38,6 +39,7 @@ struct ServerSnapshot
 {
     std::uint64_t openFiles = 0;
     std::uint64_t rssBytes = 0;
+    std::uint64_t threads = 0;
 };
 
 /// What a storm run measured.
@@ -45,14 +47,18 @@ struct StormResult
 {
     FleetTally before;               ///< established traffic sent before the storm
     FleetTally during;               ///< sent while the storm connected and was answered
-    FleetTally closing;              ///< sent while the storm's connections closed
+    FleetTally closing;              ///< sent while the storm's connections closed (until the server's descriptors were back)
+    FleetTally settling;             ///< sent after that, while the server's threads for them ended
     StormOutcome storm;
-    std::optional<ServerSnapshot> serverBefore; ///< with the established connections only
-    std::optional<ServerSnapshot> serverOpen;   ///< with the storm's served connections open too
-    std::optional<ServerSnapshot> serverAfter;  ///< once they closed (and the descriptors came back, or 10 s passed)
+    std::optional<ServerSnapshot> serverBefore;  ///< with the established connections only
+    std::optional<ServerSnapshot> serverOpen;    ///< with the storm's served connections open too
+    std::optional<ServerSnapshot> serverAfter;   ///< once they closed (and the descriptors came back, or 10 s passed)
+    std::optional<ServerSnapshot> serverSettled; ///< once the server's threads were back too (or settleSeconds passed)
     double descriptorsBackSeconds = -1;         ///< from closing until the server's descriptors were back; -1: not back (or not measured)
+    double threadsBackSeconds = -1;             ///< from closing until the server's threads were back; -1: not back (or not measured)
 
-    /// True when nothing was lost, hung, or answered wrong, and the descriptors came back.
+    /// True when nothing was lost, hung, or answered wrong, and the descriptors and the
+    /// threads came back.
     bool clean() const;
 };
 

@@ -118,14 +118,18 @@ public:
     void scaleLosesNothingInEitherMode()
     {
         // Two fleet sizes on a broadcast and a targeted server, the baseline forwarder beside
-        // them: in targeted mode each message reaches its addressee exactly once, in
-        // broadcast mode every other msg server; every status answer is checked.
+        // each in its pattern: in targeted mode each message reaches its addressee exactly
+        // once (the forwarder's copies are checked the same way), in broadcast mode every
+        // other msg server; every status answer is checked.
         Server targeted("route.relay.mode = targeted\n");
         const std::string out = bench({"scale", "--servers=10,50", "--duration=0.3", "--baseline", "--targeted-port=" + std::to_string(targeted.port()),
                                        "--targeted-server-pid=" + std::to_string(targeted.pid())});
-        for (const char* point : {"N=10 baseline: ", "N=10 broadcast: ", "N=10 targeted: ", "N=50 baseline: ", "N=50 broadcast: ", "N=50 targeted: "})
+        for (const char* point : {"N=10 baseline broadcast: ", "N=10 broadcast: ", "N=10 baseline targeted: ", "N=10 targeted: ",
+                                  "N=50 baseline broadcast: ", "N=50 broadcast: ", "N=50 baseline targeted: ", "N=50 targeted: "})
             expect(out, point);
         CPPUNIT_ASSERT_EQUAL_MESSAGE(out, std::size_t{4}, count(out, "lost 0, out of order 0, misdelivered 0, unanswered 0, wrong answers 0"));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(out, std::size_t{8}, count(out, "lost 0, out of order 0, misdelivered 0"));
+        expect(out, "targeted server / baseline CPU per delivered PDU:");
     }
 
     void stormIsServedOrRefusedNeverHung()
@@ -133,15 +137,20 @@ public:
         // More new connections than the server serves at once (route.max_connections), with
         // threads to spare: each is either answered or closed, none hangs, and the msg
         // servers already connected lose nothing before, during or after; the server's
-        // descriptors come back once the storm closes (ttbench fails otherwise).
+        // descriptors come back once the storm closes, and its threads a few seconds later
+        // (ttbench fails otherwise).
         server_ = std::make_unique<Server>("host.route.max_threads = 600\nroute.max_connections = 100\n");
         const std::string out = bench({"storm", "--connections=200", "--duration=0.5"});
         expect(out, "opened 200 ");
         expect(out, "hung 0, wrong answers 0");
+        // At most 100 are served at once: the others were refused, or served and then closed
+        // to make room for newer ones (which of the two depends on how fast each was answered).
         CPPUNIT_ASSERT_MESSAGE(out, number(out, "answered (served) ") > 0);
-        CPPUNIT_ASSERT_MESSAGE(out, number(out, "closed (refused) ") > 0);
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(out, std::size_t{3}, count(out, "lost 0, out of order 0, misdelivered 0, unanswered 0, wrong answers 0"));
-        expect(out, "(back ");
+        CPPUNIT_ASSERT_MESSAGE(out, number(out, "closed (refused) ") + number(out, "served, then closed by the server ") >= 100);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(out, std::size_t{4}, count(out, "lost 0, out of order 0, misdelivered 0, unanswered 0, wrong answers 0"));
+        expect(out, "after closing them (back ");
+        expect(out, " after (back ");
+        expect(out, " once the threads were (");
     }
 
     void aFailureEndsTheRunWithOneLine()

@@ -57,13 +57,13 @@ Poco::JSON::Object::Ptr getJson(std::uint16_t admin, const std::string& path)
     return jsonObject(reply.body);
 }
 
-/// Polls until `condition` holds; fails the test with `what` when it does not within 10 s.
+/// Polls until `condition` holds; fails the test with `what` when it does not within 30 s.
 void waitUntil(const std::string& what, const std::function<bool()>& condition)
 {
-    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    const auto deadline = std::chrono::steady_clock::now() + 30s;
     while (!condition())
     {
-        CPPUNIT_ASSERT_MESSAGE("waited 10 s in vain for: " + what, std::chrono::steady_clock::now() < deadline);
+        CPPUNIT_ASSERT_MESSAGE("waited 30 s in vain for: " + what, std::chrono::steady_clock::now() < deadline);
         std::this_thread::sleep_for(20ms);
     }
 }
@@ -492,7 +492,7 @@ private:
         const std::string expected = "MSG_DATA from 1001 to 1002 msg_id 7, " + std::to_string(message.size()) + " bytes, from " +
                                      traceName(admin, a) + ": " + destinations + "\n";
         CPPUNIT_ASSERT_MESSAGE(trace.body() + "\nwanted: " + expected, trace.waitFor(expected));
-        host.waitForLine(mark, {"route.trace", expected.substr(0, expected.size() - 1)});
+        host.waitForLine(mark, {"route.trace", expected.substr(0, expected.size() - 1)}, 30s);
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), tracesRunning(admin));
         CPPUNIT_ASSERT_MESSAGE(trace.body(), trace.body().find("from 1003") == std::string::npos);
         for (const std::string& where : {trace.body(), host.log()})

@@ -154,7 +154,7 @@ public:
             assertContains(depends, runtime, "Depends of ttroute");
 
         const std::string paths = files(deb);
-        const std::vector<std::string> expected{"./usr/bin/tthost", "./usr/bin/ttbench", "./usr/" + kMultiarch + "/ttroute/libttroute.so",
+        const std::vector<std::string> expected{"./usr/bin/tthost", "./usr/bin/ttbench", "./usr/bin/ttctl", "./usr/" + kMultiarch + "/ttroute/libttroute.so",
                                                 "./etc/ttroute/tthost.properties", "./lib/systemd/system/tthost.service",
                                                 "./usr/share/doc/ttroute/copyright", "./usr/share/doc/ttroute/changelog.Debian.gz"};
         for (const std::string& path : expected)

@@ -47,10 +47,10 @@ public:
 
     /// Reads until the body holds `text` (after byte `from`); false when it does not within
     /// `timeout`, or the answer ended first.
-    bool waitFor(const std::string& text, std::size_t from = 0, std::chrono::milliseconds timeout = std::chrono::seconds(10));
+    bool waitFor(const std::string& text, std::size_t from = 0, std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
     /// Reads until the answer ends (its last chunk); false when it does not within `timeout`.
-    bool waitForEnd(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+    bool waitForEnd(std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
     /// The status line's code (0 before the headers came).
     int status() const { return status_; }
