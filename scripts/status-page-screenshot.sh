@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Regenerates docs/status-page.png: builds Release, starts tthost on ephemeral loopback ports
-# with the shipped configuration, plays a realistic scene against it for a few minutes
-# (scripts/status-page-scene.py: 12 msg servers, a few thousand users, relay and query
-# traffic, a link blip, an idle probe closed, a drain, a reload) and takes the screenshot with
-# headless Chromium while the traffic goes on. Everything it starts is stopped at the end.
+# with the shipped configuration, plays a realistic scene against it (scripts/status-page-scene.py:
+# seven minutes of 12 msg servers, about 4,000 users, relay and query traffic, a link blip, an idle
+# probe closed, a drain, a reload) and takes the screenshot of the whole page with headless Chromium
+# while the traffic goes on. Everything it starts is stopped at the end.
 #   scripts/status-page-screenshot.sh [OUTPUT.png] [scene options, e.g. --duration=60 --size=1280x1600]
 #   scripts/status-page-screenshot.sh --measure --servers=1000 --users=100000 --duration=20
 #     prints how fast the page shows 1,000 msg servers instead (no picture unless --screenshot=...)
