@@ -73,11 +73,17 @@ public:
     std::pair<std::size_t, std::size_t> lostUserCounts();
 
 private:
-    class Step;
+    class Step; // RouterStep.h
+
+    /// Presence changes made under one hold of the presence lock: a lost connection's users,
+    /// an ONLINE_USER_INFO's entries. Between slices the other connections' relays and queries
+    /// get their turn, so a large change stalls them for a slice, not for the whole change.
+    static constexpr std::size_t kPresenceSlice = 4096;
 
     std::size_t deliverToAll(FrameBatch& batch, const PeerLink* except);
     /// Waits while the peers but `except` have more than a little queued (see Router.cpp).
     void waitForOutboxes(const PeerLink* except);
+    void logQueryCap(const PeerLink& from, const FrameView& frame, std::size_t asked, std::size_t answered);
     void logDroppedBody(const PeerLink& from, const FrameView& frame);
     void logOversized(const PeerLink& from, const FrameView& frame, std::size_t entries);
     void logIgnored(const PeerLink& from, const FrameView& frame);
