@@ -5,7 +5,8 @@ set -euo pipefail
 
 # clang and its runtime only build the fuzz target (tests/fuzz); without them that test is left
 # out. dpkg-dev and lintian make and check the Debian packages (the tests labelled package).
-packages=(cmake make g++ libpoco-dev libprotobuf-dev protobuf-compiler libcppunit-dev clang libclang-rt-14-dev dpkg-dev lintian "$@")
+# chromium loads the status page headless (e2e_status_page, scripts/status-page-screenshot.sh).
+packages=(cmake make g++ libpoco-dev libprotobuf-dev protobuf-compiler libcppunit-dev clang libclang-rt-14-dev dpkg-dev lintian chromium "$@")
 
 missing=()
 for package in "${packages[@]}"; do

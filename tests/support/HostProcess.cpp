@@ -78,8 +78,9 @@ std::string TempDir::write(const std::string& name, const std::string& content) 
 }
 
 HostProcess::HostProcess(const std::string& executable, const std::vector<std::string>& args, const std::string& workDir,
-                         const std::string& logFile, const std::string& errorFile)
+                         const std::string& logFile, const std::string& errorFile, bool ownProcessGroup)
     : logFile_(logFile)
+    , ownProcessGroup_(ownProcessGroup)
 {
     std::vector<std::string> argvStrings{executable};
     argvStrings.insert(argvStrings.end(), args.begin(), args.end());
@@ -102,7 +103,13 @@ HostProcess::HostProcess(const std::string& executable, const std::vector<std::s
     sigset_t none;
     sigemptyset(&none);
     posix_spawnattr_setsigmask(&attributes, &none);
-    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK);
+    short flags = POSIX_SPAWN_SETSIGMASK;
+    if (ownProcessGroup)
+    {
+        posix_spawnattr_setpgroup(&attributes, 0); // a group whose id is the child's pid
+        flags |= POSIX_SPAWN_SETPGROUP;
+    }
+    posix_spawnattr_setflags(&attributes, flags);
     const int error = posix_spawn(&pid_, executable.c_str(), &actions, &attributes, argv.data(), environ);
     posix_spawnattr_destroy(&attributes);
     posix_spawn_file_actions_destroy(&actions);
@@ -118,8 +125,15 @@ HostProcess::~HostProcess()
     if (pid_ > 0)
     {
         ::kill(pid_, SIGKILL);
+        killGroup();
         ::waitpid(pid_, nullptr, 0);
     }
+}
+
+void HostProcess::killGroup() const
+{
+    if (ownProcessGroup_ && pid_ > 0)
+        ::kill(-pid_, SIGKILL);
 }
 
 std::string HostProcess::output() const
@@ -168,6 +182,14 @@ int HostProcess::wait(std::chrono::milliseconds timeout)
     const auto deadline = Clock::now() + timeout;
     while (pid_ > 0)
     {
+        if (ownProcessGroup_)
+        {
+            // Seen exited but left unreaped, so the group's id stays its own while the rest
+            // of the group is killed.
+            siginfo_t info{};
+            if (::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == pid_)
+                killGroup();
+        }
         int status = 0;
         const pid_t done = ::waitpid(pid_, &status, WNOHANG);
         if (done == pid_)
@@ -190,6 +212,22 @@ int runToCompletion(const std::string& executable, const std::vector<std::string
     HostProcess process(executable, args, workDir, log);
     const int status = process.wait(timeout);
     output = process.output();
+    return status;
+}
+
+int runGroupToCompletion(const std::string& executable, const std::vector<std::string>& args, const std::string& workDir,
+                         std::string& output, std::string& errors, std::chrono::milliseconds timeout)
+{
+    TempDir scratch;
+    const std::string log = scratch.path() + "/output.log";
+    const std::string errorLog = scratch.path() + "/errors.log";
+    int status = -1;
+    {
+        HostProcess process(executable, args, workDir, log, errorLog, true);
+        status = process.wait(timeout);
+    } // a timed-out process and its group are killed here
+    output = readFile(log);
+    errors = readFile(errorLog);
     return status;
 }
 

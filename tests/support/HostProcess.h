@@ -37,9 +37,12 @@ class HostProcess
 {
 public:
     /// Starts `executable` with `args` and `workDir` as working directory; stdout goes to
-    /// `logFile`, and so does stderr unless `errorFile` names a file of its own for it.
+    /// `logFile`, and so does stderr unless `errorFile` names a file of its own for it. With
+    /// `ownProcessGroup` the child leads a process group of its own, and everything in that
+    /// group is killed with it (when it exits, in wait(), or on destruction): for programs
+    /// that start children of their own, such as a browser.
     HostProcess(const std::string& executable, const std::vector<std::string>& args, const std::string& workDir,
-                const std::string& logFile, const std::string& errorFile = "");
+                const std::string& logFile, const std::string& errorFile = "", bool ownProcessGroup = false);
     ~HostProcess();
     HostProcess(const HostProcess&) = delete;
     HostProcess& operator=(const HostProcess&) = delete;
@@ -67,13 +70,24 @@ public:
     bool running() const { return pid_ > 0; }
 
 private:
+    /// With a process group of its own: kills what is left of the group (the child itself
+    /// is dead or a zombie not yet reaped, so its id cannot have been reused).
+    void killGroup() const;
+
     pid_t pid_ = -1;
     std::string logFile_;
+    bool ownProcessGroup_ = false;
 };
 
 /// Runs `executable` with `args` to completion (at most `timeout`) and returns its exit
 /// status; its output is stored in `output`.
 int runToCompletion(const std::string& executable, const std::vector<std::string>& args, const std::string& workDir,
                     std::string& output, std::chrono::milliseconds timeout = std::chrono::seconds(15));
+
+/// runToCompletion() for a program that starts children of its own (a browser): it runs in a
+/// process group of its own, killed whole when it exits or after `timeout` (status -1 then);
+/// its stdout is stored in `output` and its stderr, kept apart, in `errors`.
+int runGroupToCompletion(const std::string& executable, const std::vector<std::string>& args, const std::string& workDir,
+                         std::string& output, std::string& errors, std::chrono::milliseconds timeout);
 
 } // namespace tttest
