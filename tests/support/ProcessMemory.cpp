@@ -47,14 +47,30 @@ void settleAllocator()
 #endif
 }
 
-std::size_t rssKiB()
+namespace
+{
+
+/// The number after `key` (e.g. "VmRSS:") in /proc/self/status.
+std::size_t statusValue(const std::string& key)
 {
     std::ifstream status("/proc/self/status");
     for (std::string line; std::getline(status, line);)
-        if (line.rfind("VmRSS:", 0) == 0)
-            return static_cast<std::size_t>(std::stoull(line.substr(6)));
-    CPPUNIT_FAIL("no VmRSS in /proc/self/status");
+        if (line.rfind(key, 0) == 0)
+            return static_cast<std::size_t>(std::stoull(line.substr(key.size())));
+    CPPUNIT_FAIL("no " + key + " in /proc/self/status");
     return 0;
+}
+
+} // namespace
+
+std::size_t rssKiB()
+{
+    return statusValue("VmRSS:");
+}
+
+std::size_t threadCount()
+{
+    return statusValue("Threads:");
 }
 
 } // namespace tttest

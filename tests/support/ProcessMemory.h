@@ -18,4 +18,7 @@ void settleAllocator();
 /// Resident set size of this process, in KiB.
 std::size_t rssKiB();
 
+/// Threads of this process, a served plugin's connection threads among them.
+std::size_t threadCount();
+
 } // namespace tttest

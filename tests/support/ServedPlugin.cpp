@@ -109,7 +109,7 @@ ServedPlugin::ServedPlugin(const std::string& pluginPath, const Settings& settin
         socket.bind(Poco::Net::SocketAddress("127.0.0.1", 0), false, false);
         socket.listen(64);
         auto params = Poco::makeAuto<Poco::Net::TCPServerParams>();
-        params->setMaxThreads(24);
+        params->setMaxThreads(kMaxConnectionThreads);
         params->setMaxQueued(16);
         server_ = std::make_unique<Poco::Net::TCPServer>(plugin_->connectionFactory(), threads_, socket, params);
         server_->start();

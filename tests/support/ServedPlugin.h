@@ -41,6 +41,10 @@ public:
     ServedPlugin(const ServedPlugin&) = delete;
     ServedPlugin& operator=(const ServedPlugin&) = delete;
 
+    /// The most connections served at once, each by a thread of its own; the pool holds no
+    /// more threads for them than that.
+    static constexpr int kMaxConnectionThreads = 24;
+
     /// The port the server listens on, on 127.0.0.1.
     std::uint16_t port() const { return port_; }
 
