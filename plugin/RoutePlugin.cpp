@@ -1,7 +1,7 @@
 #include "RoutePlugin.h"
 
-#include "RouteConnectionFactory.h"
-#include "RouteConnectionFilter.h"
+#include "connections/RouteConnectionFactory.h"
+#include "connections/RouteConnectionFilter.h"
 
 #include <Poco/ClassLibrary.h>
 

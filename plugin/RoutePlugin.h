@@ -1,8 +1,8 @@
 #pragma once
 
-#include "RouteAdmin.h"
-#include "RouteMetrics.h"
-#include "RouteService.h"
+#include "admin/RouteAdmin.h"
+#include "admin/RouteMetrics.h"
+#include "connections/RouteService.h"
 
 #include "tthost/ServerPlugin.h"
 

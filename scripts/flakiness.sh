@@ -25,7 +25,7 @@ for arg in "$@"; do
 done
 
 # Suites that take ten seconds or more a run in the sanitizer build.
-SLOW='^(e2e_operations|e2e_admin|bench_smoke|e2e_embedding|e2e_package)$'
+SLOW='^(e2e_operations|e2e_admin|e2e_status_page|bench_smoke|e2e_embedding|e2e_package)$'
 
 scripts/deps.sh stress
 for build in $builds; do scripts/build.sh "$build"; done

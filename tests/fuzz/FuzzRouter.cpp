@@ -17,18 +17,18 @@
 // replays the seed corpus and the regressions in every ctest run.
 #include "FuzzScript.h"
 
-#include "Frame.h"
-#include "FrameBatch.h"
-#include "FrameDecoder.h"
-#include "FrameError.h"
-#include "LiveSettings.h"
-#include "PeerDirectory.h"
-#include "PeerLink.h"
-#include "PresenceRegistry.h"
-#include "ProtocolIds.h"
-#include "RouteCounters.h"
-#include "RouteSettings.h"
-#include "Router.h"
+#include "config/LiveSettings.h"
+#include "config/RouteSettings.h"
+#include "presence/PresenceRegistry.h"
+#include "routing/FrameBatch.h"
+#include "routing/PeerDirectory.h"
+#include "routing/PeerLink.h"
+#include "routing/RouteCounters.h"
+#include "routing/Router.h"
+#include "wire/Frame.h"
+#include "wire/FrameDecoder.h"
+#include "wire/FrameError.h"
+#include "wire/ProtocolIds.h"
 
 #include <Poco/AutoPtr.h>
 #include <Poco/Logger.h>

@@ -2,8 +2,8 @@
 
 #include "WireFrames.h"
 
-#include "PeerLink.h"
-#include "RouteScratch.h"
+#include "routing/PeerLink.h"
+#include "routing/RouteScratch.h"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,6 +1,6 @@
 #include "RouterHarness.h"
 
-#include "Frame.h"
+#include "wire/Frame.h"
 
 #include <Poco/Logger.h>
 #include <Poco/NullChannel.h>

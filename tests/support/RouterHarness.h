@@ -2,12 +2,12 @@
 
 #include "RecordingPeer.h"
 
-#include "LiveSettings.h"
-#include "PeerDirectory.h"
-#include "PresenceRegistry.h"
-#include "RouteCounters.h"
-#include "RouteSettings.h"
-#include "Router.h"
+#include "config/LiveSettings.h"
+#include "config/RouteSettings.h"
+#include "presence/PresenceRegistry.h"
+#include "routing/PeerDirectory.h"
+#include "routing/RouteCounters.h"
+#include "routing/Router.h"
 
 #include <memory>
 #include <string>

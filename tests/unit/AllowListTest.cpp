@@ -1,5 +1,5 @@
 // The connection allowlist: CIDR ranges of both families, single hosts, mapped addresses, bad entries.
-#include "AllowList.h"
+#include "config/AllowList.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 

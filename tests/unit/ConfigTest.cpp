@@ -1,11 +1,11 @@
 // Configuration reading: typed values with units and ranges, errors that name the key,
 // unknown keys, the host's and the route plugin's settings, and plugin library lookup.
+#include "HostProcess.h"
 #include "HostSettings.h"
 #include "LogDispatcher.h"
+#include "config/RouteSettings.h"
 #include "tthost/PluginLibrary.h"
 #include "tthost/ServerPlugin.h"
-#include "RouteSettings.h"
-#include "HostProcess.h"
 
 #include "tthost/ConfigError.h"
 #include "tthost/ConfigReader.h"

@@ -1,9 +1,9 @@
 // What the status page and ttctl read besides live state: the traffic second by second
 // (RateHistory, from RouteCounters) and the connections that ended (DisconnectLog).
-#include "DisconnectLog.h"
-#include "ProtocolIds.h"
-#include "RateHistory.h"
-#include "RouteCounters.h"
+#include "admin/RateHistory.h"
+#include "connections/DisconnectLog.h"
+#include "routing/RouteCounters.h"
+#include "wire/ProtocolIds.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 

@@ -1,6 +1,6 @@
 // The frame decoder: whole frames across any read boundary, and the length limits of protocol.md §1.
-#include "FrameDecoder.h"
 #include "WireFrames.h"
+#include "wire/FrameDecoder.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 

@@ -1,7 +1,7 @@
 // LostUsers: what the router remembers of users lost with connections, held for the grace
 // period, then remembered as announced until they come back.
-#include "LostUsers.h"
 #include "ProcessMemory.h"
+#include "presence/LostUsers.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 

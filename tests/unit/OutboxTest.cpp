@@ -1,6 +1,6 @@
 // The outbox over a real socket pair: direct writes, queueing when the kernel is full,
 // ordered flushing, the queue limit, and failures.
-#include "Outbox.h"
+#include "connections/Outbox.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 

@@ -6,10 +6,10 @@
 #include "FrameTokens.h"
 #include "ProtocolConstants.h"
 #include "RecordingPeer.h"
-#include "RouteCounters.h"
-#include "RouteSettings.h"
 #include "RouterHarness.h"
 #include "WireFrames.h"
+#include "config/RouteSettings.h"
+#include "routing/RouteCounters.h"
 
 #include "IM.Buddy.pb.h"
 

@@ -1,8 +1,8 @@
 // The presence registry against protocol.md §4: login counting per connection and client type,
 // ONLINE meaning "a PC login anywhere", connection removal (§7), and the table underneath
 // (inline logins, the spill map, growth, shrinking and deletion) checked against a plain model.
-#include "PresenceRegistry.h"
-#include "ProtocolIds.h"
+#include "presence/PresenceRegistry.h"
+#include "wire/ProtocolIds.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 

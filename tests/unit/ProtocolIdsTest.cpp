@@ -1,5 +1,5 @@
 // Command ids, their counter slots and their names agree (protocol.md §2).
-#include "ProtocolIds.h"
+#include "wire/ProtocolIds.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 

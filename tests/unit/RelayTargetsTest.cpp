@@ -1,9 +1,9 @@
 // Reading a one-to-one PDU's users in place (targeted relay): every targeted command, and
 // every reason a body keeps the broadcast rules.
-#include "Frame.h"
-#include "ProtocolIds.h"
-#include "RelayTargets.h"
 #include "WireFrames.h"
+#include "wire/Frame.h"
+#include "wire/ProtocolIds.h"
+#include "wire/RelayTargets.h"
 
 #include "IM.Buddy.pb.h"
 #include "IM.File.pb.h"

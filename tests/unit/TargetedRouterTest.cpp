@@ -6,13 +6,13 @@
 // read; the sent counters; a live switch of the mode; and peers that go away.
 #include "DiagnosticText.h"
 #include "ProtocolConstants.h"
-#include "ProtocolIds.h"
 #include "RecordingPeer.h"
 #include "RelayedFrames.h"
-#include "RouteCounters.h"
-#include "RouteSettings.h"
 #include "RouterHarness.h"
 #include "WireFrames.h"
+#include "config/RouteSettings.h"
+#include "routing/RouteCounters.h"
+#include "wire/ProtocolIds.h"
 
 #include "IM.BaseDefine.pb.h"
 #include "IM.Buddy.pb.h"

@@ -6,10 +6,10 @@
 #include "RelayedFrames.h"
 #include "WireFrames.h"
 
-#include "Frame.h"
-#include "PduSummary.h"
-#include "TraceStream.h"
-#include "Tracer.h"
+#include "admin/TraceStream.h"
+#include "routing/Tracer.h"
+#include "wire/Frame.h"
+#include "wire/PduSummary.h"
 
 #include <Poco/AutoPtr.h>
 #include <Poco/Channel.h>

@@ -2,7 +2,7 @@
 // that keep overlapping cannot starve it (std::shared_mutex lets them in: a reader-preferring
 // lock fails tryLockRespectsHoldersAndWaitingWriters). The give-up deadline only keeps a
 // broken lock from hanging the suite.
-#include "WriterPriorityMutex.h"
+#include "routing/WriterPriorityMutex.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 
