@@ -4,6 +4,7 @@
 #include "DiagnosticText.h"
 #include "FakeMsgServer.h"
 #include "FrameAssertions.h"
+#include "Lifeline.h"
 #include "LogLines.h"
 #include "MsgServerChecks.h"
 #include "ProtocolConstants.h"
@@ -26,16 +27,13 @@
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
 
-#include <cppunit/Exception.h>
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <algorithm>
 #include <chrono>
-#include <iostream>
 #include <memory>
 #include <string>
 #include <thread>
-#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -47,6 +45,7 @@ using tttest::assertSameBytes;
 using tttest::assertStatusNotifications;
 using tttest::connectAdmitted;
 using tttest::describeFrames;
+using tttest::Lifeline;
 using tttest::FakeMsgServer;
 using tttest::patternedBytes;
 using tttest::queryStatuses;
@@ -61,54 +60,6 @@ namespace
 
 using Settings = ServedPlugin::Settings;
 using Clock = std::chrono::steady_clock;
-
-/// When a fake msg server's whole PDUs went out, so a test can tell afterwards whether it kept
-/// its side of the idle timeout. The route server closes a connection on which nothing arrived
-/// for idle_timeout, and it is right to when the thread that should have sent was descheduled
-/// for that long.
-class Lifeline
-{
-public:
-    /// Runs `send`, which puts a whole PDU on its way (a send, a sync, a connect with a sync),
-    /// notes when, and returns what `send` returns.
-    template <typename Send>
-    auto around(Send send) -> decltype(send())
-    {
-        const Clock::time_point began = Clock::now();
-        if constexpr (std::is_void_v<decltype(send())>)
-        {
-            send();
-            noteSent(began);
-        }
-        else
-        {
-            auto result = send();
-            noteSent(began);
-            return result;
-        }
-    }
-
-    /// The longest time in which no PDU can have gone out: from the start of one send to the
-    /// end of the next, or to now after the last. Never less than the longest real gap.
-    std::chrono::milliseconds longestSilence() const
-    {
-        const auto open = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - lastBegan_);
-        return std::max(longest_, open);
-    }
-
-private:
-    void noteSent(Clock::time_point began)
-    {
-        if (sentBefore_)
-            longest_ = std::max(longest_, std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - lastBegan_));
-        sentBefore_ = true;
-        lastBegan_ = began;
-    }
-
-    bool sentBefore_ = false;
-    Clock::time_point lastBegan_ = Clock::now();
-    std::chrono::milliseconds longest_{0};
-};
 
 std::string switchP2P(std::uint32_t from, std::uint32_t to, std::uint16_t seq)
 {
@@ -702,43 +653,19 @@ public:
     }
 
     /// A connection that sends nothing for idle_timeout is closed and its user announced
-    /// offline; one that keeps sending whole PDUs stays. That the keeper keeps sending is up to
-    /// this thread: descheduled for longer than idle_timeout (a busy machine), it leaves the
-    /// keeper silent that long, and the route server is right to close the keeper too. The
-    /// keeper's send times tell such a run apart, and it is run again (three runs at most); a
-    /// keeper closed although it kept sending fails at once.
+    /// offline; one that keeps sending whole PDUs stays (a run in which this thread left the
+    /// keeper silent that long proves nothing and runs again: Lifeline.h).
     void silentConnectionIsClosedAfterIdleTimeout()
     {
         constexpr auto kIdleTimeout = 600ms;
-        for (int run = 1;; ++run)
-        {
-            served_.reset();
-            start({{"heartbeat_interval", "100ms"}, {"idle_timeout", std::to_string(kIdleTimeout.count()) + "ms"}});
-            Lifeline keeperLife;
-            try
-            {
-                onlyTheSilentConnectionIdlesOut(keeperLife);
-                return;
-            }
-            catch (const std::exception& error)
-            {
-                const auto silence = keeperLife.longestSilence();
-                const auto* poco = dynamic_cast<const Poco::Exception*>(&error);
-                const std::string failure = poco ? poco->displayText() : std::string(error.what());
-                if (silence < kIdleTimeout)
-                {
-                    if (dynamic_cast<const CppUnit::Exception*>(&error))
-                        throw;
-                    CPPUNIT_FAIL(failure + "; the keeper was silent for " + std::to_string(silence.count()) +
-                                 " ms at most; the log:\n" + served_->log());
-                }
-                const std::string what = "this thread left the keeper without sending for " + std::to_string(silence.count()) +
-                                         " ms, over idle_timeout: " + failure;
-                if (run == 3)
-                    CPPUNIT_FAIL("in each of 3 runs, " + what);
-                std::cerr << "\n  note: run " << run << " proves nothing, " << what << "; running it again\n";
-            }
-        }
+        tttest::runWhileKeepersKeepTime(
+            kIdleTimeout, 1,
+            [&](std::vector<Lifeline>& keeperLives) {
+                served_.reset();
+                start({{"heartbeat_interval", "100ms"}, {"idle_timeout", std::to_string(kIdleTimeout.count()) + "ms"}});
+                onlyTheSilentConnectionIdlesOut(keeperLives[0]);
+            },
+            [&] { return served_->log(); });
     }
 
     /// Issue: the idle timeout is about what arrived, not about what the connection's thread

@@ -21,6 +21,7 @@ constexpr std::uint32_t kSyncUser = 0x5EC0DE;
 
 FakeMsgServer::FakeMsgServer(std::uint16_t port)
     : socket_(Poco::Net::SocketAddress("127.0.0.1", port))
+    , name_(socket_.address().toString() + " #")
 {
     socket_.setNoDelay(true);
 }
@@ -30,12 +31,21 @@ FakeMsgServer::FakeMsgServer(std::uint16_t port, const std::string& sourceAddres
 {
     socket_.impl()->bind(Poco::Net::SocketAddress(sourceAddress, 0));
     socket_.connect(Poco::Net::SocketAddress("127.0.0.1", port));
+    name_ = socket_.address().toString() + " #";
     socket_.setNoDelay(true);
 }
 
 void FakeMsgServer::send(const std::string& bytes)
 {
-    socket_.sendBytes(bytes.data(), static_cast<int>(bytes.size()));
+    try
+    {
+        socket_.sendBytes(bytes.data(), static_cast<int>(bytes.size()));
+    }
+    catch (const Poco::Exception& error)
+    {
+        // Which connection failed is what a failing test's reader needs first.
+        throw Poco::IOException(name_ + ": sending " + std::to_string(bytes.size()) + " bytes: " + error.displayText());
+    }
 }
 
 bool FakeMsgServer::readSome(std::chrono::milliseconds timeout)
@@ -43,9 +53,17 @@ bool FakeMsgServer::readSome(std::chrono::milliseconds timeout)
     if (!socket_.poll(Poco::Timespan(timeout.count() * 1000), Poco::Net::Socket::SELECT_READ))
         return false;
     char chunk[65536];
-    const int got = socket_.receiveBytes(chunk, sizeof chunk);
+    int got = 0;
+    try
+    {
+        got = socket_.receiveBytes(chunk, sizeof chunk);
+    }
+    catch (const Poco::Exception& error)
+    {
+        throw Poco::IOException(name_ + ": receiving: " + error.displayText());
+    }
     if (got <= 0)
-        throw Poco::Net::ConnectionResetException("route server closed the connection");
+        throw Poco::Net::ConnectionResetException(name_ + ": the route server closed the connection");
     buffer_.append(chunk, static_cast<std::size_t>(got));
     for (auto& frame : takeFrames(buffer_))
     {

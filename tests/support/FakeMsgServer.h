@@ -51,13 +51,14 @@ public:
     Poco::Net::StreamSocket& socket() { return socket_; }
 
     /// How the route server names this connection in its log: "127.0.0.1:<port> #".
-    std::string logName() const { return socket_.address().toString() + " #"; }
+    std::string logName() const { return name_; }
 
 private:
     /// Reads once, waiting up to `timeout`; false on timeout, throws on EOF.
     bool readSome(std::chrono::milliseconds timeout);
 
     Poco::Net::StreamSocket socket_;
+    std::string name_; ///< logName(), kept: a reset socket may no longer tell its address
     std::string buffer_;
     std::deque<WireFrame> frames_;
     int heartbeats_ = 0;
