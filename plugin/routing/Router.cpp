@@ -205,7 +205,7 @@ void Router::route(PeerLink& from, const std::vector<FrameView>& frames, RouteSc
     // One relaxed load when no trace runs: all that tracing costs the routing path then.
     std::optional<TraceRecorder> trace;
     if (tracer_.active())
-        trace.emplace(tracer_, from, peers_.snapshot());
+        trace.emplace(tracer_, from, peers_);
     Step step(*this, from, scratch);
     for (const FrameView& frame : frames)
     {

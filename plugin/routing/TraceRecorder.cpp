@@ -23,16 +23,27 @@ std::string plural(std::size_t count, const char* noun)
 
 } // namespace
 
-TraceRecorder::TraceRecorder(Tracer& tracer, const PeerLink& from, std::shared_ptr<const PeerDirectory::PeerList> peers)
+TraceRecorder::TraceRecorder(Tracer& tracer, const PeerLink& from, const PeerDirectory& directory)
     : tracer_(tracer)
     , from_(from)
     , followed_(tracer.followed())
-    , peers_(std::move(peers))
+    , directory_(directory)
 {
+}
+
+const PeerDirectory::PeerList& TraceRecorder::peers() const
+{
+    if (!peers_)
+        peers_ = directory_.snapshot();
+    return *peers_;
 }
 
 void TraceRecorder::note(const FrameView& frame, const PduFate& fate, const RouteScratch& scratch)
 {
+    // A status query the router answered has its ids in the scratch already: a comparison
+    // each tells whether it concerns a followed user, without reading its body again.
+    if (fate.action == PduFate::Action::Answered ? !followsAnyOf(scratch.query) : !PduSummary::mayConcern(frame, *followed_))
+        return;
     const PduSummary summary(frame, *followed_);
     if (summary.followedUsers().empty())
         return;
@@ -41,6 +52,12 @@ void TraceRecorder::note(const FrameView& frame, const PduFate& fate, const Rout
                             std::to_string(frame.header.length) + " bytes, from " + from_.description() + ": " +
                             fateText(fate, scratch, summary.followedUsers()),
                         summary.followedUsers());
+}
+
+bool TraceRecorder::followsAnyOf(const StatusQuery& query) const
+{
+    const auto follows = [this](std::uint32_t user) { return std::binary_search(followed_->begin(), followed_->end(), user); };
+    return follows(query.requester()) || std::any_of(query.ids().begin(), query.ids().end(), follows);
 }
 
 void TraceRecorder::publish()
@@ -61,7 +78,7 @@ std::string TraceRecorder::fateText(const PduFate& fate, const RouteScratch& scr
         case Action::RelayedToAll:
         {
             std::vector<ConnectionId> ids;
-            for (const auto& peer : *peers_)
+            for (const auto& peer : peers())
                 if (fate.action == Action::RelayedToAll || peer.get() != &from_)
                     ids.push_back(peer->id());
             return "relayed to " + destinations(ids);
@@ -70,7 +87,7 @@ std::string TraceRecorder::fateText(const PduFate& fate, const RouteScratch& scr
         {
             std::vector<ConnectionId> ids;
             for (ConnectionId id : scratch.connections)
-                if (id != from_.id() && PeerDirectory::find(*peers_, id))
+                if (id != from_.id() && PeerDirectory::find(peers(), id))
                     ids.push_back(id);
             return "relayed (targeted) to " + destinations(ids);
         }
@@ -107,7 +124,7 @@ std::string TraceRecorder::destinations(const std::vector<ConnectionId>& ids) co
     std::string text = plural(ids.size(), "msg server") + ":";
     for (std::size_t i = 0; i < ids.size() && i < kNamedDestinations; ++i)
     {
-        const PeerLink* peer = PeerDirectory::find(*peers_, ids[i]);
+        const PeerLink* peer = PeerDirectory::find(peers(), ids[i]);
         text += (i == 0 ? " " : ", ") + (peer ? peer->description() : "#" + std::to_string(ids[i]));
     }
     if (ids.size() > kNamedDestinations)

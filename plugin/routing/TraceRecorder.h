@@ -5,6 +5,7 @@
 #include "routing/RouteScratch.h"
 #include "routing/Tracer.h"
 #include "wire/Frame.h"
+#include "wire/StatusQuery.h"
 
 #include <cstdint>
 #include <memory>
@@ -23,8 +24,9 @@ namespace ttroute
 class TraceRecorder
 {
 public:
-    /// Lines for `tracer`'s followed users about what `from` sent; `peers` names destinations.
-    TraceRecorder(Tracer& tracer, const PeerLink& from, std::shared_ptr<const PeerDirectory::PeerList> peers);
+    /// Lines for `tracer`'s followed users about what `from` sent; `directory` names
+    /// destinations (looked at only for a PDU that concerns a followed user).
+    TraceRecorder(Tracer& tracer, const PeerLink& from, const PeerDirectory& directory);
 
     /// Makes the line of `frame` if it concerns a followed user; `scratch` holds what the
     /// router used for it (a targeted relay's destinations, a query's answers).
@@ -34,13 +36,19 @@ public:
     void publish();
 
 private:
+    /// True when `query`, as the router read it, names a followed user.
+    bool followsAnyOf(const StatusQuery& query) const;
     std::string fateText(const PduFate& fate, const RouteScratch& scratch, const std::vector<std::uint32_t>& users) const;
     std::string destinations(const std::vector<ConnectionId>& ids) const;
+    /// The connected msg servers, from the first line on: a read that concerns no followed
+    /// user does not touch the directory's lock.
+    const PeerDirectory::PeerList& peers() const;
 
     Tracer& tracer_;
     const PeerLink& from_;
     std::shared_ptr<const std::vector<std::uint32_t>> followed_;
-    std::shared_ptr<const PeerDirectory::PeerList> peers_;
+    const PeerDirectory& directory_;
+    mutable std::shared_ptr<const PeerDirectory::PeerList> peers_;
     std::vector<std::pair<std::string, std::vector<std::uint32_t>>> lines_; ///< each with the followed users it concerns
 };
 

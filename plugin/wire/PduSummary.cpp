@@ -18,11 +18,12 @@ constexpr std::uint32_t kFieldLimit = 32;
 /// The last value of each varint field below kFieldLimit, as the generated parser keeps it.
 struct Scalars
 {
-    std::uint64_t values[kFieldLimit] = {};
+    std::uint64_t values[kFieldLimit]; // left unset: `present` says which were read (every PDU pays for this)
     std::uint32_t present = 0;
 
     bool has(std::uint32_t number) const { return (present >> number) & 1u; }
-    std::uint32_t operator[](std::uint32_t number) const { return static_cast<std::uint32_t>(values[number]); }
+    /// Field `number`'s value, 0 when absent (as the generated parser's default).
+    std::uint32_t operator[](std::uint32_t number) const { return has(number) ? static_cast<std::uint32_t>(values[number]) : 0; }
 
     /// " label VALUE" when field `number` is present.
     std::string field(const char* label, std::uint32_t number) const
@@ -85,14 +86,60 @@ std::string loginText(std::uint32_t status, std::uint32_t clientType)
     return std::string(" ") + statusName(status) + " " + clientTypeLabel(clientTypeSlot(clientType));
 }
 
+/// True when sorted `followed` holds `user`; most users are outside the range of the few
+/// followed ones, and two comparisons tell.
+bool isFollowed(const std::vector<std::uint32_t>& followed, std::uint64_t user)
+{
+    return !followed.empty() && user >= followed.front() && user <= followed.back() &&
+           std::binary_search(followed.begin(), followed.end(), static_cast<std::uint32_t>(user));
+}
+
 /// SessionType SESSION_TYPE_SINGLE (protocol.md §2): the session id is a user's.
 constexpr std::uint32_t kSingleSession = 1;
 
 } // namespace
 
-PduSummary::PduSummary(const FrameView& frame, const std::vector<std::uint32_t>& followed)
-    : followed_(followed)
+bool PduSummary::mayConcern(const FrameView& frame, const std::vector<std::uint32_t>& followed)
 {
+    switch (frame.header.commandId)
+    {
+        case CommandId::MsgData:       // from_user_id, to_session_id
+        case CommandId::MsgReadNotify: // user_id, session_id
+        case CommandId::SwitchP2PCmd:  // from_user_id, to_user_id
+        case CommandId::FileNotify:    // from_user_id, to_user_id
+            break;
+        default:
+            return true;
+    }
+    ProtoWire::Reader reader(frame.body(), frame.bodySize());
+    ProtoWire::Field field;
+    unsigned seen = 0; // bit 1: field 1, bit 2: field 2
+    while (seen != 3 && reader.next(field))
+    {
+        if (field.type != WireType::Varint || (field.number != 1 && field.number != 2))
+            continue;
+        if (isFollowed(followed, field.value))
+            return true;
+        seen |= field.number;
+    }
+    return false;
+}
+
+PduSummary::PduSummary(const FrameView& frame, const std::vector<std::uint32_t>& followed)
+    : PduSummary(frame, followed, false)
+{
+}
+
+std::string PduSummary::ids() const
+{
+    // The users it concerns are all the followed ones the text needs (ONLINE_USER_INFO names them).
+    return PduSummary(frame_, followedUsers_, true).ids_;
+}
+
+PduSummary::PduSummary(const FrameView& frame, const std::vector<std::uint32_t>& followed, bool describe)
+    : frame_(frame)
+{
+    const auto concerns = [&](std::uint32_t user) { noteIfFollowed(followed, user); };
     const Scalars s = readScalars(frame.body(), frame.bodySize());
     switch (frame.header.commandId)
     {
@@ -102,35 +149,41 @@ PduSummary::PduSummary(const FrameView& frame, const std::vector<std::uint32_t>&
             concerns(s[1]);
             if (single)
                 concerns(s[2]);
-            ids_ = "from " + std::to_string(s[1]) + (single ? " to " : " to group ") + std::to_string(s[2]) + s.field("msg_id", 3);
+            if (describe)
+                ids_ = "from " + std::to_string(s[1]) + (single ? " to " : " to group ") + std::to_string(s[2]) + s.field("msg_id", 3);
             break;
         }
         case CommandId::MsgReadNotify:
             concerns(s[1]);
             if (s[4] == kSingleSession)
                 concerns(s[2]);
-            ids_ = "user " + std::to_string(s[1]) + (s[4] == kSingleSession ? " session user " : " session group ") + std::to_string(s[2]) +
-                   s.field("msg_id", 3);
+            if (describe)
+                ids_ = "user " + std::to_string(s[1]) + (s[4] == kSingleSession ? " session user " : " session group ") + std::to_string(s[2]) +
+                       s.field("msg_id", 3);
             break;
         case CommandId::SwitchP2PCmd:
         case CommandId::FileNotify:
             concerns(s[1]);
             concerns(s[2]);
-            ids_ = "from " + std::to_string(s[1]) + " to " + std::to_string(s[2]);
+            if (describe)
+                ids_ = "from " + std::to_string(s[1]) + " to " + std::to_string(s[2]);
             break;
         case CommandId::ServerKickUser:
             concerns(s[1]);
-            ids_ = "user " + std::to_string(s[1]) + " " + clientTypeLabel(clientTypeSlot(s[2])) + s.field("reason", 3);
+            if (describe)
+                ids_ = "user " + std::to_string(s[1]) + " " + clientTypeLabel(clientTypeSlot(s[2])) + s.field("reason", 3);
             break;
         case CommandId::RemoveSessionNotify:
             concerns(s[1]);
             if (s[2] == kSingleSession)
                 concerns(s[3]);
-            ids_ = "user " + std::to_string(s[1]) + (s[2] == kSingleSession ? " session user " : " session group ") + std::to_string(s[3]);
+            if (describe)
+                ids_ = "user " + std::to_string(s[1]) + (s[2] == kSingleSession ? " session user " : " session group ") + std::to_string(s[3]);
             break;
         case CommandId::SignInfoChangedNotify:
             concerns(s[1]);
-            ids_ = "user " + std::to_string(s[1]);
+            if (describe)
+                ids_ = "user " + std::to_string(s[1]);
             break;
         case CommandId::GroupChangeMemberNotify:
         {
@@ -141,13 +194,15 @@ PduSummary::PduSummary(const FrameView& frame, const std::vector<std::uint32_t>&
                 concerns(user);
                 ++changed;
             });
-            ids_ = "user " + std::to_string(s[1]) + " group " + std::to_string(s[3]) + (s[2] == 1 ? " adds " : " removes ") +
-                   std::to_string(changed) + " members";
+            if (describe)
+                ids_ = "user " + std::to_string(s[1]) + " group " + std::to_string(s[3]) + (s[2] == 1 ? " adds " : " removes ") +
+                       std::to_string(changed) + " members";
             break;
         }
         case CommandId::UserStatusUpdate:
             concerns(s[2]);
-            ids_ = "user " + std::to_string(s[2]) + loginText(s[1], s[3]);
+            if (describe)
+                ids_ = "user " + std::to_string(s[2]) + loginText(s[1], s[3]);
             break;
         case CommandId::UsersStatusRequest:
         {
@@ -157,7 +212,8 @@ PduSummary::PduSummary(const FrameView& frame, const std::vector<std::uint32_t>&
                 concerns(user);
                 ++asked;
             });
-            ids_ = "from " + std::to_string(s[1]) + " asks " + std::to_string(asked) + " ids";
+            if (describe)
+                ids_ = "from " + std::to_string(s[1]) + " asks " + std::to_string(asked) + " ids";
             break;
         }
         case CommandId::OnlineUserInfo:
@@ -174,10 +230,11 @@ PduSummary::PduSummary(const FrameView& frame, const std::vector<std::uint32_t>&
                 const Scalars entry = readScalars(field.data, field.size);
                 const std::size_t before = followedUsers_.size();
                 concerns(entry[1]);
-                if (followedUsers_.size() != before)
+                if (describe && followedUsers_.size() != before)
                     listed += ", user " + std::to_string(entry[1]) + loginText(entry[2], entry[3]);
             }
-            ids_ = std::to_string(entries) + " entries" + listed;
+            if (describe)
+                ids_ = std::to_string(entries) + " entries" + listed;
             break;
         }
         default:
@@ -185,9 +242,9 @@ PduSummary::PduSummary(const FrameView& frame, const std::vector<std::uint32_t>&
     }
 }
 
-void PduSummary::concerns(std::uint32_t user)
+void PduSummary::noteIfFollowed(const std::vector<std::uint32_t>& followed, std::uint32_t user)
 {
-    if (!std::binary_search(followed_.begin(), followed_.end(), user))
+    if (!isFollowed(followed, user))
         return;
     const auto at = std::lower_bound(followedUsers_.begin(), followedUsers_.end(), user);
     if (at == followedUsers_.end() || *at != user)

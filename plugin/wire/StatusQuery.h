@@ -20,6 +20,9 @@ public:
     /// outlive the use of attach data by appendAnswer().
     bool parse(const char* body, std::size_t size);
 
+    /// The user who asks (user_id).
+    std::uint32_t requester() const { return requester_; }
+
     /// The queried ids, in request order, duplicates kept.
     const std::vector<std::uint32_t>& ids() const { return ids_; }
 

@@ -49,9 +49,9 @@ private:
 
 PduSummary summary(const std::string& frame, const Users& followed)
 {
-    static thread_local std::unique_ptr<Pdu> pdu; // the summary keeps no pointer into it
-    pdu = std::make_unique<Pdu>(frame);
-    return PduSummary(pdu->view(), followed);
+    static std::vector<std::unique_ptr<Pdu>> pdus; // a summary reads its PDU again for ids()
+    pdus.push_back(std::make_unique<Pdu>(frame));
+    return PduSummary(pdus.back()->view(), followed);
 }
 
 /// Remembers the text of every message logged to it.
@@ -96,6 +96,7 @@ class TraceTest : public CppUnit::TestFixture
 {
     CPPUNIT_TEST_SUITE(TraceTest);
     CPPUNIT_TEST(oneToOnePdusConcernSenderAndAddressee);
+    CPPUNIT_TEST(quickLookRulesOutOnlyPdusOfOtherUsers);
     CPPUNIT_TEST(groupMessagesConcernTheirSenderOnly);
     CPPUNIT_TEST(presencePdusConcernTheirUsers);
     CPPUNIT_TEST(statusQueriesConcernAskerAndAskedInEitherEncoding);
@@ -133,6 +134,27 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("user 20 android reason 3"), kick.ids());
         CPPUNIT_ASSERT(Users({10, 20}) == summary(tttest::removeSession(10, 20), followed).followedUsers());
         CPPUNIT_ASSERT(Users({10}) == summary(tttest::signInfo(10, 1), followed).followedUsers());
+    }
+
+    /// The quick look a trace takes at every PDU says "no" only when the summary would find no
+    /// followed user, so it never loses a line.
+    void quickLookRulesOutOnlyPdusOfOtherUsers()
+    {
+        const Users followed{10, 20};
+        const std::vector<std::string> pdus{tttest::msgData(10, 30, 1, "x"), tttest::msgData(30, 20, 1, "x"), tttest::msgData(30, 40, 1, "x"),
+                                            tttest::p2p(30, 20, 1),          tttest::p2p(30, 40, 1),          tttest::fileNotify(20, 30, 1),
+                                            tttest::fileNotify(30, 40, 1),   tttest::readNotify(30, 10, 9),   tttest::readNotify(30, 40, 9),
+                                            tttest::kickUser(30, kAndroid, 3), tttest::signInfo(10, 1),      tttest::statusUpdate(40, kOnline, kMac)};
+        for (const std::string& bytes : pdus)
+        {
+            const Pdu pdu(bytes);
+            const bool concerned = !PduSummary(pdu.view(), followed).followedUsers().empty();
+            CPPUNIT_ASSERT(!concerned || PduSummary::mayConcern(pdu.view(), followed));
+        }
+        CPPUNIT_ASSERT(!PduSummary::mayConcern(Pdu(tttest::msgData(30, 40, 1, "x")).view(), followed));
+        CPPUNIT_ASSERT(!PduSummary::mayConcern(Pdu(tttest::readNotify(30, 40, 9)).view(), followed));
+        CPPUNIT_ASSERT(PduSummary::mayConcern(Pdu(tttest::msgData(30, 20, 1, "x")).view(), followed));
+        CPPUNIT_ASSERT(!PduSummary::mayConcern(Pdu(tttest::msgData(30, 40, 1, "x")).view(), {}));
     }
 
     void groupMessagesConcernTheirSenderOnly()
