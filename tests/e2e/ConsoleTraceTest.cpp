@@ -106,13 +106,14 @@ private:
     {
         HostWithMsgServers served(config("route.relay.mode = " + mode + "\n"));
         const std::uint16_t admin = served.admin();
-        FakeMsgServer& a = served.connect();
-        FakeMsgServer& b = served.connect();
-        FakeMsgServer& c = served.connect();
+        // Each admitted before the next connects: the server numbers connections as its threads
+        // take them on, and a trace names destinations in that order (B before C).
+        FakeMsgServer& a = served.connectAdmitted();
+        FakeMsgServer& b = served.connectAdmitted();
+        FakeMsgServer& c = served.connectAdmitted();
         logIn(a, kAlice, kWindows);
         logIn(a, kCarol, kWindows);
         logIn(b, kBob, kWindows);
-        c.sync();
         HttpStream trace(admin, "/trace?user=1001&for=1m");
         CPPUNIT_ASSERT_MESSAGE(trace.body(), trace.waitFor("# tracing user 1001 for 60s"));
         const std::size_t mark = served.host().mark();
