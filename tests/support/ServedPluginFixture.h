@@ -64,8 +64,8 @@ protected:
                                    const std::function<void(std::vector<Lifeline>&)>& scenario);
 
 private:
-    std::string pluginPath_;
-    std::unique_ptr<ServedPlugin> served_;
+    std::string pluginPath_;               ///< the library start() serves
+    std::unique_ptr<ServedPlugin> served_; ///< what start() served; null before
 };
 
 } // namespace tttest
