@@ -15,6 +15,13 @@
 //
 // The same file is linked into ttroute_fuzz_replay (FuzzReplay.cpp), a plain executable that
 // replays the seed corpus and the regressions in every ctest run.
+//
+// One file of over 400 lines on purpose: it is the whole harness, which the libFuzzer build
+// and the replay each compile, and a crash is read against all of it at once: the script that
+// drove it, the session that routed it, the peer that objected. The peers are the oracle, and
+// their table of who may receive what (isRelayedToOthers, checkDestination) is written here
+// from protocol.md, deliberately apart from the Router's own (plugin/routing/Router.cpp): a
+// mistake in either shows as a disagreement instead of being shared.
 #include "FuzzScript.h"
 
 #include "config/LiveSettings.h"

@@ -3,11 +3,12 @@
 //   ttroute_fuzz_corpus DIR           writes every seed into DIR (created if needed)
 //   ttroute_fuzz_corpus --check DIR   fails unless DIR holds every seed, byte for byte
 // One seed per command of protocol.md §2 (a valid frame, built with the generated IM::*
-// classes and the tests' own header writer (tests/support/WireFrames), independently of the
-// plugin's encoder), and a few
-// scripts of several steps: logins on several msg servers, queries, relays, frames split
-// across reads, broken framing, caps, connection loss and reconnection.
+// classes and the tests' own frame builders (tests/support/WireFrames and RelayedFrames),
+// independently of the plugin's encoder), and a few scripts of several steps: logins on
+// several msg servers, queries, relays, frames split across reads, broken framing, caps,
+// connection loss and reconnection.
 #include "FuzzScript.h"
+#include "RelayedFrames.h"
 #include "WireFrames.h"
 
 #include "IM.BaseDefine.pb.h"
@@ -35,9 +36,13 @@ namespace
 
 namespace fs = std::filesystem;
 using namespace IM::BaseDefine;
+using tttest::groupChange;
 using tttest::heartbeat;
+using tttest::kickUser;
 using tttest::msgData;
 using tttest::onlineUserInfo;
+using tttest::readNotify;
+using tttest::removeSession;
 using tttest::roleSet;
 using tttest::statusRequest;
 using tttest::statusUpdate;
@@ -65,7 +70,8 @@ std::string frame(std::uint16_t serviceId, std::uint16_t commandId, std::uint16_
     return tttest::makeFrame(serviceId, commandId, seqNum, body);
 }
 
-// Builders for the commands of protocol.md §2 that tests/support/WireFrames does not build.
+// Builders for the commands of protocol.md §2 that tests/support/WireFrames and RelayedFrames
+// do not build, or not with the values the corpus has always held.
 
 std::string loginStatusNotify(std::uint32_t userId, std::uint32_t loginStatus)
 {
@@ -73,15 +79,6 @@ std::string loginStatusNotify(std::uint32_t userId, std::uint32_t loginStatus)
     msg.set_user_id(userId);
     msg.set_login_status(loginStatus);
     return frame(7, 0x070e, 0, msg);
-}
-
-std::string kickUser(std::uint32_t userId)
-{
-    IM::Server::IMServerKickUser msg;
-    msg.set_user_id(userId);
-    msg.set_client_type(CLIENT_TYPE_WINDOWS);
-    msg.set_reason(1);
-    return frame(7, 0x070d, 0, msg);
 }
 
 std::string buddyStatusNotify(std::uint32_t userId, std::uint32_t status)
@@ -106,15 +103,6 @@ std::string statusResponse(std::uint16_t seqNum, std::uint32_t requester, const 
     return frame(2, 0x020b, seqNum, msg);
 }
 
-std::string removeSession(std::uint32_t userId, std::uint32_t sessionId)
-{
-    IM::Buddy::IMRemoveSessionNotify msg;
-    msg.set_user_id(userId);
-    msg.set_session_type(SESSION_TYPE_SINGLE);
-    msg.set_session_id(sessionId);
-    return frame(2, 0x020f, 0, msg);
-}
-
 std::string signInfoChanged(std::uint32_t userId, const std::string& sign)
 {
     IM::Buddy::IMSignInfoChangedNotify msg;
@@ -123,49 +111,19 @@ std::string signInfoChanged(std::uint32_t userId, const std::string& sign)
     return frame(2, 0x0215, 0, msg);
 }
 
-std::string msgReadNotify(std::uint32_t userId, std::uint32_t sessionId, std::uint32_t msgId)
-{
-    IM::Message::IMMsgDataReadNotify msg;
-    msg.set_user_id(userId);
-    msg.set_session_id(sessionId);
-    msg.set_msg_id(msgId);
-    msg.set_session_type(SESSION_TYPE_SINGLE);
-    return frame(3, 0x0304, 0, msg);
-}
-
-std::string groupChangeMember(std::uint32_t userId, std::uint32_t groupId)
-{
-    IM::Group::IMGroupChangeMemberNotify msg;
-    msg.set_user_id(userId);
-    msg.set_change_type(GROUP_MODIFY_TYPE_ADD);
-    msg.set_group_id(groupId);
-    msg.add_cur_user_id_list(userId);
-    msg.add_cur_user_id_list(userId + 1);
-    msg.add_chg_user_id_list(userId + 1);
-    return frame(4, 0x040b, 0, msg);
-}
-
+/// FILE_NOTIFY: RelayedFrames' message, with the seed's own file name and size.
 std::string fileNotify(std::uint32_t from, std::uint32_t to)
 {
-    IM::File::IMFileNotify msg;
-    msg.set_from_user_id(from);
-    msg.set_to_user_id(to);
+    IM::File::IMFileNotify msg = tttest::fileNotifyBody(from, to, 1);
     msg.set_file_name("notes.txt");
     msg.set_file_size(1234);
-    msg.set_task_id("task-1");
-    IpAddr* ip = msg.add_ip_addr_list();
-    ip->set_ip("10.0.0.1");
-    ip->set_port(8600);
-    msg.set_trans_mode(FILE_TYPE_ONLINE);
-    msg.set_offline_ready(0);
     return frame(5, 0x0508, 0, msg);
 }
 
+/// SWITCH_P2P_CMD: RelayedFrames' message, with a JSON command as clients send it.
 std::string p2pCmd(std::uint32_t from, std::uint32_t to)
 {
-    IM::SwitchService::IMP2PCmdMsg msg;
-    msg.set_from_user_id(from);
-    msg.set_to_user_id(to);
+    IM::SwitchService::IMP2PCmdMsg msg = tttest::p2pBody(from, to, 0);
     msg.set_cmd_msg_data("{\"cmd\":\"shake\"}");
     return frame(6, 0x0601, 0, msg);
 }
@@ -237,15 +195,15 @@ std::vector<std::pair<std::string, std::string>> seeds()
                      single(onlineUserInfo({{1001, kOnline, CLIENT_TYPE_WINDOWS}, {1002, kLeave, CLIENT_TYPE_IOS}})));
     out.emplace_back("cmd-070a-user-status-update", single(statusUpdate(1001, kOnline, CLIENT_TYPE_WINDOWS)));
     out.emplace_back("cmd-070e-login-status-notify", single(loginStatusNotify(1001, 1)));
-    out.emplace_back("cmd-070d-kick-user", single(kickUser(1001)));
+    out.emplace_back("cmd-070d-kick-user", single(kickUser(1001, CLIENT_TYPE_WINDOWS, 1)));
     out.emplace_back("cmd-0203-buddy-status-notify", single(buddyStatusNotify(1001, kOnline)));
     out.emplace_back("cmd-020a-users-status-request", single(statusRequest(7, 1001, {1001, 1002, 1001}, &kAttach)));
     out.emplace_back("cmd-020b-users-status-response", single(statusResponse(7, 1001, {1001, 1002})));
     out.emplace_back("cmd-020f-remove-session", single(removeSession(1001, 1002)));
     out.emplace_back("cmd-0215-sign-info-changed", single(signInfoChanged(1001, "out to lunch")));
     out.emplace_back("cmd-0301-msg-data", single(msgData(1001, 2001, 1, "hello")));
-    out.emplace_back("cmd-0304-msg-read-notify", single(msgReadNotify(1001, 2001, 1)));
-    out.emplace_back("cmd-040b-group-change-member", single(groupChangeMember(1001, 5001)));
+    out.emplace_back("cmd-0304-msg-read-notify", single(readNotify(1001, 2001, 1)));
+    out.emplace_back("cmd-040b-group-change-member", single(groupChange(1001, 5001, 1002)));
     out.emplace_back("cmd-0508-file-notify", single(fileNotify(1001, 2001)));
     out.emplace_back("cmd-0601-p2p-cmd", single(p2pCmd(1001, 2001)));
 
@@ -257,7 +215,7 @@ std::vector<std::pair<std::string, std::string>> seeds()
             .receive(1, onlineUserInfo({{2001, kOnline, CLIENT_TYPE_MAC}}) + statusUpdate(2002, kOnline, CLIENT_TYPE_WINDOWS))
             .receive(0, statusRequest(7, 1001, {1001, 1002, 2001, 2002, 9999}, &kAttach))
             .receive(0, msgData(1001, 2001, 1, "hi") + p2pCmd(1001, 2001))
-            .receive(1, msgData(2001, 1001, 2, "hi back") + msgReadNotify(1001, 2001, 1))
+            .receive(1, msgData(2001, 1001, 2, "hi back") + readNotify(1001, 2001, 1))
             .disconnect(1)
             .receive(0, statusRequest(8, 1001, {2001, 2002}))
             .connect(1)
@@ -328,8 +286,8 @@ std::vector<std::pair<std::string, std::string>> seeds()
     out.emplace_back("script-four-peers",
                      Script(4)
                          .receive(2, statusUpdate(5001, kOnline, CLIENT_TYPE_WINDOWS) + signInfoChanged(5001, "here") +
-                                         groupChangeMember(5001, 6001) + fileNotify(5001, 5002) +
-                                         statusUpdate(5002, kOnline, CLIENT_TYPE_IOS) + kickUser(5002) + removeSession(5001, 5002))
+                                         groupChange(5001, 6001, 5002) + fileNotify(5001, 5002) +
+                                         statusUpdate(5002, kOnline, CLIENT_TYPE_IOS) + kickUser(5002, CLIENT_TYPE_WINDOWS, 1) + removeSession(5001, 5002))
                          .receive(3, msgData(5002, 6001, 4, "group hello", MSG_TYPE_GROUP_TEXT) + statusRequest(4, 5002, {5001, 5002}) +
                                          msgData(5002, 5001, 5, "hi"))
                          .disconnect(2)

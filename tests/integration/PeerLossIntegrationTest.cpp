@@ -112,12 +112,7 @@ public:
     void reconnectWithinTheGraceAnnouncesNothing()
     {
         serve(1, {{"peer_loss_grace", "1h"}});
-        StockMsgServer m(ports());
-        StockMsgServer keeper(ports());
-        m.update(1, kOnline, kWindows);
-        m.update(2, kLeave, kMac);
-        m.sync();
-        keeper.sync();
+        auto [m, keeper] = linkWithLogins({{1, kOnline, kWindows}, {2, kLeave, kMac}});
 
         m.lose(0);
         CPPUNIT_ASSERT_MESSAGE(node(0).log(), node(0).waitForMetric("ttroute_peer_loss_pending_users", 2));
@@ -137,11 +132,7 @@ public:
     {
         const auto grace = 300ms;
         serve(1, {{"peer_loss_grace", "300ms"}});
-        StockMsgServer m(ports());
-        StockMsgServer keeper(ports());
-        m.update(1, kOnline, kWindows);
-        m.update(2, kOnline, kMac);
-        m.update(2, kOnline, kIos);
+        auto [m, keeper] = linkWithLogins({{1, kOnline, kWindows}, {2, kOnline, kMac}, {2, kOnline, kIos}});
         keeper.update(2, kOnline, kAndroid);
         m.sync();
         keeper.sync();
@@ -169,13 +160,8 @@ public:
     void userLoggedInElsewhereDuringTheGraceIsNotAnnouncedOffline()
     {
         serve(1, {{"peer_loss_grace", "1h"}});
-        StockMsgServer m(ports());
+        auto [m, keeper] = linkWithLogins({{1, kOnline, kWindows}, {2, kOnline, kWindows}});
         StockMsgServer other(ports());
-        StockMsgServer keeper(ports());
-        m.update(1, kOnline, kWindows);
-        m.update(2, kOnline, kWindows);
-        m.sync();
-        keeper.sync();
 
         m.lose(0);
         CPPUNIT_ASSERT_MESSAGE(node(0).log(), node(0).waitForMetric("ttroute_peer_loss_pending_users", 2));
@@ -191,11 +177,7 @@ public:
     void reloadChangesTheGraceOfPendingLosses()
     {
         serve(1, {{"peer_loss_grace", "1h"}});
-        StockMsgServer m(ports());
-        StockMsgServer keeper(ports());
-        m.update(1, kOnline, kWindows);
-        m.sync();
-        keeper.sync();
+        auto [m, keeper] = linkWithLogins({{1, kOnline, kWindows}});
         m.lose(0);
         CPPUNIT_ASSERT_MESSAGE(node(0).log(), node(0).waitForMetric("ttroute_peer_loss_pending_users", 1));
 
@@ -225,12 +207,8 @@ public:
         for (const char* viaMaster : {"false", "true"})
         {
             serve(2, {{"peer_loss_grace", "1h"}, {"announce_via_master", viaMaster}});
-            StockMsgServer m(ports());
-            StockMsgServer keeper(ports());
+            auto [m, keeper] = linkWithLogins({{1, kOnline, kWindows}});
             CPPUNIT_ASSERT_EQUAL(std::size_t(0), m.master());
-            m.update(1, kOnline, kWindows);
-            m.sync();
-            keeper.sync();
 
             // The link to the second route server resets and comes back a few seconds later.
             m.lose(1);
@@ -255,11 +233,7 @@ public:
         // As the original: every route server announces what it sees, so a msg server linked to
         // two hears each change twice.
         serve(2, {{"peer_loss_grace", "200ms"}});
-        StockMsgServer m(ports());
-        StockMsgServer keeper(ports());
-        m.update(1, kOnline, kWindows);
-        m.sync();
-        keeper.sync();
+        auto [m, keeper] = linkWithLogins({{1, kOnline, kWindows}});
 
         const auto died = Clock::now();
         m.lose(1);
@@ -276,11 +250,7 @@ public:
     void deathOfAMsgServerIsAnnouncedOnceViaMaster()
     {
         serve(2, {{"peer_loss_grace", "200ms"}, {"announce_via_master", "true"}});
-        StockMsgServer m(ports());
-        StockMsgServer keeper(ports());
-        m.update(1, kOnline, kWindows);
-        m.sync();
-        keeper.sync();
+        auto [m, keeper] = linkWithLogins({{1, kOnline, kWindows}});
 
         const auto died = Clock::now();
         m.lose(1);
@@ -366,6 +336,34 @@ public:
     }
 
 private:
+    /// A login, status change or logout a msg server tells the route servers of.
+    struct Login
+    {
+        std::uint32_t user;
+        std::uint32_t status;
+        std::uint32_t clientType;
+    };
+
+    /// A msg server whose links tests lose, and a keeper that hears what the route servers
+    /// announce, both linked to every route server served.
+    struct MsgServerAndKeeper
+    {
+        StockMsgServer m;
+        StockMsgServer keeper;
+    };
+
+    /// Links `m` and then `keeper` to every route server served, and has `m` make `logins`;
+    /// returns once both have heard, and dropped, what those caused.
+    MsgServerAndKeeper linkWithLogins(const std::vector<Login>& logins)
+    {
+        MsgServerAndKeeper linked{StockMsgServer(ports()), StockMsgServer(ports())};
+        for (const Login& login : logins)
+            linked.m.update(login.user, login.status, login.clientType);
+        linked.m.sync();
+        linked.keeper.sync();
+        return linked;
+    }
+
     /// Serves `count` route servers with `settings`.
     void serve(std::size_t count, const ServedPlugin::Settings& settings)
     {

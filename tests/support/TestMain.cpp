@@ -1,5 +1,5 @@
 // Runs every CppUnit suite registered in this executable, or the one test or suite named as the
-// argument (e.g. "FaultTest::tricklingIntoAHugeFrameIsClosedByTheIdleTimeout"); the exit status
+// argument (e.g. "FaultIdleTimeoutTest::tricklingIntoAHugeFrameIsClosedByTheIdleTimeout"); the exit status
 // tells ctest the result.
 #include <Poco/Exception.h>
 
