@@ -1,6 +1,6 @@
-// Runs every CppUnit suite registered in this executable, or the one test or suite named as the
-// argument (e.g. "FaultIdleTimeoutTest::tricklingIntoAHugeFrameIsClosedByTheIdleTimeout"); the exit status
-// tells ctest the result.
+// Runs every CppUnit suite registered in this executable, or the one test or suite named as
+// the argument (e.g. "FaultIdleTimeoutTest::tricklingIntoAHugeFrameIsClosedByTheIdleTimeout");
+// the exit status tells ctest the result.
 #include <Poco/Exception.h>
 
 #include <cppunit/BriefTestProgressListener.h>
