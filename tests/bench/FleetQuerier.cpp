@@ -3,6 +3,7 @@
 #include "BenchSocket.h"
 #include "FleetControl.h"
 #include "MsgServerFleet.h"
+#include "SendStamp.h"
 #include "StampedQuery.h"
 
 #include <algorithm>
@@ -16,11 +17,6 @@ namespace
 {
 
 using Clock = std::chrono::steady_clock;
-
-std::int64_t nowNs()
-{
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
-}
 
 } // namespace
 

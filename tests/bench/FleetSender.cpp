@@ -5,6 +5,7 @@
 #include "FleetLayout.h"
 #include "FleetProgress.h"
 #include "MsgServerFleet.h"
+#include "SendStamp.h"
 
 #include <algorithm>
 #include <chrono>
@@ -17,11 +18,6 @@ namespace
 {
 
 using Clock = std::chrono::steady_clock;
-
-std::int64_t nowNs()
-{
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
-}
 
 } // namespace
 

@@ -2,6 +2,7 @@
 
 #include "BenchProtocol.h"
 #include "BenchSocket.h"
+#include "SendStamp.h"
 #include "WorkerThreads.h"
 
 #include <algorithm>
@@ -21,11 +22,6 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::uint32_t kRequester = 1;
 constexpr std::size_t kRequestsPerConnection = 512; ///< distinct queries, reused round-robin
-
-std::int64_t nowNs()
-{
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
-}
 
 /// Reads one protobuf varint; false when it runs past `end`.
 bool readVarint(const unsigned char*& p, const unsigned char* end, std::uint64_t& value)
