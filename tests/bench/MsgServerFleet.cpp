@@ -34,15 +34,7 @@ constexpr auto kDrainLimit = std::chrono::seconds(10);
 void awaitAnswer(FleetConnection& connection, std::uint16_t seq, Clock::time_point deadline)
 {
     FrameStream stream(4096);
-    bool answered = false;
-    while (!answered)
-    {
-        if (Clock::now() > deadline)
-            throw std::runtime_error("no answer to a status query within 30 s");
-        stream.readFrom(*connection.socket, 100, [&](const char* frame, std::uint32_t) {
-            answered = answered || (readU16(frame + 10) == kStatusResponseCommand && readU16(frame + 12) == seq);
-        });
-    }
+    awaitStatusAnswer(*connection.socket, stream, seq, deadline);
 }
 
 /// Connects the msg servers and registers each one's user (ONLINE_USER_INFO, then a status
