@@ -162,8 +162,7 @@ void BaselineForwarder::run()
             std::size_t complete = 0;
             while (buffer.used - complete >= 16)
             {
-                const auto* p = reinterpret_cast<const unsigned char*>(buffer.bytes.data() + complete);
-                const std::size_t length = (std::size_t{p[0]} << 24) | (std::size_t{p[1]} << 16) | (std::size_t{p[2]} << 8) | p[3];
+                const std::size_t length = readU32(buffer.bytes.data() + complete);
                 if (length < 16 || buffer.used - complete < length)
                     break;
                 if (pattern_ == Pattern::ToAddressee)

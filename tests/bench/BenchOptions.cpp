@@ -11,6 +11,23 @@ namespace ttbench
 namespace
 {
 
+/// Reads `text` with `parse` (std::stol or std::stod taking the count of characters it used)
+/// into `parsed`; returns how many characters it used, 0 when it found no number at all.
+template <typename Number, typename Parse>
+std::size_t readNumber(const std::string& text, Parse parse, Number& parsed)
+{
+    try
+    {
+        std::size_t used = 0;
+        parsed = parse(text, &used);
+        return used;
+    }
+    catch (const std::exception&)
+    {
+        return 0;
+    }
+}
+
 std::vector<int> counts(const std::string& key, const std::string& value)
 {
     std::vector<int> list;
@@ -19,16 +36,8 @@ std::vector<int> counts(const std::string& key, const std::string& value)
     {
         const std::size_t comma = std::min(value.find(',', begin), value.size());
         const std::string item = value.substr(begin, comma - begin);
-        std::size_t used = 0;
         long parsed = 0;
-        try
-        {
-            parsed = std::stol(item, &used);
-        }
-        catch (const std::exception&)
-        {
-            used = 0;
-        }
+        const std::size_t used = readNumber(item, [](const std::string& text, std::size_t* at) { return std::stol(text, at); }, parsed);
         if (item.empty() || used != item.size() || parsed < 2 || parsed > 900000)
             throw std::invalid_argument("--" + key + " wants a comma-separated list of counts from 2 to 900000, not '" + value + "'");
         list.push_back(static_cast<int>(parsed));
@@ -37,18 +46,11 @@ std::vector<int> counts(const std::string& key, const std::string& value)
     return list;
 }
 
+/// `value` as a non-negative number (an empty one reads as 0: stod uses none of it).
 double number(const std::string& key, const std::string& value)
 {
-    std::size_t used = 0;
     double parsed = 0;
-    try
-    {
-        parsed = std::stod(value, &used);
-    }
-    catch (const std::exception&)
-    {
-        used = 0;
-    }
+    const std::size_t used = readNumber(value, [](const std::string& text, std::size_t* at) { return std::stod(text, at); }, parsed);
     if (used != value.size() || parsed < 0)
         throw std::invalid_argument("--" + key + " wants a non-negative number, not '" + value + "'");
     return parsed;

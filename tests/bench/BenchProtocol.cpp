@@ -1,13 +1,13 @@
 #include "BenchProtocol.h"
 
 #include "BenchSocket.h"
+#include "StampFields.h"
 
 #include "IM.Buddy.pb.h"
 #include "IM.Message.pb.h"
 #include "IM.Server.pb.h"
 
 #include <chrono>
-#include <cstring>
 #include <stdexcept>
 
 namespace ttbench
@@ -20,27 +20,10 @@ constexpr char kMarker[] = "TTBENCH-STAMP-GOES-HERE!";
 constexpr std::size_t kStampBytes = 24; ///< u32 sender, u64 seq, i64 time, u32 check
 static_assert(sizeof kMarker - 1 == kStampBytes, "the marker covers the stamp exactly");
 
-template <typename T>
-void put(char* at, T value)
-{
-    std::memcpy(at, &value, sizeof value);
-}
-
-template <typename T>
-T get(const char* at)
-{
-    T value;
-    std::memcpy(&value, at, sizeof value);
-    return value;
-}
-
-/// A check word over the rest of the stamp: a receiver that rebuilds the expected PDU from
-/// the stamp it read would not notice the stamp itself damaged; the check word notices.
+/// The check word of a MSG_DATA stamp.
 std::uint32_t stampCheck(std::uint32_t sender, std::uint64_t seq, std::int64_t sentNs)
 {
-    std::uint64_t mixed = (seq + 0x9E3779B97F4A7C15ull) * 0xBF58476D1CE4E5B9ull;
-    mixed ^= (static_cast<std::uint64_t>(sentNs) + sender) * 0x94D049BB133111EBull;
-    return static_cast<std::uint32_t>(mixed ^ (mixed >> 31) ^ (mixed >> 47));
+    return stampCheckWord(seq, static_cast<std::uint64_t>(sentNs) + sender);
 }
 
 std::string serialized(std::uint32_t fromUser, std::uint32_t toUser, std::size_t padding)
@@ -92,17 +75,17 @@ void MsgDataTemplate::appendTo(std::string& out, std::uint32_t sender, std::uint
     const std::size_t at = out.size();
     out += frame_;
     char* stamp = &out[at + stampOffset_];
-    put(stamp, sender);
-    put(stamp + 4, seq);
-    put(stamp + 12, sentNs);
-    put(stamp + 20, stampCheck(sender, seq, sentNs));
+    putStampField(stamp, sender);
+    putStampField(stamp + 4, seq);
+    putStampField(stamp + 12, sentNs);
+    putStampField(stamp + 20, stampCheck(sender, seq, sentNs));
 }
 
 MsgDataStamp MsgDataTemplate::stampOf(const char* frame) const
 {
     const char* stamp = frame + stampOffset_;
-    MsgDataStamp read{get<std::uint32_t>(stamp), get<std::uint64_t>(stamp + 4), get<std::int64_t>(stamp + 12), false};
-    read.intact = get<std::uint32_t>(stamp + 20) == stampCheck(read.sender, read.seq, read.sentNs);
+    MsgDataStamp read{getStampField<std::uint32_t>(stamp), getStampField<std::uint64_t>(stamp + 4), getStampField<std::int64_t>(stamp + 12), false};
+    read.intact = getStampField<std::uint32_t>(stamp + 20) == stampCheck(read.sender, read.seq, read.sentNs);
     return read;
 }
 
@@ -155,14 +138,18 @@ void roundTrip(BenchSocket& socket)
     constexpr std::uint16_t kSeq = 0xFFFE;
     socket.sendAll(statusRequest(kSeq, {}));
     FrameStream stream;
+    awaitStatusAnswer(socket, stream, kSeq, std::chrono::steady_clock::now() + std::chrono::seconds(30));
+}
+
+void awaitStatusAnswer(BenchSocket& socket, FrameStream& stream, std::uint16_t seq, std::chrono::steady_clock::time_point deadline)
+{
     bool answered = false;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (!answered)
     {
         if (std::chrono::steady_clock::now() > deadline)
             throw std::runtime_error("no answer to a status query within 30 s");
         stream.readFrom(socket, 100, [&](const char* data, std::uint32_t) {
-            answered = answered || (readU16(data + 10) == kStatusResponseCommand && readU16(data + 12) == kSeq);
+            answered = answered || (readU16(data + 10) == kStatusResponseCommand && readU16(data + 12) == seq);
         });
     }
 }

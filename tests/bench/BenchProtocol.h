@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -9,6 +10,7 @@ namespace ttbench
 {
 
 class BenchSocket;
+class FrameStream;
 
 /// Command ids the load generator sends or looks for (protocol.md §2).
 constexpr std::uint16_t kMsgDataCommand = 0x0301;
@@ -71,5 +73,9 @@ void registerUsers(BenchSocket& socket, const std::vector<std::uint32_t>& users)
 /// Sends a status query and waits for its answer (and discards anything before it). Reads
 /// with a FrameStream of its own, so only for a socket's first read or its last.
 void roundTrip(BenchSocket& socket);
+
+/// Reads `socket` through `stream` until the answer to the status query `seq`, discarding
+/// what comes before it; throws when `deadline` (at most 30 s away) passes first.
+void awaitStatusAnswer(BenchSocket& socket, FrameStream& stream, std::uint16_t seq, std::chrono::steady_clock::time_point deadline);
 
 } // namespace ttbench

@@ -51,6 +51,20 @@ private:
     std::chrono::steady_clock::time_point lastSend_ = std::chrono::steady_clock::now();
 };
 
+/// Big-endian 16-bit field at `p`.
+inline std::uint16_t readU16(const char* p)
+{
+    const auto* u = reinterpret_cast<const unsigned char*>(p);
+    return static_cast<std::uint16_t>((u[0] << 8) | u[1]);
+}
+
+/// Big-endian 32-bit field at `p` (a frame's length).
+inline std::uint32_t readU32(const char* p)
+{
+    const auto* u = reinterpret_cast<const unsigned char*>(p);
+    return (std::uint32_t{u[0]} << 24) | (std::uint32_t{u[1]} << 16) | (std::uint32_t{u[2]} << 8) | u[3];
+}
+
 /// Cuts received bytes into frames without copying them.
 class FrameStream
 {
@@ -75,8 +89,7 @@ public:
         end_ += got;
         while (end_ - begin_ >= 16)
         {
-            const auto* p = reinterpret_cast<const unsigned char*>(&buffer_[begin_]);
-            const std::uint32_t length = (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
+            const std::uint32_t length = readU32(&buffer_[begin_]);
             // Nothing ttbench reads comes near kMaxFrame: a larger length means a damaged
             // stream, which must fail here rather than wait for gigabytes that never come.
             if (length < 16 || length > kMaxFrame)
@@ -105,12 +118,5 @@ private:
     std::size_t begin_ = 0;
     std::size_t end_ = 0;
 };
-
-/// Big-endian 16-bit field at `p`.
-inline std::uint16_t readU16(const char* p)
-{
-    const auto* u = reinterpret_cast<const unsigned char*>(p);
-    return static_cast<std::uint16_t>((u[0] << 8) | u[1]);
-}
 
 } // namespace ttbench

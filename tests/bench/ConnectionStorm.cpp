@@ -33,12 +33,6 @@ std::string nameOf(std::size_t index)
     return "storm connection " + std::to_string(index + 1);
 }
 
-std::uint32_t readU32(const char* p)
-{
-    const auto* u = reinterpret_cast<const unsigned char*>(p);
-    return (std::uint32_t{u[0]} << 24) | (std::uint32_t{u[1]} << 16) | (std::uint32_t{u[2]} << 8) | u[3];
-}
-
 } // namespace
 
 ConnectionStorm::ConnectionStorm(const Poco::Net::SocketAddress& server, int count, std::vector<std::pair<std::uint32_t, std::uint32_t>> expected)
@@ -110,11 +104,7 @@ void ConnectionStorm::closeAll()
 {
     for (Link& link : links_)
         if (link.fd >= 0)
-        {
-            ::close(link.fd);
-            link.fd = -1;
-            link.state = State::Closed;
-        }
+            closeLink(link);
 }
 
 void ConnectionStorm::open(std::size_t index)
@@ -132,10 +122,7 @@ void ConnectionStorm::open(std::size_t index)
     ++unsettled_;
     if (outcome_.opened == 1)
         first_ = link.opened; // settledSeconds counts from here
-    epoll_event event{};
-    event.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP;
-    event.data.u32 = static_cast<std::uint32_t>(index);
-    if (::epoll_ctl(epoll_, EPOLL_CTL_ADD, fd, &event) != 0)
+    if (!watch(index, EPOLL_CTL_ADD, EPOLLIN | EPOLLOUT | EPOLLRDHUP))
         throw std::runtime_error(nameOf(index) + ": epoll_ctl failed: " + std::strerror(errno));
     if (::connect(fd, server_.addr(), server_.length()) == 0)
     {
@@ -206,22 +193,10 @@ void ConnectionStorm::flush(std::size_t index)
             continue;
         if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
             return; // EPOLLOUT says when there is room
-        // The server closed it: a refusal before the answer, a drop after it.
-        if (link.state == State::Answered)
-        {
-            ++outcome_.droppedAfterAnswer;
-            ::close(link.fd);
-            link.fd = -1;
-            link.state = State::Closed;
-        }
-        else
-            settle(index, State::Closed);
+        closedByServer(index);
         return;
     }
-    epoll_event event{};
-    event.events = EPOLLIN | EPOLLRDHUP; // nothing left to write
-    event.data.u32 = static_cast<std::uint32_t>(index);
-    ::epoll_ctl(epoll_, EPOLL_CTL_MOD, link.fd, &event);
+    watch(index, EPOLL_CTL_MOD, EPOLLIN | EPOLLRDHUP); // nothing left to write
 }
 
 void ConnectionStorm::readFrom(std::size_t index)
@@ -237,16 +212,7 @@ void ConnectionStorm::readFrom(std::size_t index)
             return;
         if (got <= 0)
         {
-            // End of stream or a reset: the server closed it.
-            if (link.state == State::Answered)
-            {
-                ++outcome_.droppedAfterAnswer;
-                ::close(link.fd);
-                link.fd = -1;
-                link.state = State::Closed;
-            }
-            else
-                settle(index, State::Closed);
+            closedByServer(index); // end of stream or a reset
             return;
         }
         if (link.state != State::Querying)
@@ -293,11 +259,37 @@ void ConnectionStorm::settle(std::size_t index, State state)
     {
         ++outcome_.closed;
         outcome_.toClose.record(took);
-        ::close(link.fd);
-        link.fd = -1;
+        closeLink(link);
     }
     link.state = state;
     --unsettled_;
+}
+
+void ConnectionStorm::closedByServer(std::size_t index)
+{
+    Link& link = links_[index];
+    if (link.state == State::Answered)
+    {
+        ++outcome_.droppedAfterAnswer;
+        closeLink(link);
+    }
+    else
+        settle(index, State::Closed);
+}
+
+void ConnectionStorm::closeLink(Link& link)
+{
+    ::close(link.fd);
+    link.fd = -1;
+    link.state = State::Closed;
+}
+
+bool ConnectionStorm::watch(std::size_t index, int operation, std::uint32_t events)
+{
+    epoll_event event{};
+    event.events = events;
+    event.data.u32 = static_cast<std::uint32_t>(index);
+    return ::epoll_ctl(epoll_, operation, links_[index].fd, &event) == 0;
 }
 
 void ConnectionStorm::keepAlive(Clock::time_point now)
@@ -317,10 +309,7 @@ void ConnectionStorm::keepAlive(Clock::time_point now)
             link.lastSend = now;
             if (idle)
             {
-                epoll_event event{};
-                event.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP;
-                event.data.u32 = static_cast<std::uint32_t>(i);
-                ::epoll_ctl(epoll_, EPOLL_CTL_MOD, link.fd, &event);
+                watch(i, EPOLL_CTL_MOD, EPOLLIN | EPOLLOUT | EPOLLRDHUP);
                 flush(i);
             }
         }

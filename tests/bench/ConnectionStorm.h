@@ -85,14 +85,29 @@ private:
         std::string out; ///< bytes not yet written
     };
 
+    /// Opens connection `index`: a non-blocking connect, its query queued.
     void open(std::size_t index);
+    /// Handles what epoll reported for connection `index`.
     void onEvent(std::size_t index, std::uint32_t events);
+    /// Connection `index` is established: it starts writing its query.
     void connected(std::size_t index);
+    /// Writes what connection `index` has queued, as far as the socket takes it.
     void flush(std::size_t index);
+    /// Reads connection `index`: its answer, or the server closing it.
     void readFrom(std::size_t index);
+    /// Connection `index` was answered or closed (`state`): counts it and its time.
     void settle(std::size_t index, State state);
+    /// The server closed connection `index`: a refusal before its answer, a drop after it.
+    void closedByServer(std::size_t index);
+    /// Closes `link`'s socket for good.
+    void closeLink(Link& link);
+    /// Has epoll report `events` of connection `index` (`operation`: EPOLL_CTL_ADD or _MOD); false when it refused.
+    bool watch(std::size_t index, int operation, std::uint32_t events);
+    /// Heartbeats, at most once a second, the open connections that sent nothing for a while.
     void keepAlive(Clock::time_point now);
+    /// True when `body` is the answer the storm expects.
     bool answerIsRight(const char* body, std::size_t size) const;
+    /// Waits up to `timeoutMs` for events and handles them.
     void poll(int timeoutMs);
 
     Poco::Net::SocketAddress server_;

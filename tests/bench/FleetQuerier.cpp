@@ -3,26 +3,15 @@
 #include "BenchSocket.h"
 #include "FleetControl.h"
 #include "MsgServerFleet.h"
+#include "SendStamp.h"
 #include "StampedQuery.h"
 
 #include <algorithm>
-#include <chrono>
 #include <poll.h>
 #include <string>
 
 namespace ttbench
 {
-namespace
-{
-
-using Clock = std::chrono::steady_clock;
-
-std::int64_t nowNs()
-{
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
-}
-
-} // namespace
 
 FleetQuerier::FleetQuerier(int index, BenchSocket& socket, const FleetOptions& options, FleetControl& control,
                            const std::vector<StampedQuery>& requests)
@@ -31,6 +20,7 @@ FleetQuerier::FleetQuerier(int index, BenchSocket& socket, const FleetOptions& o
     , options_(options)
     , control_(control)
     , requests_(requests)
+    , gate_(control, control.queries, options.queryRate / options.queriers)
 {
     for (auto& sent : sentByPhase_)
         sent.store(0);
@@ -38,45 +28,14 @@ FleetQuerier::FleetQuerier(int index, BenchSocket& socket, const FleetOptions& o
 
 void FleetQuerier::run()
 {
-    const double perSecond = options_.queryRate / options_.queriers;
     std::string out;
     std::uint64_t sent = 0;
-    std::uint64_t sentAtStart = 0;
-    Clock::time_point start;
-    for (;;)
+    while (gate_.awaitTurn(socket_, sent))
     {
-        {
-            std::unique_lock lock(control_.mutex);
-            if (control_.closing || !control_.queriesOn)
-            {
-                if (busy_)
-                {
-                    busy_ = false;
-                    control_.changed.notify_all();
-                }
-                if (control_.closing)
-                    return;
-                control_.changed.wait_for(lock, std::chrono::milliseconds(100));
-                lock.unlock();
-                socket_.keepAlive();
-                continue;
-            }
-            if (!busy_)
-            {
-                busy_ = true;
-                start = control_.queriesStart;
-                sentAtStart = sent;
-            }
-        }
         socket_.keepAlive(); // every write below is whole queries
         wake_.arm();
-        std::uint64_t allowed = options_.queryWindow - std::min<std::uint64_t>(options_.queryWindow, sent - std::min(sent, answered()));
-        if (perSecond > 0)
-        {
-            const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-            const auto due = static_cast<std::uint64_t>(elapsed * perSecond);
-            allowed = std::min(allowed, due > sent - sentAtStart ? due - (sent - sentAtStart) : 0);
-        }
+        const std::uint64_t allowed =
+            gate_.paced(options_.queryWindow - std::min<std::uint64_t>(options_.queryWindow, sent - std::min(sent, answered())), sent);
         if (allowed > 0)
         {
             out.clear();
@@ -94,7 +53,7 @@ void FleetQuerier::run()
         }
         // An answer (the eventfd) or the next rate slot ends the wait.
         pollfd wake{wake_.fd(), POLLIN, 0};
-        ::poll(&wake, 1, perSecond > 0 ? 1 : 50);
+        ::poll(&wake, 1, gate_.isPaced() ? 1 : 50);
         wake_.clear();
     }
 }

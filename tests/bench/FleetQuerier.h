@@ -1,6 +1,7 @@
 #pragma once
 
 #include "FleetLayout.h"
+#include "FleetWriterGate.h"
 #include "Wakeup.h"
 
 #include <array>
@@ -49,7 +50,7 @@ public:
     std::uint64_t sentIn(int phase) const { return sentByPhase_[static_cast<std::size_t>(phase)].load(std::memory_order_acquire); }
 
     /// True while querying; read with control.mutex held.
-    bool busy() const { return busy_; }
+    bool busy() const { return gate_.busy(); }
 
 private:
     const int index_;
@@ -57,11 +58,11 @@ private:
     const FleetOptions& options_;
     FleetControl& control_;
     const std::vector<StampedQuery>& requests_;
+    FleetWriterGate gate_; ///< on while the fleet queries, at its share of the query rate
     Wakeup wake_;
     std::atomic<std::uint64_t> sent_{0};
     std::atomic<std::uint64_t> answered_{0};
     std::array<std::atomic<std::uint64_t>, kFleetPhases> sentByPhase_;
-    bool busy_ = false; ///< guarded by control.mutex
 };
 
 } // namespace ttbench

@@ -6,6 +6,7 @@
 #include "FleetQuerier.h"
 #include "FleetSender.h"
 #include "MsgServerFleet.h"
+#include "SendStamp.h"
 #include "StampedQuery.h"
 
 #include <cerrno>
@@ -25,11 +26,6 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kStreamBytes = 32 * 1024;  ///< a connection's read buffer: a thousand of them stay small
 constexpr auto kKeepAliveCheck = std::chrono::seconds(1);
-
-std::int64_t nowNs()
-{
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
-}
 
 } // namespace
 

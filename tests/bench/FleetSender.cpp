@@ -5,25 +5,14 @@
 #include "FleetLayout.h"
 #include "FleetProgress.h"
 #include "MsgServerFleet.h"
+#include "SendStamp.h"
 
 #include <algorithm>
-#include <chrono>
 #include <poll.h>
 #include <string>
 
 namespace ttbench
 {
-namespace
-{
-
-using Clock = std::chrono::steady_clock;
-
-std::int64_t nowNs()
-{
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
-}
-
-} // namespace
 
 FleetSender::FleetSender(int index, BenchSocket& socket, const FleetLayout& layout, const FleetOptions& options, FleetControl& control,
                          const FleetProgress& progress)
@@ -32,6 +21,7 @@ FleetSender::FleetSender(int index, BenchSocket& socket, const FleetLayout& layo
     , options_(options)
     , control_(control)
     , progress_(progress)
+    , gate_(control, control.relay, options.rate / options.senders)
 {
     for (std::uint64_t k = 0; k < layout.period(); ++k)
         templates_.emplace_back(kFleetUserBase + static_cast<std::uint32_t>(index), kFleetUserBase + static_cast<std::uint32_t>(layout.target(index, k)),
@@ -47,49 +37,19 @@ std::uint64_t FleetSender::inFlight(std::uint64_t sent) const
 
 void FleetSender::run()
 {
-    const double perSecond = options_.rate / options_.senders;
     std::string out;
     std::size_t written = 0;
     std::uint64_t sent = 0;
-    std::uint64_t sentAtStart = 0;
-    Clock::time_point start;
     for (;;)
     {
         if (written == out.size())
         {
-            {
-                std::unique_lock lock(control_.mutex);
-                if (control_.closing || !control_.relayOn)
-                {
-                    if (busy_)
-                    {
-                        busy_ = false;
-                        control_.changed.notify_all();
-                    }
-                    if (control_.closing)
-                        return;
-                    control_.changed.wait_for(lock, std::chrono::milliseconds(100));
-                    lock.unlock();
-                    socket_.keepAlive();
-                    continue;
-                }
-                if (!busy_)
-                {
-                    busy_ = true;
-                    start = control_.relayStart;
-                    sentAtStart = sent;
-                }
-            }
+            if (!gate_.awaitTurn(socket_, sent))
+                return;
             socket_.keepAlive(); // between whole batches: never inside a frame
             out.clear();
             written = 0;
-            std::uint64_t allowed = options_.window - std::min(options_.window, inFlight(sent));
-            if (perSecond > 0)
-            {
-                const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-                const auto due = static_cast<std::uint64_t>(elapsed * perSecond);
-                allowed = std::min(allowed, due > sent - sentAtStart ? due - (sent - sentAtStart) : 0);
-            }
+            const std::uint64_t allowed = gate_.paced(options_.window - std::min(options_.window, inFlight(sent)), sent);
             const auto count = std::min<std::uint64_t>(allowed, options_.batch);
             if (count > 0)
             {
@@ -111,11 +71,11 @@ void FleetSender::run()
             wake_.arm();
         // Nothing to write means the window is full or the rate says wait: a reader's
         // progress (the eventfd) or the next rate slot ends the wait.
-        const bool windowOpen = !pendingWrite && perSecond == 0 && inFlight(sent) < options_.window;
+        const bool windowOpen = !pendingWrite && !gate_.isPaced() && inFlight(sent) < options_.window;
         if (!windowOpen)
         {
             pollfd fds[2] = {{socket_.fd(), static_cast<short>(pendingWrite ? POLLOUT : 0), 0}, {wake_.fd(), POLLIN, 0}};
-            ::poll(fds, 2, pendingWrite ? 50 : (perSecond > 0 ? 1 : 50));
+            ::poll(fds, 2, pendingWrite ? 50 : (gate_.isPaced() ? 1 : 50));
             wake_.clear();
         }
     }

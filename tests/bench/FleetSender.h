@@ -2,6 +2,7 @@
 
 #include "BenchProtocol.h"
 #include "FleetLayout.h"
+#include "FleetWriterGate.h"
 #include "Wakeup.h"
 
 #include <array>
@@ -41,7 +42,7 @@ public:
     std::uint64_t sentIn(int phase) const { return sentByPhase_[static_cast<std::size_t>(phase)].load(std::memory_order_acquire); }
 
     /// True while relaying or finishing a batch; read with control.mutex held.
-    bool busy() const { return busy_; }
+    bool busy() const { return gate_.busy(); }
 
 private:
     /// Messages sent but not yet delivered everywhere they go.
@@ -52,11 +53,11 @@ private:
     const FleetOptions& options_;
     FleetControl& control_;
     const FleetProgress& progress_;
+    FleetWriterGate gate_; ///< on while the fleet relays, at its share of the rate
     std::vector<MsgDataTemplate> templates_; ///< by seq % period: one per addressee
     Wakeup wake_;
     std::atomic<std::uint64_t> sent_{0};
     std::array<std::atomic<std::uint64_t>, kFleetPhases> sentByPhase_;
-    bool busy_ = false; ///< guarded by control.mutex
 };
 
 } // namespace ttbench

@@ -34,15 +34,7 @@ constexpr auto kDrainLimit = std::chrono::seconds(10);
 void awaitAnswer(FleetConnection& connection, std::uint16_t seq, Clock::time_point deadline)
 {
     FrameStream stream(4096);
-    bool answered = false;
-    while (!answered)
-    {
-        if (Clock::now() > deadline)
-            throw std::runtime_error("no answer to a status query within 30 s");
-        stream.readFrom(*connection.socket, 100, [&](const char* frame, std::uint32_t) {
-            answered = answered || (readU16(frame + 10) == kStatusResponseCommand && readU16(frame + 12) == seq);
-        });
-    }
+    awaitStatusAnswer(*connection.socket, stream, seq, deadline);
 }
 
 /// Connects the msg servers and registers each one's user (ONLINE_USER_INFO, then a status
@@ -131,6 +123,37 @@ struct MsgServerFleet::State
         for (const auto& querier : queriers)
             due += querier->sent() - std::min(querier->sent(), querier->answered());
         return due;
+    }
+
+    /// Turns the writers' switch `which` on: they start writing.
+    void switchOn(FleetSwitch& which)
+    {
+        {
+            std::lock_guard lock(control.mutex);
+            which.on = true;
+            which.since = Clock::now();
+        }
+        control.changed.notify_all();
+    }
+
+    /// Turns `writers`' switch `which` off, waits until none of them writes any more and then
+    /// until `drained` (each wait ends at a failure or the drain limit too), and returns the
+    /// seconds from switching on to drained.
+    template <typename Writers, typename Drained>
+    double switchOff(FleetSwitch& which, const Writers& writers, Drained drained)
+    {
+        Clock::time_point start;
+        {
+            std::lock_guard lock(control.mutex);
+            which.on = false;
+            start = which.since;
+        }
+        control.changed.notify_all();
+        for (auto& writer : writers)
+            writer->wakeup().ring();
+        awaitIdle([&writers] { return std::none_of(writers.begin(), writers.end(), [](const auto& writer) { return writer->busy(); }); });
+        awaitDrained(drained);
+        return std::chrono::duration<double>(Clock::now() - start).count();
     }
 
     /// Waits until `done` (checked under control.mutex), a failure, or the drain limit.
@@ -280,62 +303,24 @@ void MsgServerFleet::beginPhase(int phase)
 
 void MsgServerFleet::startRelay()
 {
-    State& state = *state_;
-    {
-        std::lock_guard lock(state.control.mutex);
-        state.control.relayOn = true;
-        state.control.relayStart = Clock::now();
-    }
-    state.control.changed.notify_all();
+    state_->switchOn(state_->control.relay);
 }
 
 double MsgServerFleet::stopRelay()
 {
     State& state = *state_;
-    Clock::time_point start;
-    {
-        std::lock_guard lock(state.control.mutex);
-        state.control.relayOn = false;
-        start = state.control.relayStart;
-    }
-    state.control.changed.notify_all();
-    for (auto& sender : state.senders)
-        sender->wakeup().ring();
-    state.awaitIdle([&state] {
-        return std::none_of(state.senders.begin(), state.senders.end(), [](const auto& sender) { return sender->busy(); });
-    });
-    state.awaitDrained([&state] { return state.delivered() >= state.expectedCopies(); });
-    return std::chrono::duration<double>(Clock::now() - start).count();
+    return state.switchOff(state.control.relay, state.senders, [&state] { return state.delivered() >= state.expectedCopies(); });
 }
 
 void MsgServerFleet::startQueries()
 {
-    State& state = *state_;
-    {
-        std::lock_guard lock(state.control.mutex);
-        state.control.queriesOn = true;
-        state.control.queriesStart = Clock::now();
-    }
-    state.control.changed.notify_all();
+    state_->switchOn(state_->control.queries);
 }
 
 double MsgServerFleet::stopQueries()
 {
     State& state = *state_;
-    Clock::time_point start;
-    {
-        std::lock_guard lock(state.control.mutex);
-        state.control.queriesOn = false;
-        start = state.control.queriesStart;
-    }
-    state.control.changed.notify_all();
-    for (auto& querier : state.queriers)
-        querier->wakeup().ring();
-    state.awaitIdle([&state] {
-        return std::none_of(state.queriers.begin(), state.queriers.end(), [](const auto& querier) { return querier->busy(); });
-    });
-    state.awaitDrained([&state] { return state.unanswered() == 0; });
-    return std::chrono::duration<double>(Clock::now() - start).count();
+    return state.switchOff(state.control.queries, state.queriers, [&state] { return state.unanswered() == 0; });
 }
 
 std::uint32_t MsgServerFleet::statusOf(std::uint32_t id) const

@@ -37,6 +37,22 @@ double cpuOfStatFile(const std::string& path)
     return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
+/// Reads the stats of `pid` every `interval` until `done` says they are as awaited or
+/// `timeout` passed; returns the last stats read, nullopt when they are not readable. It polls
+/// /proc: the server announces nothing when its descriptors or threads go.
+template <typename Done>
+std::optional<ProcessStats> awaitStats(pid_t pid, double timeout, std::chrono::milliseconds interval, Done done)
+{
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout);
+    for (;;)
+    {
+        auto stats = ProcessStats::of(pid);
+        if (!stats || done(*stats) || std::chrono::steady_clock::now() >= deadline)
+            return stats;
+        std::this_thread::sleep_for(interval);
+    }
+}
+
 } // namespace
 
 std::optional<ProcessStats> ProcessStats::of(pid_t pid)
@@ -71,26 +87,12 @@ std::optional<ProcessStats> ProcessStats::of(pid_t pid)
 
 std::optional<ProcessStats> ProcessStats::awaitOpenFiles(pid_t pid, std::uint64_t openFiles, double timeout)
 {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout);
-    for (;;)
-    {
-        auto stats = of(pid);
-        if (!stats || stats->openFiles <= openFiles || std::chrono::steady_clock::now() >= deadline)
-            return stats;
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
+    return awaitStats(pid, timeout, std::chrono::milliseconds(10), [openFiles](const ProcessStats& stats) { return stats.openFiles <= openFiles; });
 }
 
 std::optional<ProcessStats> ProcessStats::awaitThreads(pid_t pid, std::uint64_t threads, double timeout)
 {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout);
-    for (;;)
-    {
-        auto stats = of(pid);
-        if (!stats || stats->threads <= threads || std::chrono::steady_clock::now() >= deadline)
-            return stats;
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
+    return awaitStats(pid, timeout, std::chrono::milliseconds(50), [threads](const ProcessStats& stats) { return stats.threads <= threads; });
 }
 
 double ProcessStats::threadCpuSeconds(pid_t tid)

@@ -2,6 +2,8 @@
 
 #include "BenchProtocol.h"
 #include "BenchSocket.h"
+#include "SendStamp.h"
+#include "StatusAnswer.h"
 #include "WorkerThreads.h"
 
 #include <algorithm>
@@ -22,72 +24,19 @@ using Clock = std::chrono::steady_clock;
 constexpr std::uint32_t kRequester = 1;
 constexpr std::size_t kRequestsPerConnection = 512; ///< distinct queries, reused round-robin
 
-std::int64_t nowNs()
+/// True when `answer` is the answer to `ids` from kRequester: every id in order, even ones
+/// ONLINE (1), odd ones OFFLINE (2), and no attach_data (the queries carry none).
+bool answerIsRight(const StatusAnswer& answer, const std::vector<std::uint32_t>& ids)
 {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
-}
-
-/// Reads one protobuf varint; false when it runs past `end`.
-bool readVarint(const unsigned char*& p, const unsigned char* end, std::uint64_t& value)
-{
-    value = 0;
-    for (int shift = 0; p < end && shift < 64; shift += 7)
+    if (answer.requester != kRequester || answer.attach != nullptr || answer.stats.size() != ids.size())
+        return false;
+    for (std::size_t i = 0; i < ids.size(); ++i)
     {
-        const unsigned char byte = *p++;
-        value |= std::uint64_t{byte & 0x7Fu} << shift;
-        if (!(byte & 0x80))
-            return true;
-    }
-    return false;
-}
-
-/// True when `body` is the IMUsersStatRsp for `ids` from kRequester: every id in order, even
-/// ones ONLINE (1), odd ones OFFLINE (2). Decoded by hand: the checker must cost little next
-/// to the server it measures.
-bool answerIsRight(const char* body, std::size_t size, const std::vector<std::uint32_t>& ids)
-{
-    const auto* p = reinterpret_cast<const unsigned char*>(body);
-    const auto* end = p + size;
-    std::size_t next = 0;
-    bool requesterSeen = false;
-    while (p < end)
-    {
-        std::uint64_t tag = 0;
-        std::uint64_t value = 0;
-        if (!readVarint(p, end, tag))
-            return false;
-        if (tag == (1 << 3 | 0))
-        {
-            if (!readVarint(p, end, value) || value != kRequester)
-                return false;
-            requesterSeen = true;
-        }
-        else if (tag == (2 << 3 | 2))
-        {
-            std::uint64_t length = 0;
-            if (!readVarint(p, end, length) || length > static_cast<std::uint64_t>(end - p) || next >= ids.size())
-                return false;
-            const unsigned char* statEnd = p + length;
-            std::uint64_t userId = 0;
-            std::uint64_t status = 0;
-            while (p < statEnd)
-            {
-                std::uint64_t field = 0;
-                if (!readVarint(p, statEnd, field) || !readVarint(p, statEnd, value))
-                    return false;
-                if (field == (1 << 3 | 0))
-                    userId = value;
-                else if (field == (2 << 3 | 0))
-                    status = value;
-            }
-            const std::uint32_t expected = ids[next++];
-            if (userId != expected || status != (expected % 2 == 0 ? 1u : 2u))
-                return false;
-        }
-        else
+        const auto [id, status] = answer.stats[i];
+        if (id != ids[i] || status != (ids[i] % 2 == 0 ? 1u : 2u))
             return false;
     }
-    return requesterSeen && next == ids.size();
+    return true;
 }
 
 /// One fake msg server keeping its window of queries full.
@@ -145,7 +94,7 @@ public:
                     return;
                 const std::uint16_t seq = readU16(frame + 12);
                 latency_.record(nowNs() - sentAt_[seq]);
-                if (!answerIsRight(frame + 16, length - 16, ids_[seq % ids_.size()]))
+                if (!answer_.read(frame + 16, length - 16) || !answerIsRight(answer_, ids_[seq % ids_.size()]))
                     ++wrong_;
                 ++answered_;
                 --outstanding;
@@ -168,6 +117,7 @@ private:
     std::uint64_t answered_ = 0;
     std::uint64_t wrong_ = 0;
     LatencyHistogram latency_;
+    StatusAnswer answer_; ///< the last answer read, reused: no allocation per answer
 };
 
 /// Keeps `registrar` connected until `end`. It sends nothing else, so it heartbeats as a msg

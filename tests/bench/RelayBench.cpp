@@ -2,6 +2,7 @@
 
 #include "BenchProtocol.h"
 #include "BenchSocket.h"
+#include "SendStamp.h"
 #include "WorkerThreads.h"
 
 #include <algorithm>
@@ -23,11 +24,6 @@ namespace
 {
 
 using Clock = std::chrono::steady_clock;
-
-std::int64_t nowNs()
-{
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
-}
 
 /// Per-receiver, per-sender progress that senders read to keep their window.
 struct Progress
