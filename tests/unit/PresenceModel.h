@@ -48,10 +48,13 @@ public:
     const auto& users() const { return users_; }
 
 private:
+    /// One user's logins: count by (connection, client type).
     using Logins = std::map<std::pair<ttroute::ConnectionId, std::uint32_t>, std::uint32_t>;
 
+    /// True when `logins` hold a PC client type.
     static bool hasPc(const Logins& logins);
 
+    /// Logins by user id; a user without logins has no entry.
     std::map<std::uint32_t, Logins> users_;
 };
 

@@ -14,9 +14,13 @@ namespace presencetest
 /// One status update: `userId` with `status` on `clientType` through `connection`.
 struct Update
 {
+    /// The connection it comes through.
     ttroute::ConnectionId connection;
+    /// The user it is about.
     std::uint32_t userId;
+    /// USER_STATUS: OFFLINE takes a login away, any other adds one.
     std::uint32_t status;
+    /// CLIENT_TYPE of the login.
     std::uint32_t clientType;
 };
 
