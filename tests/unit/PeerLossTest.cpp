@@ -4,32 +4,31 @@
 // route.announce_via_master, only what a msg server's master route server must say is said
 // (protocol.md §8). Time is the argument of Router::announceLosses(), so no test waits.
 #include "FrameTokens.h"
+#include "LossSettings.h"
 #include "ProtocolConstants.h"
-#include "RecordingPeer.h"
+#include "RecordingPeerChecks.h"
 #include "RouterHarness.h"
+#include "RouterStatusQuery.h"
 #include "WireFrames.h"
-#include "config/RouteSettings.h"
 #include "routing/RouteCounters.h"
-
-#include "IM.Buddy.pb.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <chrono>
-#include <memory>
-#include <optional>
 #include <string>
-#include <vector>
 
 using ttroute::LossOutcome;
 using ttroute::PeerRole;
-using ttroute::RouteSettings;
+using tttest::assertEachReceived;
+using tttest::assertNoneReceived;
 using tttest::buddyNotify;
+using tttest::clearAll;
 using tttest::described;
 using tttest::describedByUser;
 using tttest::joined;
 using tttest::loginNotify;
-using tttest::RecordingPeer;
+using tttest::lossSettings;
+using tttest::statusOf;
 using namespace tttest::protocol;
 using namespace std::chrono_literals;
 
@@ -38,36 +37,10 @@ namespace
 
 using Clock = std::chrono::steady_clock;
 
-/// Settings with `grace` as route.peer_loss_grace (none: never) and `viaMaster` as
-/// route.announce_via_master.
-RouteSettings lossSettings(std::optional<std::chrono::milliseconds> grace, bool viaMaster = false)
-{
-    RouteSettings settings;
-    settings.peerLossGrace = grace;
-    settings.announceViaMaster = viaMaster;
-    return settings;
-}
-
+/// The router with the lost users' counters and expiry at hand.
 struct Harness : tttest::RouterHarness
 {
     using RouterHarness::RouterHarness;
-
-    /// The statuses the router answers for `ids`, asked through `asker` (whose recording is
-    /// cleared), as "id=status" pairs.
-    std::string statusOf(RecordingPeer& asker, const std::vector<std::uint32_t>& ids)
-    {
-        asker.clear();
-        route(asker, tttest::statusRequest(1, 1, ids));
-        const auto frames = asker.frames();
-        CPPUNIT_ASSERT_EQUAL(std::size_t(1), frames.size());
-        IM::Buddy::IMUsersStatRsp response;
-        CPPUNIT_ASSERT(frames[0].parse(response));
-        std::string out;
-        for (const auto& stat : response.user_stat_list())
-            out += (out.empty() ? "" : " ") + std::to_string(stat.user_id()) + "=" + std::to_string(stat.status());
-        asker.clear();
-        return out;
-    }
 
     /// Users lost with connections so far with `outcome`.
     std::uint64_t lost(LossOutcome outcome) const { return counters.lostUsers[static_cast<std::size_t>(outcome)].load(); }
@@ -75,13 +48,6 @@ struct Harness : tttest::RouterHarness
     /// Runs the expiry as if `after` had passed since now.
     Clock::time_point expireAfter(Clock::duration after) { return router.announceLosses(Clock::now() + after); }
 };
-
-/// Clears the recordings of `peers`.
-void clearAll(std::initializer_list<RecordingPeer*> peers)
-{
-    for (RecordingPeer* peer : peers)
-        peer->clear();
-}
 
 } // namespace
 
@@ -118,9 +84,8 @@ public:
         h.router.detach(*a, true);
 
         // Presence is gone at once; nothing is said yet.
-        CPPUNIT_ASSERT(!b->received());
-        CPPUNIT_ASSERT(!c->received());
-        CPPUNIT_ASSERT_EQUAL(std::string("1=2 2=2 3=1 4=2"), h.statusOf(*c, {1, 2, 3, 4}));
+        assertNoneReceived({b, c});
+        CPPUNIT_ASSERT_EQUAL(std::string("1=2 2=2 3=1 4=2"), statusOf(h, *c, {1, 2, 3, 4}));
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(2), h.lost(LossOutcome::Held));
         CPPUNIT_ASSERT_EQUAL(std::size_t(2), h.router.lostUserCounts().first);
 
@@ -138,7 +103,7 @@ public:
         CPPUNIT_ASSERT(h.router.lostUserCounts() == std::make_pair(std::size_t(0), std::size_t(2)));
 
         // Once.
-        clearAll({b.get(), c.get()});
+        clearAll({b, c});
         h.expireAfter(3h);
         CPPUNIT_ASSERT(!b->received());
     }
@@ -152,10 +117,9 @@ public:
         h.router.detach(*a, true);
         auto again = h.attach(3);
         h.route(*again, list);
-        CPPUNIT_ASSERT_EQUAL(std::string("1=1 2=1"), h.statusOf(*b, {1, 2}));
+        CPPUNIT_ASSERT_EQUAL(std::string("1=1 2=1"), statusOf(h, *b, {1, 2}));
         h.expireAfter(2h);
-        CPPUNIT_ASSERT(!b->received());
-        CPPUNIT_ASSERT(!again->received());
+        assertNoneReceived({b, again});
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(2), h.lost(LossOutcome::CameBack));
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), h.lost(LossOutcome::Announced));
         CPPUNIT_ASSERT(h.router.lostUserCounts() == std::make_pair(std::size_t(0), std::size_t(0)));
@@ -170,7 +134,7 @@ public:
         h.route(*b, tttest::statusUpdate(1, kOnline, kMac));
         // The login is announced as any login is.
         CPPUNIT_ASSERT_EQUAL(joined({loginNotify(1, 1), buddyNotify(1, kOnline)}), described(*c));
-        clearAll({b.get(), c.get()});
+        clearAll({b, c});
         h.expireAfter(2h);
         CPPUNIT_ASSERT_EQUAL(buddyNotify(2, kOffline), described(*c));
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), h.lost(LossOutcome::CameBack));
@@ -185,7 +149,7 @@ public:
         h.router.detach(*a, true);
         h.route(*b, tttest::statusUpdate(1, kOnline, kWindows) + tttest::statusUpdate(1, kOffline, kWindows));
         CPPUNIT_ASSERT_EQUAL(joined({loginNotify(1, 1), buddyNotify(1, kOnline), buddyNotify(1, kOffline)}), described(*c));
-        clearAll({b.get(), c.get()});
+        clearAll({b, c});
         h.expireAfter(2h);
         CPPUNIT_ASSERT(!c->received());
     }
@@ -218,17 +182,15 @@ public:
         auto again = h.attach(3);
         h.route(*again, tttest::onlineUserInfo({{1, kOnline, kWindows}, {2, kLeave, kMac}, {5, kOnline, kWindows}}));
         const std::string expected = joined({loginNotify(1, 1), buddyNotify(1, kOnline), loginNotify(2, 1), buddyNotify(2, kLeave)});
-        CPPUNIT_ASSERT_EQUAL(expected, described(*b));
-        CPPUNIT_ASSERT_EQUAL(expected, described(*again));
+        assertEachReceived(expected, {b, again});
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(2), h.counters.usersHealed.load());
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), h.router.lostUserCounts().second); // user 3 is still out
 
         // Once: listed again elsewhere, they are online already.
-        clearAll({b.get(), again.get()});
+        clearAll({b, again});
         auto third = h.attach(4);
         h.route(*third, tttest::onlineUserInfo({{1, kOnline, kMac}, {2, kOnline, kWindows}}));
-        CPPUNIT_ASSERT(!b->received());
-        CPPUNIT_ASSERT(!third->received());
+        assertNoneReceived({b, third});
     }
 
     void usersWhoLogInAgainAreNotAnnouncedTwice()
@@ -240,7 +202,7 @@ public:
         h.expireAfter(2h);
         // Back by a login of its own: announced as that login; a later listing is news to nobody.
         h.route(*b, tttest::statusUpdate(1, kOnline, kWindows) + tttest::statusUpdate(1, kOffline, kWindows));
-        clearAll({b.get(), c.get()});
+        clearAll({b, c});
         auto again = h.attach(4);
         h.route(*again, tttest::onlineUserInfo({{1, kOnline, kWindows}}));
         CPPUNIT_ASSERT(!c->received());
@@ -306,7 +268,7 @@ public:
         h.router.detach(*a, true);
         CPPUNIT_ASSERT(Clock::time_point::max() == h.expireAfter(2h));
         CPPUNIT_ASSERT(!b->received());
-        CPPUNIT_ASSERT_EQUAL(std::string("1=2"), h.statusOf(*b, {1}));
+        CPPUNIT_ASSERT_EQUAL(std::string("1=2"), statusOf(h, *b, {1}));
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), h.lost(LossOutcome::NotHeld));
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), h.lost(LossOutcome::Held));
     }
@@ -323,21 +285,19 @@ public:
 
         const std::string online10 = joined({loginNotify(10, 1), buddyNotify(10, kOnline)});
         h.route(*master, tttest::statusUpdate(10, kOnline, kWindows));
-        for (RecordingPeer* peer : {master.get(), slave.get(), unknown.get()})
-            CPPUNIT_ASSERT_EQUAL_MESSAGE(peer->description(), online10, described(*peer));
-        clearAll({master.get(), slave.get(), unknown.get()});
+        assertEachReceived(online10, {master, slave, unknown});
+        clearAll({master, slave, unknown});
 
         // The slave's update changes presence, and its master route server announces it.
         h.route(*slave, tttest::statusUpdate(20, kOnline, kWindows));
-        for (RecordingPeer* peer : {master.get(), slave.get(), unknown.get()})
-            CPPUNIT_ASSERT_MESSAGE(peer->description(), !peer->received());
-        CPPUNIT_ASSERT_EQUAL(std::string("20=1"), h.statusOf(*master, {20}));
+        assertNoneReceived({master, slave, unknown});
+        CPPUNIT_ASSERT_EQUAL(std::string("20=1"), statusOf(h, *master, {20}));
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), h.counters.statusUpdatesUnannounced.load());
 
         // A connection that has said nothing of its role yet is not silenced.
         h.route(*unknown, tttest::statusUpdate(30, kOnline, kWindows));
         CPPUNIT_ASSERT_EQUAL(joined({loginNotify(30, 1), buddyNotify(30, kOnline)}), described(*slave));
-        clearAll({master.get(), slave.get(), unknown.get()});
+        clearAll({master, slave, unknown});
 
         // Its master gone, the msg server makes this link its master: announced from then on.
         h.route(*slave, tttest::roleSet(true) + tttest::statusUpdate(20, kOffline, kWindows));

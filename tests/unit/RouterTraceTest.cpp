@@ -5,6 +5,7 @@
 // without a trace, and PDUs of other users make no line.
 #include "ProtocolConstants.h"
 #include "RecordingPeer.h"
+#include "RecordingPeerChecks.h"
 #include "RelayedFrames.h"
 #include "RouterHarness.h"
 #include "WireFrames.h"
@@ -25,12 +26,21 @@ constexpr std::uint32_t kAlice = 1001;
 constexpr std::uint32_t kBob = 1002;
 constexpr std::uint32_t kCarol = 1003; ///< never traced
 
+/// Default settings but `mode` as route.relay.mode and `viaMaster` as route.announce_via_master.
 RouteSettings settings(RelayMode mode, bool viaMaster = false)
 {
     RouteSettings s;
     s.relayMode = mode;
     s.announceViaMaster = viaMaster;
     return s;
+}
+
+/// The part of a trace line after its time stamp.
+std::string withoutTime(const std::string& line)
+{
+    const std::size_t space = line.find(' ');
+    CPPUNIT_ASSERT_MESSAGE(line, space == 24 && line[23] == 'Z');
+    return line.substr(space + 1);
 }
 
 /// A harness with peers #1 (Alice, Windows), #2 (Bob, Android) and #3 (nobody), and a trace of
@@ -45,8 +55,7 @@ struct World
     {
         harness.route(*p1, tttest::statusUpdate(kAlice, kOnline, kWindows));
         harness.route(*p2, tttest::statusUpdate(kBob, kOnline, kAndroid) + tttest::statusUpdate(kCarol, kOnline, kWindows));
-        for (auto* peer : {p1.get(), p2.get(), p3.get()})
-            peer->clear();
+        tttest::clearAll({p1, p2, p3});
         trace = harness.tracer.start(std::move(followed), 1min);
     }
 
@@ -58,19 +67,23 @@ struct World
         return taken;
     }
 
+    /// The one line the trace holds now, after its time stamp; fails unless there is exactly one.
+    std::string onlyLine()
+    {
+        const std::vector<std::string> taken = lines();
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), taken.size());
+        return withoutTime(taken[0]);
+    }
+
+    /// The router.
     RouterHarness harness;
+    /// Msg servers #1, #2 and #3.
     std::shared_ptr<RecordingPeer> p1, p2, p3;
+    /// The trace of the followed users; reset() ends it.
     std::shared_ptr<ttroute::TraceSubscription> trace;
 };
 
-/// The part of a trace line after its time stamp.
-std::string withoutTime(const std::string& line)
-{
-    const std::size_t space = line.find(' ');
-    CPPUNIT_ASSERT_MESSAGE(line, space == 24 && line[23] == 'Z');
-    return line.substr(space + 1);
-}
-
+/// The size of `frame` as a trace line gives it.
 std::string size(const std::string& frame)
 {
     return std::to_string(frame.size()) + " bytes";
@@ -97,10 +110,8 @@ public:
         World world(RelayMode::Broadcast);
         const std::string frame = tttest::msgData(kAlice, kBob, 7, "hello bob");
         world.harness.route(*world.p1, frame);
-        const auto lines = world.lines();
-        CPPUNIT_ASSERT_EQUAL(std::size_t(1), lines.size());
         CPPUNIT_ASSERT_EQUAL("MSG_DATA from 1001 to 1002 msg_id 7, " + size(frame) + ", from peer #1: relayed to 2 msg servers: peer #2, peer #3",
-                             withoutTime(lines[0]));
+                             world.onlyLine());
     }
 
     void targetedRelayNamesTheHostsOrWhyNobody()
@@ -125,11 +136,9 @@ public:
         World world(RelayMode::Targeted);
         const std::string frame = tttest::signInfo(kAlice, 1);
         world.harness.route(*world.p1, frame);
-        const auto lines = world.lines();
-        CPPUNIT_ASSERT_EQUAL(std::size_t(1), lines.size());
         CPPUNIT_ASSERT_EQUAL("SIGN_INFO_CHANGED_NOTIFY user 1001, " + size(frame) +
                                  ", from peer #1: relayed to 3 msg servers: peer #1, peer #2, peer #3",
-                             withoutTime(lines[0]));
+                             world.onlyLine());
     }
 
     void statusUpdatesSayWhetherTheyWereAnnounced()
@@ -156,11 +165,9 @@ public:
         World world(RelayMode::Broadcast, {kAlice, 4242});
         const std::string query = tttest::statusRequest(5, kCarol, {kBob, kAlice, 4242});
         world.harness.route(*world.p2, query);
-        const auto lines = world.lines();
-        CPPUNIT_ASSERT_EQUAL(std::size_t(1), lines.size());
         CPPUNIT_ASSERT_EQUAL("USERS_STATUS_REQUEST from 1003 asks 3 ids, " + size(query) +
                                  ", from peer #2: answered 3 ids: 1001 online, 4242 offline",
-                             withoutTime(lines[0]));
+                             world.onlyLine());
     }
 
     void droppedBodiesSayWhy()
@@ -169,11 +176,9 @@ public:
         // user_status and user_id, but no client_type: the parser rejects it.
         const std::string broken = tttest::makeRawFrame(7, 0x070a, 0, std::string("\x08\x01\x10\xe9\x07", 5));
         world.harness.route(*world.p1, broken);
-        const auto lines = world.lines();
-        CPPUNIT_ASSERT_EQUAL(std::size_t(1), lines.size());
         CPPUNIT_ASSERT_EQUAL("USER_STATUS_UPDATE user 1001 online other, " + size(broken) +
                                  ", from peer #1: dropped: the body is not a valid message",
-                             withoutTime(lines[0]));
+                             world.onlyLine());
     }
 
     void otherUsersMakeNoLineAndRoutingIsUnchanged()
