@@ -54,6 +54,27 @@ std::string stringField(const Poco::JSON::Object::Ptr& object, const std::string
     return object->getValue<std::string>(key);
 }
 
+/// GET /peers once every entry's pdus_out is at least what `received` says its msg server read
+/// (by remote address): the route server counts a frame a few instructions after it went out,
+/// so a msg server may read it before it is counted. Waits at most 10 s, then returns the last answer.
+std::map<std::string, Poco::JSON::Object::Ptr> peersOnceCounted(std::uint16_t admin, const std::map<std::string, std::uint64_t>& received)
+{
+    const auto deadline = Clock::now() + 10s;
+    for (;;)
+    {
+        auto peers = peersByAddress(admin);
+        bool counted = true;
+        for (const auto& [address, frames] : received)
+        {
+            const auto found = peers.find(address);
+            counted = counted && found != peers.end() && found->second->optValue<Poco::UInt64>("pdus_out", 0) >= frames;
+        }
+        if (counted || Clock::now() >= deadline)
+            return peers;
+        std::this_thread::sleep_for(20ms);
+    }
+}
+
 /// A user's connections from /presence, canonical: "ID:type=count,type=count ID:..." (sorted).
 std::string describeConnections(const Poco::JSON::Object::Ptr& user)
 {
@@ -149,7 +170,10 @@ public:
             sync(*fake);
 
         auto checkPeers = [&](const std::map<std::string, std::string>& expectedMaster) {
-            const auto peers = peersByAddress(admin);
+            std::map<std::string, std::uint64_t> received;
+            for (FakeMsgServer* fake : fakes)
+                received[addressOf(*fake)] = framesReceived[fake];
+            const auto peers = peersOnceCounted(admin, received);
             CPPUNIT_ASSERT_EQUAL(std::size_t(3), peers.size());
             std::set<std::uint64_t> ids;
             const std::map<FakeMsgServer*, std::uint64_t> hosted{{&f1, 2}, {&f2, 1}, {&f3, 0}};
