@@ -53,6 +53,20 @@ void assertHeartbeatsAt200ms(FakeMsgServer& fake, std::chrono::milliseconds span
     CPPUNIT_ASSERT_MESSAGE("heartbeats in " + std::to_string(span.count()) + " ms at 200 ms: " + std::to_string(heartbeats), heartbeats >= 3);
 }
 
+/// Waits until `count` (the frames a stream sent so far) reaches `atLeast`; false when it does
+/// not within 10 s (the stream stalled or failed).
+bool waitUntilStreamed(const std::atomic<std::size_t>& count, std::size_t atLeast)
+{
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (count.load() < atLeast)
+    {
+        if (std::chrono::steady_clock::now() >= deadline)
+            return false;
+        std::this_thread::sleep_for(1ms);
+    }
+    return true;
+}
+
 /// Writes `content` over the start of the existing file `path` in place (same inode, and the
 /// caller keeps the size) and puts its modification time back, so the file poll, which
 /// compares (mtime, size, inode), cannot tell the file changed; only a SIGHUP re-reads it.
@@ -99,6 +113,7 @@ public:
         // A steady relay stream from `sender`; the others do not read until it stops.
         std::atomic<bool> stop{false};
         std::vector<std::string> sent;
+        std::atomic<std::size_t> streamed{0}; // sent.size(), for this thread to watch
         std::string streamError;
         std::thread stream([&] {
             try
@@ -107,7 +122,8 @@ public:
                 {
                     sent.push_back(tttest::msgData(500, 501, i, "frame " + std::to_string(i) + " of the stream"));
                     sender.send(sent.back());
-                    std::this_thread::sleep_for(1ms);
+                    ++streamed;
+                    std::this_thread::sleep_for(1ms); // a steady pace, not a burst
                 }
             }
             catch (const std::exception& error)
@@ -127,13 +143,15 @@ public:
             }
         } joiner{stop, stream};
 
-        std::this_thread::sleep_for(300ms);
+        // Traffic flows before the edit, and goes on after it.
+        const bool flowedBefore = waitUntilStreamed(streamed, 100);
         const std::string line = tttest::reloadFile(host(), heartbeatsEvery("200ms").text(), {"route.heartbeat_interval: 10s -> 200ms"}).line;
         CPPUNIT_ASSERT_MESSAGE(line, line.find(host().configPath()) != std::string::npos || line.find("tthost.properties") != std::string::npos);
-        std::this_thread::sleep_for(300ms); // traffic goes on after the reload too
+        const bool flowedAfter = flowedBefore && waitUntilStreamed(streamed, streamed.load() + 100);
         stop = true;
         stream.join();
         CPPUNIT_ASSERT_EQUAL_MESSAGE("the stream failed", std::string(), streamError);
+        CPPUNIT_ASSERT_MESSAGE("the stream stalled at " + std::to_string(sent.size()) + " frames", flowedBefore && flowedAfter);
         CPPUNIT_ASSERT_MESSAGE("the stream hardly ran: " + std::to_string(sent.size()) + " frames", sent.size() >= 100);
 
         // The sender's sync proves every frame was routed; then each receiver has them all, in order.
@@ -177,7 +195,8 @@ public:
             {tttest::HostProperties(wanted).append("this is not a property\n").text(), "this is not a property", "unknown key"},
             {tttest::HostProperties(wanted).set("route.heartbeat_interval", "10ms").text(), "route.heartbeat_interval", "'10ms' is out of range"},
             {tttest::HostProperties(wanted).set("route.max_pdu_bytes", "12").text(), "route.max_pdu_bytes", "'12' is out of range"},
-            {tttest::HostProperties(wanted).set("route.heartbeat_intervall", "200ms").text(), "route.heartbeat_intervall", "unknown key (value '200ms'"},
+            {tttest::HostProperties(wanted).set("route.heartbeat_intervall", "200ms").text(), "route.heartbeat_intervall",
+             "unknown key (value '200ms'"},
         };
         for (const Broken& file : broken)
         {
@@ -268,8 +287,9 @@ public:
         start(heartbeatsEvery("10s").text());
         FakeMsgServer& before = connectMsgServer();
 
-        const std::string line =
-            tttest::reloadFile(host(), heartbeatsEvery("10s").set("host.route.max_threads", "1").text(), {"host.route.max_threads: (unset) -> 1"}).line;
+        const tttest::FileReload reload = tttest::reloadFile(host(), heartbeatsEvery("10s").set("host.route.max_threads", "1").text(),
+                                                             {"host.route.max_threads: (unset) -> 1"});
+        const std::string& line = reload.line;
         CPPUNIT_ASSERT_MESSAGE(line, line.find(" [needs a restart, ignored until then: host.route.max_threads]") != std::string::npos);
 
         FakeMsgServer& first = connectMsgServer();
