@@ -1,3 +1,4 @@
+// The e2e_admin suite's fixture base: tthost with its admin endpoint (AdminEndToEnd.h).
 #include "AdminEndToEnd.h"
 
 #include <cppunit/extensions/HelperMacros.h>

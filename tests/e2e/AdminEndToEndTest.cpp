@@ -183,8 +183,8 @@ public:
 
         const std::uint16_t newAdmin = tttest::freePort();
         const std::string newAddress = "127.0.0.1:" + std::to_string(newAdmin);
-        const tttest::FileReload moved =
-            tttest::reloadFile(host(), adminProperties().set("host.admin.listen", newAddress).text(), {"host.admin.listen: 127.0.0.1:0 -> " + newAddress});
+        const tttest::FileReload moved = tttest::reloadFile(host(), adminProperties().set("host.admin.listen", newAddress).text(),
+                                                            {"host.admin.listen: 127.0.0.1:0 -> " + newAddress});
         host().waitForLine(moved.mark, {"admin endpoint at http://" + newAddress + "/"});
         CPPUNIT_ASSERT_EQUAL(newAdmin, host().adminPort(1));
         const HttpReply health = http(newAdmin, "/healthz");

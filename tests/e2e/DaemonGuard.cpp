@@ -1,3 +1,4 @@
+// A daemonised tthost watched through /proc and killed if a test leaves it running (DaemonGuard.h).
 #include "DaemonGuard.h"
 
 #include "HostProcess.h"

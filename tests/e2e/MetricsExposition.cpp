@@ -1,3 +1,4 @@
+// The Prometheus text format 0.0.4 checked line by line (MetricsExposition.h).
 #include "MetricsExposition.h"
 
 #include "LogLines.h"

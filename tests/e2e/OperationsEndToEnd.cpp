@@ -1,3 +1,4 @@
+// The e2e_operations suite's fixture base: the configurations it starts tthost on (OperationsEndToEnd.h).
 #include "OperationsEndToEnd.h"
 
 tttest::HostProperties OperationsEndToEnd::baseProperties()

@@ -1,3 +1,4 @@
+// GET /metrics scraped, settled and compared (ScrapedMetrics.h).
 #include "ScrapedMetrics.h"
 
 #include "AdminHttp.h"

@@ -1,3 +1,4 @@
+// A running tthost's file replaced, and the reload line waited for (ConfigReloads.h).
 #include "ConfigReloads.h"
 
 namespace tttest

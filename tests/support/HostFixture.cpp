@@ -1,3 +1,4 @@
+// One tthost per test and the fake msg servers connected to it, ended by tearDown (HostFixture.h).
 #include "HostFixture.h"
 
 #include "FrameAssertions.h"

@@ -1,3 +1,4 @@
+// The properties file of a tthost under test, built key by key (HostProperties.h).
 #include "HostProperties.h"
 
 namespace tttest

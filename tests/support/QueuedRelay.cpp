@@ -1,3 +1,4 @@
+// Relayed MSG_DATA queued for a msg server that stopped reading (QueuedRelay.h).
 #include "QueuedRelay.h"
 
 #include "FrameAssertions.h"

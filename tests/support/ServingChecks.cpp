@@ -1,3 +1,4 @@
+// Whether a route server just started serves: logins heard, queries answered, messages relayed (ServingChecks.h).
 #include "ServingChecks.h"
 
 #include "FrameAssertions.h"
