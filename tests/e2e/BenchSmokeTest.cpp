@@ -1,6 +1,7 @@
 // ttbench against the real tthost, about a second per mode: no figures are judged here (the
 // machine is shared and noisy), only that nothing is lost and every answer is right.
 #include "HostProcess.h"
+#include "HostProperties.h"
 #include "RunningHost.h"
 
 #include <cppunit/extensions/HelperMacros.h>
@@ -21,9 +22,9 @@ namespace
 class Server
 {
 public:
-    /// A server with `extra` properties (e.g. its relay mode).
-    explicit Server(const std::string& extra = "")
-        : host_("host.route.listen = 127.0.0.1:0\nhost.admin.listen =\n" + extra)
+    /// A server on `properties` (tthost's defaults unless a test sets a key, e.g. the relay mode).
+    explicit Server(const tttest::HostProperties& properties = tttest::HostProperties())
+        : host_(properties.text())
         , port_(host_.process().waitForListenPort())
     {
     }
@@ -76,7 +77,7 @@ public:
 
     void bothRelayModesLoseNothing()
     {
-        Server targeted("route.relay.mode = targeted\n");
+        Server targeted(tttest::HostProperties().set("route.relay.mode", "targeted"));
         const std::string out = bench({"modes", "--duration=1", "--targeted-port=" + std::to_string(targeted.port()),
                                        "--targeted-server-pid=" + std::to_string(targeted.pid())});
         expect(out, "broadcast: ");
@@ -92,7 +93,7 @@ public:
     void presenceComesAndGoes()
     {
         // Announced offline after the grace, and online again when listed again.
-        server_ = std::make_unique<Server>("route.peer_loss_grace = 500ms\n");
+        server_ = std::make_unique<Server>(tttest::HostProperties().set("route.peer_loss_grace", "500ms"));
         const std::string out = bench({"presence", "--users=50000", "--grace=0.5"});
         expect(out, "announced offline after");
         expect(out, "announced online after");
@@ -121,7 +122,7 @@ public:
         // each in its pattern: in targeted mode each message reaches its addressee exactly
         // once (the forwarder's copies are checked the same way), in broadcast mode every
         // other msg server; every status answer is checked.
-        Server targeted("route.relay.mode = targeted\n");
+        Server targeted(tttest::HostProperties().set("route.relay.mode", "targeted"));
         const std::string out = bench({"scale", "--servers=10,50", "--duration=0.3", "--baseline", "--targeted-port=" + std::to_string(targeted.port()),
                                        "--targeted-server-pid=" + std::to_string(targeted.pid())});
         for (const char* point : {"N=10 baseline broadcast: ", "N=10 broadcast: ", "N=10 baseline targeted: ", "N=10 targeted: ",
@@ -139,7 +140,7 @@ public:
         // servers already connected lose nothing before, during or after; the server's
         // descriptors come back once the storm closes, and its threads a few seconds later
         // (ttbench fails otherwise).
-        server_ = std::make_unique<Server>("host.route.max_threads = 600\nroute.max_connections = 100\n");
+        server_ = std::make_unique<Server>(tttest::HostProperties().set("host.route.max_threads", "600").set("route.max_connections", "100"));
         const std::string out = bench({"storm", "--connections=200", "--duration=0.5"});
         expect(out, "opened 200 ");
         expect(out, "hung 0, wrong answers 0");
@@ -157,7 +158,7 @@ public:
     {
         // An idle timeout shorter than a msg server's heartbeat interval closes the relay's
         // receivers: ttbench stops the run and says so in one line, it does not abort.
-        server_ = std::make_unique<Server>("route.idle_timeout = 1s\n");
+        server_ = std::make_unique<Server>(tttest::HostProperties().set("route.idle_timeout", "1s"));
         TempDir dir;
         std::string out;
         const int status = tttest::runToCompletion(TTBENCH_PATH, {"relay", "--duration=5", "--rate=1000", "--port=" + std::to_string(server_->port())},

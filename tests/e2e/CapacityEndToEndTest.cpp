@@ -5,6 +5,7 @@
 #include "FakeMsgServer.h"
 #include "FrameAssertions.h"
 #include "HostProcess.h"
+#include "HostProperties.h"
 #include "MsgServerChecks.h"
 #include "ProtocolConstants.h"
 #include "RunningHost.h"
@@ -32,7 +33,7 @@ namespace
 constexpr std::size_t kMsgServers = 600;
 
 /// tthost with its defaults but for ephemeral listen addresses and no admin endpoint.
-const std::string kConfig = "host.route.listen = 127.0.0.1:0\nhost.admin.listen =\n";
+const std::string kConfig = tttest::HostProperties().text();
 
 /// Open descriptors of process `pid`.
 std::size_t openDescriptors(pid_t pid)

@@ -4,33 +4,24 @@
 // ephemeral loopback ports and driven by fake msg servers: presence, a status query, a relayed
 // message, a status notification. The server application also has its properties file
 // changed while it runs, and its own echo service must keep working throughout.
-#include "FakeMsgServer.h"
-#include "FrameAssertions.h"
+#include "AdminHttp.h"
 #include "HostProcess.h"
-#include "MsgServerChecks.h"
-#include "ProtocolConstants.h"
-#include "WireFrames.h"
+#include "ServingChecks.h"
 
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
-#include <Poco/StreamCopier.h>
 
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <chrono>
 #include <csignal>
-#include <memory>
 #include <regex>
 #include <string>
 #include <thread>
 #include <vector>
 
-using tttest::FakeMsgServer;
 using tttest::HostProcess;
 using tttest::TempDir;
-using namespace tttest::protocol;
 using namespace std::chrono_literals;
 
 namespace
@@ -98,14 +89,9 @@ std::uint16_t portAfter(const HostProcess& process, const std::string& prefix)
 /// The body of GET `path` from 127.0.0.1:`port`, which must answer 200.
 std::string httpGet(std::uint16_t port, const std::string& path)
 {
-    Poco::Net::HTTPClientSession session("127.0.0.1", port);
-    Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, path, Poco::Net::HTTPMessage::HTTP_1_1);
-    session.sendRequest(request);
-    Poco::Net::HTTPResponse response;
-    std::string body;
-    Poco::StreamCopier::copyToString(session.receiveResponse(response), body);
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(path + ": " + body, Poco::Net::HTTPResponse::HTTP_OK, response.getStatus());
-    return body;
+    const tttest::HttpReply reply = tttest::http(port, path);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(tttest::describe(path, reply), 200, reply.status);
+    return reply.body;
 }
 
 /// Sends `line` on an echo connection and expects it back.
@@ -121,23 +107,6 @@ void assertEchoes(Poco::Net::StreamSocket& echo, const std::string& line)
         back.append(buffer, static_cast<std::size_t>(n));
     }
     CPPUNIT_ASSERT_EQUAL(line, back);
-}
-
-/// Two fake msg servers on `port` exercise the route server: a user logs in on one (both hear
-/// the notifications), the other asks for its status, and a message is relayed between them.
-void assertRoutes(std::uint16_t port, std::uint32_t user, const std::string& who)
-{
-    auto a = tttest::connectAdmitted(port);
-    auto b = tttest::connectAdmitted(port);
-    a->send(tttest::statusUpdate(user, kOnline, kWindows));
-    tttest::assertStatusNotifications(a->sync(), user, 1, kOnline, who + ", the sender");
-    tttest::assertStatusNotifications(b->sync(), user, 1, kOnline, who + ", the other");
-    CPPUNIT_ASSERT_EQUAL(tttest::statuses({kOnline}), tttest::statuses(tttest::queryStatuses(*b, {user})));
-    tttest::assertRelayed(*a, {b.get()}, user, who);
-    // Logged off again, so that nothing is left for the next check to hear.
-    a->send(tttest::statusUpdate(user, kOffline, kWindows));
-    a->sync();
-    b->sync();
 }
 
 } // namespace
@@ -167,7 +136,7 @@ public:
         // Its own service and the route server, side by side; the admin endpoint too.
         Poco::Net::StreamSocket echo(Poco::Net::SocketAddress("127.0.0.1", echoPort));
         assertEchoes(echo, "before\n");
-        assertRoutes(route, 9001, "before the reload");
+        tttest::assertRoutesBetweenTwoMsgServers(route, 9001, "before the reload");
         CPPUNIT_ASSERT_MESSAGE(app.output(), httpGet(admin, "/metrics").find("ttroute_connected_msg_servers 0") != std::string::npos);
 
         // A second listen address in its file: opened live, with the first one still served.
@@ -177,8 +146,8 @@ public:
         CPPUNIT_ASSERT_MESSAGE(app.output(), app.waitForOutput("configuration reloaded after " + file + " changed: host.route.listen"));
         const std::uint16_t added = portAfter(app, "now also listening on ");
         assertEchoes(echo, "during\n");
-        assertRoutes(added, 9002, "on the address added");
-        assertRoutes(route, 9003, "on the first address after the reload");
+        tttest::assertRoutesBetweenTwoMsgServers(added, 9002, "on the address added");
+        tttest::assertRoutesBetweenTwoMsgServers(route, 9003, "on the first address after the reload");
         assertEchoes(echo, "after\n");
 
         app.signal(SIGTERM);
@@ -191,7 +160,7 @@ public:
         TempDir dir;
         HostProcess program(sdk.example("bare_tcpserver"), {}, dir.path(), dir.path() + "/output.log");
         const std::uint16_t route = portAfter(program, "route server listening on ");
-        assertRoutes(route, 9101, "bare TCPServer");
+        tttest::assertRoutesBetweenTwoMsgServers(route, 9101, "bare TCPServer");
         program.signal(SIGTERM);
         CPPUNIT_ASSERT_EQUAL_MESSAGE(program.output(), 0, program.wait());
         CPPUNIT_ASSERT_MESSAGE(program.output(), program.output().find("stopped") != std::string::npos);

@@ -1,16 +1,15 @@
 // The real tthost binary as a child process: started with a temporary properties file from a
 // temporary working directory, serving the route plugin on 127.0.0.1 (ephemeral ports only),
 // stopped by signals; its command line and its configuration errors (exit status 78).
-#include "DiagnosticText.h"
 #include "FakeMsgServer.h"
-#include "MsgServerChecks.h"
 #include "HostProcess.h"
-#include "ShippedConfig.h"
+#include "HostProperties.h"
+#include "MsgServerChecks.h"
+#include "ProtocolConstants.h"
 #include "RunningHost.h"
+#include "ServingChecks.h"
+#include "ShippedConfig.h"
 #include "WireFrames.h"
-
-#include "IM.Buddy.pb.h"
-#include "IM.Server.pb.h"
 
 #include <Poco/File.h>
 #include <Poco/Net/ServerSocket.h>
@@ -28,10 +27,9 @@
 
 using tttest::FakeMsgServer;
 using tttest::query;
-using tttest::HostProcess;
 using tttest::RunningHost;
 using tttest::TempDir;
-using tttest::WireFrame;
+using namespace tttest::protocol;
 using namespace std::chrono_literals;
 
 namespace
@@ -39,12 +37,14 @@ namespace
 
 constexpr int kExitConfig = 78;
 
-/// Every test's starting point: the route plugin on an ephemeral loopback port.
-const std::string kBaseConfig = "# written by HostEndToEndTest\n"
-                                "host.route.listen = 127.0.0.1:0\n"
-                                "host.admin.listen =\n"
-                                "host.drain_timeout = 2s\n";
+/// Every test's starting point: the route plugin on an ephemeral loopback port, no admin
+/// endpoint, a drain timeout of 2 s.
+tttest::HostProperties baseProperties()
+{
+    return tttest::HostProperties("HostEndToEndTest").set("host.drain_timeout", "2s");
+}
 
+/// The non-empty lines of `text`.
 std::vector<std::string> linesOf(const std::string& text)
 {
     std::vector<std::string> lines;
@@ -62,7 +62,11 @@ struct Run
     std::string out;
     std::string err;
 
+    /// The run, for failure messages.
     std::string describe() const { return "exit " + std::to_string(status) + "\n--- stdout\n" + out + "--- stderr\n" + err; }
+
+    /// True when tthost said it listened: a run that should have stopped before must not.
+    bool listened() const { return (out + err).find("listening on") != std::string::npos; }
 };
 
 /// Runs tthost with `args` from `workDir` to completion; kills it after `timeout`.
@@ -73,7 +77,7 @@ Run runHost(const std::vector<std::string>& args, const std::string& workDir, st
     const std::string errFile = scratch.path() + "/stderr";
     Run run;
     {
-        HostProcess process(TTHOST_PATH, args, workDir, outFile, errFile);
+        tttest::HostProcess process(TTHOST_PATH, args, workDir, outFile, errFile);
         run.status = process.wait(timeout); // -1 when it still runs: killed and reaped as `process` goes
     }
     run.out = tttest::readFile(outFile);
@@ -82,60 +86,38 @@ Run runHost(const std::vector<std::string>& args, const std::string& workDir, st
 }
 
 /// Writes `properties` as tthost.properties in `dir` and runs tthost on it from `dir`.
-Run runWithConfig(const TempDir& dir, const std::string& properties)
+Run runWithConfig(const TempDir& dir, const tttest::HostProperties& properties)
 {
-    const std::string file = dir.write("tthost.properties", properties);
+    const std::string file = dir.write("tthost.properties", properties.text());
     return runHost({"--config-file=" + file}, dir.path());
-}
-
-/// Asserts `frames` are LOGIN_STATUS_NOTIFY(user, 1) then BUDDY_LIST_STATUS_NOTIFY(user, ONLINE).
-void assertOnlineNotifications(const std::vector<WireFrame>& frames, std::uint32_t userId, const std::string& who)
-{
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(who + " got " + tttest::describeFrames(frames), std::size_t(2), frames.size());
-    IM::Server::IMServerPCLoginStatusNotify login;
-    CPPUNIT_ASSERT_EQUAL(std::uint16_t(0x070e), frames[0].commandId);
-    CPPUNIT_ASSERT(frames[0].parse(login));
-    CPPUNIT_ASSERT_EQUAL(userId, login.user_id());
-    CPPUNIT_ASSERT_EQUAL(std::uint32_t(1), login.login_status());
-    IM::Buddy::IMUserStatNotify buddy;
-    CPPUNIT_ASSERT_EQUAL(std::uint16_t(0x0203), frames[1].commandId);
-    CPPUNIT_ASSERT(frames[1].parse(buddy));
-    CPPUNIT_ASSERT_EQUAL(userId, buddy.user_stat().user_id());
-    CPPUNIT_ASSERT(buddy.user_stat().status() == IM::BaseDefine::USER_STATUS_ONLINE);
 }
 
 /// Presence and relay through a running tthost on `port`, with three fake msg servers.
 void exerciseRouting(std::uint16_t port)
 {
-    FakeMsgServer a(port);
-    FakeMsgServer b(port);
-    FakeMsgServer c(port);
-    for (FakeMsgServer* fake : {&a, &b, &c})
-    {
-        const auto got = fake->sync();
-        CPPUNIT_ASSERT_MESSAGE(tttest::describeFrames(got), got.empty());
-    }
+    const auto a = tttest::connectAdmitted(port);
+    const auto b = tttest::connectAdmitted(port);
+    const auto c = tttest::connectAdmitted(port);
 
-    a.send(tttest::onlineUserInfo({{201, 1, 0x12}}));
-    a.send(tttest::statusUpdate(202, 1, 0x01));
-    assertOnlineNotifications(a.sync(), 202, "a");
-    assertOnlineNotifications(b.sync(), 202, "b");
-    assertOnlineNotifications(c.sync(), 202, "c");
-    CPPUNIT_ASSERT_EQUAL(std::string("202:1 201:2 203:2 "), query(b, {202, 201, 203}));
-
-    const std::string message = tttest::msgData(202, 203, 42, "hello through tthost");
-    a.send(message);
-    CPPUNIT_ASSERT(a.sync().empty());
-    for (FakeMsgServer* other : {&b, &c})
-    {
-        const auto got = other->sync();
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(tttest::describeFrames(got), std::size_t(1), got.size());
-        CPPUNIT_ASSERT(message == got[0].bytes);
-    }
+    a->send(tttest::onlineUserInfo({{201, kOnline, 0x12}}));
+    tttest::assertPcLoginHeardByAll(*a, {b.get(), c.get()}, 202, kWindows, "a login through tthost");
+    CPPUNIT_ASSERT_EQUAL(std::string("202:1 201:2 203:2 "), query(*b, {202, 201, 203}));
+    tttest::assertRelayed(*a, {b.get(), c.get()}, 42, "a message through tthost");
 
     // Log 202 off, so closing these connections announces nobody to whoever connects next.
-    a.send(tttest::statusUpdate(202, 2, 0x01));
-    a.sync();
+    a->send(tttest::statusUpdate(202, kOffline, kWindows));
+    a->sync();
+}
+
+/// Stops `host` with `signal` (named `signalName` in tthost's log) while `connected` is
+/// connected: tthost exits 0, closes the connection, and logs that it stops and stopped.
+void assertStopsCleanlyOn(RunningHost& host, int signal, const std::string& signalName, FakeMsgServer& connected)
+{
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(host.process().output(), 0, host.stopWith(signal));
+    CPPUNIT_ASSERT(connected.waitClosed());
+    const std::string output = host.process().output();
+    CPPUNIT_ASSERT_MESSAGE(output, output.find("received " + signalName + ", stopping") != std::string::npos);
+    CPPUNIT_ASSERT_MESSAGE(output, output.find("tthost: stopped\n") != std::string::npos);
 }
 
 /// Asserts a configuration error: exit 78, and exactly one stderr line
@@ -155,7 +137,7 @@ void assertConfigError(const Run& run, const std::string& key, const std::string
     if (!mentions.empty())
         CPPUNIT_ASSERT_MESSAGE(run.describe(), line.find(mentions) != std::string::npos);
     CPPUNIT_ASSERT_MESSAGE(run.describe(), run.out.find("configuration error") == std::string::npos);
-    CPPUNIT_ASSERT_MESSAGE(run.describe(), (run.out + run.err).find("listening on") == std::string::npos);
+    CPPUNIT_ASSERT_MESSAGE(run.describe(), !run.listened());
 }
 
 } // namespace
@@ -194,7 +176,7 @@ public:
             CPPUNIT_ASSERT_MESSAGE(run.describe(), run.out.find("--config-file=FILE") != std::string::npos);
             CPPUNIT_ASSERT_MESSAGE(run.describe(), run.out.find("--version") != std::string::npos);
             CPPUNIT_ASSERT_MESSAGE(run.describe(), run.out.find("78") != std::string::npos);
-            CPPUNIT_ASSERT_MESSAGE(run.describe(), (run.out + run.err).find("listening on") == std::string::npos);
+            CPPUNIT_ASSERT_MESSAGE(run.describe(), !run.listened());
         }
     }
 
@@ -207,7 +189,7 @@ public:
             const Run run = runHost({option}, dir.path());
             CPPUNIT_ASSERT_EQUAL_MESSAGE(run.describe(), 0, run.status);
             CPPUNIT_ASSERT_MESSAGE(run.describe(), std::regex_match(run.out, version));
-            CPPUNIT_ASSERT_MESSAGE(run.describe(), (run.out + run.err).find("listening on") == std::string::npos);
+            CPPUNIT_ASSERT_MESSAGE(run.describe(), !run.listened());
         }
     }
 
@@ -215,55 +197,42 @@ public:
     {
         // A relative --config-file is read from the working directory, a temporary one, so the
         // plugin must be found from wherever tthost is started.
-        RunningHost host(kBaseConfig + "route.heartbeat_interval = 5s\n");
+        RunningHost host(baseProperties().set("route.heartbeat_interval", "5s").text());
         const std::uint16_t port = host.port();
         CPPUNIT_ASSERT_MESSAGE(host.process().output(),
                                host.process().output().find("configuration from " + host.dir().path() + "/tthost.properties") != std::string::npos);
         exerciseRouting(port);
 
-        FakeMsgServer idle(port);
-        CPPUNIT_ASSERT(idle.sync().empty());
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(host.process().output(), 0, host.stopWith(SIGTERM));
-        CPPUNIT_ASSERT(idle.waitClosed());
-        const std::string output = host.process().output();
-        CPPUNIT_ASSERT_MESSAGE(output, output.find("received Terminated, stopping") != std::string::npos);
-        CPPUNIT_ASSERT_MESSAGE(output, output.find("tthost: stopped\n") != std::string::npos);
+        const auto idle = tttest::connectAdmitted(port);
+        assertStopsCleanlyOn(host, SIGTERM, "Terminated", *idle);
     }
 
     void sigintAlsoStopsCleanly()
     {
-        RunningHost host(kBaseConfig);
+        RunningHost host(baseProperties().text());
         const std::uint16_t port = host.port();
         FakeMsgServer fake(port);
         CPPUNIT_ASSERT_EQUAL(std::string("1:2 "), query(fake, {1}));
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(host.process().output(), 0, host.stopWith(SIGINT));
-        CPPUNIT_ASSERT(fake.waitClosed());
-        const std::string output = host.process().output();
-        CPPUNIT_ASSERT_MESSAGE(output, output.find("received Interrupt, stopping") != std::string::npos);
-        CPPUNIT_ASSERT_MESSAGE(output, output.find("tthost: stopped\n") != std::string::npos);
+        assertStopsCleanlyOn(host, SIGINT, "Interrupt", fake);
     }
 
     void everyListenAddressServesTheSamePresence()
     {
-        RunningHost host("host.route.listen = 127.0.0.1:0, 127.0.0.1:0\nhost.admin.listen =\n");
+        RunningHost host(tttest::HostProperties().set("host.route.listen", "127.0.0.1:0, 127.0.0.1:0").text());
         const std::uint16_t first = host.port(0);
         const std::uint16_t second = host.port(1);
         CPPUNIT_ASSERT(first != second);
-        FakeMsgServer a(first);
-        FakeMsgServer b(second);
-        CPPUNIT_ASSERT(a.sync().empty());
-        CPPUNIT_ASSERT(b.sync().empty());
-        a.send(tttest::statusUpdate(301, 1, 0x02));
-        assertOnlineNotifications(a.sync(), 301, "a");
-        assertOnlineNotifications(b.sync(), 301, "b");
-        CPPUNIT_ASSERT_EQUAL(std::string("301:1 "), query(b, {301}));
+        const auto a = tttest::connectAdmitted(first);
+        const auto b = tttest::connectAdmitted(second);
+        tttest::assertPcLoginHeardByAll(*a, {b.get()}, 301, kMac, "a login on the first address");
+        CPPUNIT_ASSERT_EQUAL(std::string("301:1 "), query(*b, {301}));
         CPPUNIT_ASSERT_EQUAL_MESSAGE(host.process().output(), 0, host.stopWith(SIGTERM));
     }
 
     void unknownPluginLibraryIsAConfigurationError()
     {
         TempDir dir;
-        assertConfigError(runWithConfig(dir, kBaseConfig + "host.route.library = nosuchlib\n"), "host.route.library", "libnosuchlib.so");
+        assertConfigError(runWithConfig(dir, baseProperties().set("host.route.library", "nosuchlib")), "host.route.library", "libnosuchlib.so");
     }
 
     void pluginOfAnotherApiVersionIsRefusedUnopened()
@@ -272,7 +241,7 @@ public:
         // (its Poco manifest), it would have aborted instead.
         TempDir dir;
         const std::string library = TTROUTE_WRONG_API_PLUGIN_PATH;
-        const Run run = runWithConfig(dir, kBaseConfig + "host.route.library = " + library + "\n");
+        const Run run = runWithConfig(dir, baseProperties().set("host.route.library", library));
         assertConfigError(run, "host.route.library",
                           library + " is built for plugin API version " + std::to_string(tthost::kPluginApiVersion + 1) +
                               "; this host needs version " + std::to_string(tthost::kPluginApiVersion));
@@ -282,13 +251,13 @@ public:
     void unknownPluginClassIsAConfigurationError()
     {
         TempDir dir;
-        assertConfigError(runWithConfig(dir, kBaseConfig + "host.route.class = Nope\n"), "host.route.class", "RoutePlugin");
+        assertConfigError(runWithConfig(dir, baseProperties().set("host.route.class", "Nope")), "host.route.class", "RoutePlugin");
     }
 
     void badListenAddressIsAConfigurationError()
     {
         TempDir dir;
-        assertConfigError(runWithConfig(dir, "host.route.listen = 127.0.0.1:notaport\n"), "host.route.listen", "127.0.0.1:notaport");
+        assertConfigError(runWithConfig(dir, tttest::HostProperties().set("host.route.listen", "127.0.0.1:notaport")), "host.route.listen", "127.0.0.1:notaport");
     }
 
     void portInUseIsAConfigurationError()
@@ -298,25 +267,25 @@ public:
         taken.listen(4);
         const std::string address = "127.0.0.1:" + std::to_string(taken.address().port());
         TempDir dir;
-        assertConfigError(runWithConfig(dir, "host.route.listen = " + address + "\n"), "host.route.listen", address);
+        assertConfigError(runWithConfig(dir, tttest::HostProperties().set("host.route.listen", address)), "host.route.listen", address);
     }
 
     void badPluginValueIsAConfigurationError()
     {
         TempDir dir;
-        assertConfigError(runWithConfig(dir, kBaseConfig + "route.idle_timeout = soon\n"), "route.idle_timeout", "soon");
+        assertConfigError(runWithConfig(dir, baseProperties().set("route.idle_timeout", "soon")), "route.idle_timeout", "soon");
     }
 
     void unknownPluginKeyIsAConfigurationError()
     {
         TempDir dir;
-        assertConfigError(runWithConfig(dir, kBaseConfig + "route.idle_timout = 5\n"), "route.idle_timout");
+        assertConfigError(runWithConfig(dir, baseProperties().set("route.idle_timout", "5")), "route.idle_timout");
     }
 
     void unknownHostKeyIsAConfigurationError()
     {
         TempDir dir;
-        assertConfigError(runWithConfig(dir, kBaseConfig + "host.route.max_thread = 4\n"), "host.route.max_thread");
+        assertConfigError(runWithConfig(dir, baseProperties().set("host.route.max_thread", "4")), "host.route.max_thread");
     }
 
     void missingConfigFileIsAConfigurationError()
@@ -331,14 +300,14 @@ public:
         const Run run = runHost({"--config-file"}, dir.path());
         CPPUNIT_ASSERT_EQUAL_MESSAGE(run.describe(), kExitConfig, run.status);
         CPPUNIT_ASSERT_MESSAGE(run.describe(), run.err.find("config-file") != std::string::npos);
-        CPPUNIT_ASSERT_MESSAGE(run.describe(), (run.out + run.err).find("listening on") == std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(run.describe(), !run.listened());
     }
 
     void configurationErrorIsTheOnlyLineOnStderr()
     {
         // README and the host's contract: exit 78 "with one line on stderr that names the key".
         TempDir dir;
-        const Run run = runWithConfig(dir, kBaseConfig + "route.idle_timeout = soon\n");
+        const Run run = runWithConfig(dir, baseProperties().set("route.idle_timeout", "soon"));
         CPPUNIT_ASSERT_EQUAL_MESSAGE(run.describe(), kExitConfig, run.status);
         const auto lines = linesOf(run.err);
         CPPUNIT_ASSERT_EQUAL_MESSAGE("stderr should be the one error line; " + run.describe(), std::size_t(1), lines.size());

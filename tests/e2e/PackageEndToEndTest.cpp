@@ -3,13 +3,9 @@
 // lists must be what Debian operators expect; and the tthost unpacked from them (dpkg-deb -x
 // into a temporary root) must serve with the configuration unpacked beside it, listening on
 // ephemeral loopback ports instead of the shipped ones.
-#include "FakeMsgServer.h"
-#include "FrameAssertions.h"
 #include "HostProcess.h"
-#include "MsgServerChecks.h"
-#include "ProtocolConstants.h"
+#include "ServingChecks.h"
 #include "ShippedConfig.h"
-#include "WireFrames.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -21,7 +17,6 @@
 
 using tttest::HostProcess;
 using tttest::TempDir;
-using namespace tttest::protocol;
 using namespace std::chrono_literals;
 
 namespace
@@ -205,13 +200,7 @@ public:
         // The plugin it loaded is the unpacked one, found by its bare name.
         assertContains(host.output(), "(" + packages.root() + "/usr/" + kMultiarch + "/ttroute/libttroute.so) listening on", "the log");
 
-        auto a = tttest::connectAdmitted(port);
-        auto b = tttest::connectAdmitted(port);
-        a->send(tttest::statusUpdate(8001, kOnline, kWindows));
-        tttest::assertStatusNotifications(a->sync(), 8001, 1, kOnline, "the sender");
-        tttest::assertStatusNotifications(b->sync(), 8001, 1, kOnline, "the other");
-        CPPUNIT_ASSERT_EQUAL(tttest::statuses({kOnline}), tttest::statuses(tttest::queryStatuses(*b, {8001})));
-        tttest::assertRelayed(*a, {b.get()}, 8001, "unpacked tthost");
+        tttest::assertRoutesBetweenTwoMsgServers(port, 8001, "unpacked tthost");
         host.signal(SIGTERM);
         CPPUNIT_ASSERT_EQUAL_MESSAGE(host.output(), 0, host.wait());
     }

@@ -8,6 +8,7 @@
 // very next frame. Loopback and ephemeral ports only; the child is killed if a test fails.
 #include "DiagnosticText.h"
 #include "FakeMsgServer.h"
+#include "HostProperties.h"
 #include "ProtocolConstants.h"
 #include "RelayedFrames.h"
 #include "RunningHost.h"
@@ -49,14 +50,10 @@ constexpr std::uint32_t kNowhere = 99;         ///< never online
 
 using ServerSet = std::set<int>;
 
+/// tthost on an ephemeral loopback port relaying in `mode` ("targeted" or "broadcast").
 std::string config(const std::string& mode)
 {
-    return "# written by TargetedRelayEndToEndTest\n"
-           "host.route.listen = 127.0.0.1:0\n"
-           "host.admin.listen =\n"
-           "host.drain_timeout = 2s\n"
-           "route.relay.mode = " +
-           mode + "\n";
+    return tttest::HostProperties("TargetedRelayEndToEndTest").set("host.drain_timeout", "2s").set("route.relay.mode", mode).text();
 }
 
 std::string msgData(std::uint32_t from, std::uint32_t to, std::uint32_t n, std::uint32_t msgType = 0x01)

@@ -1,0 +1,312 @@
+// /peers and /presence of the real tthost's admin endpoint: every connection listed with what
+// it sent, received and hosts, and the logins of each user per connection, client type and
+// count, as a status query answers them; ids that are not plain numbers refused.
+#include "AdminEndToEnd.h"
+#include "MsgServerChecks.h"
+#include "ProtocolConstants.h"
+#include "WireFrames.h"
+
+#include <Poco/DateTime.h>
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeParser.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <chrono>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+
+using tttest::describe;
+using tttest::FakeMsgServer;
+using tttest::http;
+using tttest::HttpReply;
+using tttest::jsonObject;
+using tttest::peersByAddress;
+using tttest::query;
+using namespace tttest::protocol;
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+namespace
+{
+
+/// The number `key` of `object`; fails the test when it is missing or no number.
+std::uint64_t numberField(const Poco::JSON::Object::Ptr& object, const std::string& key)
+{
+    CPPUNIT_ASSERT_MESSAGE("not a JSON object where '" + key + "' was wanted", object);
+    CPPUNIT_ASSERT_MESSAGE("missing '" + key + "'", object->has(key));
+    const Poco::Dynamic::Var value = object->get(key);
+    CPPUNIT_ASSERT_MESSAGE("'" + key + "' is not a number: " + value.toString(), value.isNumeric() && !value.isString());
+    return value.convert<Poco::UInt64>();
+}
+
+/// The string `key` of `object`; fails the test when it is missing or no string.
+std::string stringField(const Poco::JSON::Object::Ptr& object, const std::string& key)
+{
+    CPPUNIT_ASSERT_MESSAGE("not a JSON object where '" + key + "' was wanted", object);
+    CPPUNIT_ASSERT_MESSAGE("missing '" + key + "'", object->has(key));
+    CPPUNIT_ASSERT_MESSAGE("'" + key + "' is not a string", object->get(key).isString());
+    return object->getValue<std::string>(key);
+}
+
+/// GET /peers once every entry's pdus_out is at least what `received` says its msg server read
+/// (by remote address): the route server counts a frame a few instructions after it went out,
+/// so a msg server may read it before it is counted. Waits at most 10 s, then returns the last answer.
+std::map<std::string, Poco::JSON::Object::Ptr> peersOnceCounted(std::uint16_t admin, const std::map<std::string, std::uint64_t>& received)
+{
+    const auto deadline = Clock::now() + 10s;
+    for (;;)
+    {
+        auto peers = peersByAddress(admin);
+        bool counted = true;
+        for (const auto& [address, frames] : received)
+        {
+            const auto found = peers.find(address);
+            counted = counted && found != peers.end() && found->second->optValue<Poco::UInt64>("pdus_out", 0) >= frames;
+        }
+        if (counted || Clock::now() >= deadline)
+            return peers;
+        std::this_thread::sleep_for(20ms);
+    }
+}
+
+/// A user's connections from /presence, canonical: "ID:type=count,type=count ID:..." (sorted).
+std::string describeConnections(const Poco::JSON::Object::Ptr& user)
+{
+    CPPUNIT_ASSERT(user->has("connections") && user->isArray("connections"));
+    const auto connections = user->getArray("connections");
+    std::map<std::uint64_t, std::set<std::string>> byConnection;
+    for (std::size_t i = 0; i < connections->size(); ++i)
+    {
+        const auto connection = connections->getObject(static_cast<unsigned>(i));
+        CPPUNIT_ASSERT(connection);
+        const std::uint64_t id = numberField(connection, "connection");
+        CPPUNIT_ASSERT_MESSAGE("connection " + std::to_string(id) + " listed twice", byConnection.count(id) == 0);
+        auto& entries = byConnection[id];
+        CPPUNIT_ASSERT(connection->has("logins") && connection->isArray("logins"));
+        const auto logins = connection->getArray("logins");
+        for (std::size_t j = 0; j < logins->size(); ++j)
+        {
+            const auto login = logins->getObject(static_cast<unsigned>(j));
+            CPPUNIT_ASSERT(login);
+            entries.insert(stringField(login, "client_type") + "=" + std::to_string(numberField(login, "count")));
+        }
+    }
+    std::string text;
+    for (const auto& [id, entries] : byConnection)
+    {
+        text += (text.empty() ? "" : " ") + std::to_string(id) + ":";
+        bool first = true;
+        for (const auto& entry : entries)
+        {
+            text += (first ? "" : ",") + entry;
+            first = false;
+        }
+    }
+    return text;
+}
+
+/// GET /presence?`query`: 200 and the "users" array.
+Poco::JSON::Array::Ptr presence(std::uint16_t admin, const std::string& query)
+{
+    const std::string path = "/presence?" + query;
+    const HttpReply reply = http(admin, path);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(describe(path, reply), 200, reply.status);
+    CPPUNIT_ASSERT_MESSAGE(describe(path, reply), reply.contentType.rfind("application/json", 0) == 0);
+    const auto object = jsonObject(reply.body);
+    CPPUNIT_ASSERT_MESSAGE(reply.body, object->has("users") && object->isArray("users"));
+    return object->getArray("users");
+}
+
+} // namespace
+
+class AdminPeersPresenceTest : public AdminEndToEnd
+{
+    CPPUNIT_TEST_SUITE(AdminPeersPresenceTest);
+    CPPUNIT_TEST(peersListsEveryConnection);
+    CPPUNIT_TEST(presenceReportsLoginsPerConnection);
+    CPPUNIT_TEST(presenceRejectsIdsThatAreNotPlainNumbers);
+    CPPUNIT_TEST_SUITE_END();
+
+public:
+    /// Issue: /peers has one entry per fake server with remote_address its local address,
+    /// distinct ids, master null before ROLE_SET and true/false after, users_hosted as logged
+    /// in, pdus_in and bytes_in at least what each sent, pdus_out at least what each received;
+    /// a closed server leaves the list.
+    void peersListsEveryConnection()
+    {
+        const std::uint16_t admin = startWithAdmin();
+        FakeMsgServer f1(port());
+        FakeMsgServer f2(port());
+        FakeMsgServer f3(port());
+        FakeMsgServer* fakes[] = {&f1, &f2, &f3};
+        const std::string syncFrame = tttest::statusRequest(0xF000, 0x5EC0DE, {});
+        std::map<FakeMsgServer*, std::uint64_t> framesSent, bytesSent, framesReceived;
+        auto send = [&](FakeMsgServer& fake, const std::string& frame) {
+            fake.send(frame);
+            framesSent[&fake] += 1;
+            bytesSent[&fake] += frame.size();
+        };
+        auto sync = [&](FakeMsgServer& fake) {
+            const auto got = fake.sync();
+            framesSent[&fake] += 1;
+            bytesSent[&fake] += syncFrame.size();
+            framesReceived[&fake] += got.size() + 1;
+            return got;
+        };
+        for (FakeMsgServer* fake : fakes)
+            CPPUNIT_ASSERT(sync(*fake).empty());
+
+        send(f1, tttest::statusUpdate(10, kOnline, kWindows));
+        send(f1, tttest::statusUpdate(11, kOnline, kAndroid));
+        send(f2, tttest::statusUpdate(12, kOnline, kMac));
+        send(f3, tttest::msgData(10, 12, 1, "hello"));
+        for (FakeMsgServer* fake : fakes)
+            sync(*fake);
+
+        auto checkPeers = [&](const std::map<std::string, std::string>& expectedMaster) {
+            std::map<std::string, std::uint64_t> received;
+            for (FakeMsgServer* fake : fakes)
+                received[addressOf(*fake)] = framesReceived[fake];
+            const auto peers = peersOnceCounted(admin, received);
+            CPPUNIT_ASSERT_EQUAL(std::size_t(3), peers.size());
+            std::set<std::uint64_t> ids;
+            const std::map<FakeMsgServer*, std::uint64_t> hosted{{&f1, 2}, {&f2, 1}, {&f3, 0}};
+            for (FakeMsgServer* fake : fakes)
+            {
+                const std::string address = addressOf(*fake);
+                const auto found = peers.find(address);
+                CPPUNIT_ASSERT_MESSAGE("no peer with remote_address " + address, found != peers.end());
+                const auto& peer = found->second;
+                std::ostringstream json;
+                peer->stringify(json);
+                const std::string context = address + ": " + json.str();
+                CPPUNIT_ASSERT_MESSAGE("ids not distinct: " + context, ids.insert(numberField(peer, "id")).second);
+                Poco::DateTime since;
+                int zone = 0;
+                CPPUNIT_ASSERT_MESSAGE(context, Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::ISO8601_FRAC_FORMAT,
+                                                                               stringField(peer, "connected_since"), since, zone));
+                CPPUNIT_ASSERT_MESSAGE(context, peer->has("master"));
+                const std::string master = expectedMaster.at(address);
+                if (master == "null")
+                    CPPUNIT_ASSERT_MESSAGE("master should be null: " + context, peer->isNull("master"));
+                else
+                {
+                    CPPUNIT_ASSERT_MESSAGE("master should be a boolean: " + context, peer->get("master").isBoolean());
+                    CPPUNIT_ASSERT_EQUAL_MESSAGE(context, master == "true", peer->get("master").extract<bool>());
+                }
+                CPPUNIT_ASSERT_EQUAL_MESSAGE(context, hosted.at(fake), numberField(peer, "users_hosted"));
+                CPPUNIT_ASSERT_MESSAGE(context + " sent " + std::to_string(framesSent[fake]), numberField(peer, "pdus_in") >= framesSent[fake]);
+                CPPUNIT_ASSERT_MESSAGE(context + " sent bytes " + std::to_string(bytesSent[fake]), numberField(peer, "bytes_in") >= bytesSent[fake]);
+                CPPUNIT_ASSERT_MESSAGE(context + " received " + std::to_string(framesReceived[fake]),
+                                       numberField(peer, "pdus_out") >= framesReceived[fake]);
+                CPPUNIT_ASSERT_MESSAGE(context, numberField(peer, "bytes_out") >= numberField(peer, "pdus_out") * 16);
+                numberField(peer, "queue_bytes");
+            }
+        };
+        checkPeers({{addressOf(f1), "null"}, {addressOf(f2), "null"}, {addressOf(f3), "null"}});
+
+        send(f1, tttest::roleSet(true));
+        send(f2, tttest::roleSet(false));
+        for (FakeMsgServer* fake : fakes)
+            sync(*fake);
+        checkPeers({{addressOf(f1), "true"}, {addressOf(f2), "false"}, {addressOf(f3), "null"}});
+
+        // A server that goes leaves the list.
+        const std::string goneAddress = addressOf(f3);
+        f3.close();
+        const auto deadline = Clock::now() + 10s;
+        auto peers = peersByAddress(admin);
+        while (peers.size() != 2 && Clock::now() < deadline)
+        {
+            std::this_thread::sleep_for(20ms);
+            peers = peersByAddress(admin);
+        }
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), peers.size());
+        CPPUNIT_ASSERT(peers.count(goneAddress) == 0);
+        CPPUNIT_ASSERT(peers.count(addressOf(f1)) == 1 && peers.count(addressOf(f2)) == 1);
+        stopCleanly();
+    }
+
+    /// Issue: /presence?user=A&user=unknown lists A online with each connection and its
+    /// client types and counts exactly, the unknown user offline with no connections; a
+    /// mobile-only user reads offline with its logins listed, as a status query answers.
+    void presenceReportsLoginsPerConnection()
+    {
+        const std::uint16_t admin = startWithAdmin();
+        FakeMsgServer& f1 = connectMsgServer();
+        FakeMsgServer& f2 = connectMsgServer();
+
+        const std::uint32_t userA = 100, mobileOnly = 101, unknown = 999999;
+        f1.send(tttest::statusUpdate(userA, kOnline, kWindows));
+        f1.send(tttest::statusUpdate(userA, kOnline, kWindows));
+        f1.send(tttest::statusUpdate(userA, kOnline, kAndroid));
+        f2.send(tttest::statusUpdate(userA, kOnline, kMac));
+        f2.send(tttest::statusUpdate(mobileOnly, kOnline, kIos));
+        f1.sync();
+        f2.sync();
+        f1.sync(); // f2's notifications to f1 are read: the status query below gets its answer first
+
+        const auto peers = peersByAddress(admin);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), peers.size());
+        const std::uint64_t id1 = numberField(peers.at(addressOf(f1)), "id");
+        const std::uint64_t id2 = numberField(peers.at(addressOf(f2)), "id");
+        auto connectionText = [&](const std::map<std::uint64_t, std::string>& logins) {
+            std::string joined;
+            for (const auto& [id, entries] : logins)
+                joined += (joined.empty() ? "" : " ") + std::to_string(id) + ":" + entries;
+            return joined;
+        };
+
+        auto users = presence(admin, "user=" + std::to_string(userA) + "&user=" + std::to_string(unknown));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), users->size());
+        const auto a = users->getObject(0);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(userA), numberField(a, "user_id"));
+        CPPUNIT_ASSERT_EQUAL(std::string("online"), stringField(a, "status"));
+        CPPUNIT_ASSERT_EQUAL(connectionText({{id1, "android=1,windows=2"}, {id2, "mac=1"}}), describeConnections(a));
+        const auto nobody = users->getObject(1);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(unknown), numberField(nobody, "user_id"));
+        CPPUNIT_ASSERT_EQUAL(std::string("offline"), stringField(nobody, "status"));
+        CPPUNIT_ASSERT_EQUAL(std::string(), describeConnections(nobody));
+
+        users = presence(admin, "user=" + std::to_string(mobileOnly));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), users->size());
+        const auto mobile = users->getObject(0);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(mobileOnly), numberField(mobile, "user_id"));
+        CPPUNIT_ASSERT_EQUAL(std::string("offline"), stringField(mobile, "status"));
+        CPPUNIT_ASSERT_EQUAL(connectionText({{id2, "ios=1"}}), describeConnections(mobile));
+
+        // The same answers as a status query gives.
+        CPPUNIT_ASSERT_EQUAL(std::string("100:1 101:2 999999:2 "), query(f1, {userA, mobileOnly, unknown}));
+
+        // One windows login of A goes: the count follows.
+        f1.send(tttest::statusUpdate(userA, kOffline, kWindows));
+        f1.sync();
+        users = presence(admin, "user=" + std::to_string(userA));
+        CPPUNIT_ASSERT_EQUAL(connectionText({{id1, "android=1,windows=1"}, {id2, "mac=1"}}), describeConnections(users->getObject(0)));
+
+        // Missing or non-numeric ids: 400 with a JSON error.
+        for (const std::string path : {"/presence", "/presence?", "/presence?id=100", "/presence?user=", "/presence?user=abc",
+                                       "/presence?user=12x", "/presence?user=100&user=x", "/presence?user=-1", "/presence?user=4294967296"})
+            assertJsonError(path, http(admin, path), 400);
+        stopCleanly();
+    }
+
+    /// Issue ("missing or non-numeric user -> 400"): ids with a comma are not numbers; they
+    /// must not be read as some other user (Poco's NumberParser skips ',' as a thousands
+    /// separator: "1,000" would be user 1000 and "," user 0).
+    void presenceRejectsIdsThatAreNotPlainNumbers()
+    {
+        const std::uint16_t admin = startWithAdmin();
+        for (const std::string path : {"/presence?user=,", "/presence?user=1,2", "/presence?user=1,000"})
+            assertJsonError(path, http(admin, path), 400);
+        stopCleanly();
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(AdminPeersPresenceTest);

@@ -1,0 +1,46 @@
+// One tthost per test and the fake msg servers connected to it, ended by tearDown (HostFixture.h).
+#include "HostFixture.h"
+
+#include "FrameAssertions.h"
+
+#include <cppunit/TestAssert.h>
+
+#include <csignal>
+
+namespace tttest
+{
+
+void HostFixture::tearDown()
+{
+    msgServers_.clear();
+    host_.reset();
+}
+
+RunningHost& HostFixture::start(const std::string& properties)
+{
+    host_ = std::make_unique<RunningHost>(properties);
+    port_ = host_->port();
+    return *host_;
+}
+
+RunningHost& HostFixture::host()
+{
+    CPPUNIT_ASSERT_MESSAGE("the test has not started tthost", host_ != nullptr);
+    return *host_;
+}
+
+FakeMsgServer& HostFixture::connectMsgServer(const std::string& sourceAddress)
+{
+    msgServers_.push_back(sourceAddress.empty() ? std::make_unique<FakeMsgServer>(port_) : std::make_unique<FakeMsgServer>(port_, sourceAddress));
+    FakeMsgServer& msgServer = *msgServers_.back();
+    assertNothing(msgServer.sync(), "a new connection");
+    return msgServer;
+}
+
+void HostFixture::stopCleanly()
+{
+    const int status = host().stopWith(SIGTERM);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(host().log(), 0, status);
+}
+
+} // namespace tttest
