@@ -2,6 +2,7 @@
 // machine is shared and noisy), only that nothing is lost and every answer is right.
 #include "HostProcess.h"
 #include "HostProperties.h"
+#include "PollUntil.h"
 #include "RunningHost.h"
 
 #include <cppunit/extensions/HelperMacros.h>
@@ -144,10 +145,14 @@ public:
         const std::string out = bench({"storm", "--connections=200", "--duration=0.5"});
         expect(out, "opened 200 ");
         expect(out, "hung 0, wrong answers 0");
-        // At most 100 are served at once: the others were refused, or served and then closed
-        // to make room for newer ones (which of the two depends on how fast each was answered).
+        // At most 100 connections are served at once, ttbench's 5 msg servers among them, so at
+        // least 105 of the 200 were refused or served and then closed to make room for newer
+        // ones (which of the two depends on how fast each was answered). The server logs each
+        // decision before it serves the newcomer; ttbench, which stops watching once the last
+        // one is answered, may not have seen the last closes arrive, so its count can be lower.
         CPPUNIT_ASSERT_MESSAGE(out, number(out, "answered (served) ") > 0);
-        CPPUNIT_ASSERT_MESSAGE(out, number(out, "closed (refused) ") + number(out, "served, then closed by the server ") >= 100);
+        tttest::pollUntil([&] { return "105 refusals or closes to make room in the server's log:\n" + server_->log(); },
+                          [&] { return count(server_->log(), "refused, max_connections") + count(server_->log(), " was closed to make room: ") >= 105; });
         CPPUNIT_ASSERT_EQUAL_MESSAGE(out, std::size_t{4}, count(out, "lost 0, out of order 0, misdelivered 0, unanswered 0, wrong answers 0"));
         expect(out, "after closing them (back ");
         expect(out, " after (back ");
