@@ -2,13 +2,14 @@
 
 #include "BenchProtocol.h"
 #include "BenchSocket.h"
-#include "WorkerThreads.h"
 #include "ProcessStats.h"
+#include "WorkerThreads.h"
 
 #include "IM.Buddy.pb.h"
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -61,6 +62,13 @@ public:
         while (heard < count && Clock::now() < deadline)
             read(100, [](const char*, std::uint32_t) {});
         return heard;
+    }
+
+    /// Reads (and counts announcements) until `done` returns true.
+    void readUntil(const std::function<bool()>& done)
+    {
+        while (!done())
+            read(100, [](const char*, std::uint32_t) {});
     }
 
     /// Forgets the announcements counted so far.
@@ -194,11 +202,22 @@ PresenceResult runPresence(const PresenceOptions& options)
     auto host = std::make_unique<BenchSocket>(options.server);
     probe.reset();
     const auto start = Clock::now();
-    inContext("registering connection", [&] {
-        registerUsers(*host, {});
-        host->sendAll(registration);
-        roundTrip(*host);
-    });
+    {
+        // Registered from a thread of its own, as the observer must read meanwhile: users an
+        // earlier run left announced offline (a grace of 0, or a run after the grace) are
+        // announced online again when listed, paced to what the other connections read.
+        std::atomic<bool> registered{false};
+        WorkerThreads registering(latch, [&host] { host->shutdown(); });
+        registering.spawn("registering connection", [&] {
+            registerUsers(*host, {});
+            host->sendAll(registration);
+            roundTrip(*host);
+            registered = true;
+        });
+        observer.readUntil([&] { return registered || latch.failed(); });
+        registering.join();
+    }
+    latch.rethrowIfFailed();
     result.registerSeconds = std::chrono::duration<double>(Clock::now() - start).count();
     result.longestRegisterStallMs = probe.longestMs();
     if (rssBefore >= 0)
