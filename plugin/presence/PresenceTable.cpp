@@ -32,18 +32,6 @@ PresenceRegistry::Table::Table()
     rehash(presence::kMinCapacity);
 }
 
-const presence::Slot* PresenceRegistry::Table::find(std::uint32_t userId) const
-{
-    for (std::size_t i = home(userId);; i = (i + 1) & mask_)
-    {
-        const Slot& slot = slots_[i];
-        if (slot.state == Slot::kEmpty)
-            return nullptr;
-        if (slot.userId == userId)
-            return &slot;
-    }
-}
-
 std::size_t PresenceRegistry::Table::capacityAfter(std::ptrdiff_t change) const
 {
     std::size_t next = 0;
