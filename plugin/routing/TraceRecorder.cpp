@@ -56,7 +56,7 @@ void TraceRecorder::note(const FrameView& frame, const PduFate& fate, const Rout
 
 bool TraceRecorder::followsAnyOf(const StatusQuery& query) const
 {
-    const auto follows = [this](std::uint32_t user) { return std::binary_search(followed_->begin(), followed_->end(), user); };
+    const auto follows = [this](std::uint32_t user) { return PduSummary::isFollowed(*followed_, user); };
     return follows(query.requester()) || std::any_of(query.ids().begin(), query.ids().end(), follows);
 }
 

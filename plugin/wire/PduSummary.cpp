@@ -86,14 +86,6 @@ std::string loginText(std::uint32_t status, std::uint32_t clientType)
     return std::string(" ") + statusName(status) + " " + clientTypeLabel(clientTypeSlot(clientType));
 }
 
-/// True when sorted `followed` holds `user`; most users are outside the range of the few
-/// followed ones, and two comparisons tell.
-bool isFollowed(const std::vector<std::uint32_t>& followed, std::uint64_t user)
-{
-    return !followed.empty() && user >= followed.front() && user <= followed.back() &&
-           std::binary_search(followed.begin(), followed.end(), static_cast<std::uint32_t>(user));
-}
-
 /// SessionType SESSION_TYPE_SINGLE (protocol.md §2): the session id is a user's.
 constexpr std::uint32_t kSingleSession = 1;
 
@@ -111,6 +103,15 @@ bool PduSummary::mayConcern(const FrameView& frame, const std::vector<std::uint3
         default:
             return true;
     }
+    // As every protobuf serialiser writes them: field 1 then field 2, both varints (keys 0x08
+    // and 0x10), read in place; any other layout is read field by field below.
+    const auto* at = reinterpret_cast<const unsigned char*>(frame.body());
+    const auto* const end = at + frame.bodySize();
+    std::uint64_t first = 0;
+    std::uint64_t second = 0;
+    if (end - at >= 4 && at[0] == 0x08 && ProtoWire::getVarint(++at, end, first) && at < end && *at == 0x10 &&
+        ProtoWire::getVarint(++at, end, second))
+        return isFollowed(followed, first) || isFollowed(followed, second);
     ProtoWire::Reader reader(frame.body(), frame.bodySize());
     ProtoWire::Field field;
     unsigned seen = 0; // bit 1: field 1, bit 2: field 2

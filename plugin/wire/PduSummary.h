@@ -2,6 +2,7 @@
 
 #include "wire/Frame.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -29,6 +30,14 @@ public:
     /// (fields 1 and 2, written first), so that a trace costs everyone else's PDUs two varints
     /// each. True otherwise, and for every other command: the summary then tells.
     static bool mayConcern(const FrameView& frame, const std::vector<std::uint32_t>& followed);
+
+    /// True when sorted `followed` holds `user`; most users are outside the range of the few
+    /// followed ones, and two comparisons tell.
+    static bool isFollowed(const std::vector<std::uint32_t>& followed, std::uint64_t user)
+    {
+        return !followed.empty() && user >= followed.front() && user <= followed.back() &&
+               std::binary_search(followed.begin(), followed.end(), static_cast<std::uint32_t>(user));
+    }
 
     /// The followed users the PDU concerns, sorted, without duplicates.
     const std::vector<std::uint32_t>& followedUsers() const { return followedUsers_; }
