@@ -4,7 +4,7 @@
 #include "AdminHttp.h"
 #include "AdminJson.h"
 #include "ConsoleEndToEnd.h"
-#include "HostWithMsgServers.h"
+#include "HostFixture.h"
 #include "Logins.h"
 #include "PollUntil.h"
 #include "ProtocolConstants.h"
@@ -17,7 +17,6 @@
 
 using tttest::FakeMsgServer;
 using tttest::getJson;
-using tttest::HostWithMsgServers;
 using tttest::http;
 using tttest::HttpReply;
 using tttest::jsonObject;
@@ -25,7 +24,7 @@ using tttest::logIn;
 using tttest::peerOf;
 using namespace tttest::protocol;
 
-class ConsoleChangeTest : public CppUnit::TestFixture
+class ConsoleChangeTest : public tttest::HostFixture
 {
     CPPUNIT_TEST_SUITE(ConsoleChangeTest);
     CPPUNIT_TEST(drainClosesOneMsgServerGracefully);
@@ -36,10 +35,9 @@ class ConsoleChangeTest : public CppUnit::TestFixture
 public:
     void drainClosesOneMsgServerGracefully()
     {
-        HostWithMsgServers served(config());
-        const std::uint16_t admin = served.admin();
-        FakeMsgServer& a = served.connect();
-        FakeMsgServer& b = served.connect();
+        const std::uint16_t admin = startWithAdmin(config());
+        FakeMsgServer& a = connectSilentMsgServer();
+        FakeMsgServer& b = connectSilentMsgServer();
         logIn(a, kAlice, kWindows);
         logIn(b, kBob, kWindows);
         const std::uint64_t id = count(peerOf(admin, b), "id");
@@ -60,20 +58,19 @@ public:
         CPPUNIT_ASSERT_EQUAL(400, http(admin, "/drain", "POST").status);
         CPPUNIT_ASSERT_EQUAL(400, http(admin, "/drain?peer=1&peer=2", "POST").status);
         assertMethodRefused(admin, "/drain?peer=1", "GET", "POST");
-        served.stopCleanly();
+        stopCleanly();
     }
 
     void reloadSaysWhatChangedOrWhyNot()
     {
-        HostWithMsgServers served(config());
-        const std::uint16_t admin = served.admin();
+        const std::uint16_t admin = startWithAdmin(config());
         auto reload = [&] { return http(admin, "/reload", "POST"); };
         const HttpReply unchanged = reload();
         CPPUNIT_ASSERT_EQUAL_MESSAGE(tttest::describe("/reload", unchanged), 200, unchanged.status);
         CPPUNIT_ASSERT_EQUAL(std::string("unchanged"), text(jsonObject(unchanged.body), "result"));
 
         // tthost also looks at the file every second: whichever reload comes first applies it.
-        served.host().rewrite(config("route.relay.mode = targeted\n"));
+        host().rewrite(config("route.relay.mode = targeted\n"));
         const HttpReply changed = reload();
         CPPUNIT_ASSERT_EQUAL_MESSAGE(tttest::describe("/reload", changed), 200, changed.status);
         const std::string result = text(jsonObject(changed.body), "result");
@@ -82,7 +79,7 @@ public:
             CPPUNIT_ASSERT_MESSAGE(changed.body, text(jsonObject(changed.body), "message").find("route.relay.mode: (unset) -> targeted") != std::string::npos);
         CPPUNIT_ASSERT_EQUAL(std::string("targeted"), text(getJson(admin, "/status"), "relay_mode"));
 
-        served.host().rewrite(config("route.relay.mode = sideways\n"));
+        host().rewrite(config("route.relay.mode = sideways\n"));
         const HttpReply rejected = reload();
         CPPUNIT_ASSERT_EQUAL_MESSAGE(tttest::describe("/reload", rejected), 422, rejected.status);
         CPPUNIT_ASSERT_EQUAL(std::string("rejected"), text(jsonObject(rejected.body), "result"));
@@ -91,15 +88,14 @@ public:
         const auto last = getJson(admin, "/host")->getObject("config")->getObject("reloads")->getObject("last");
         CPPUNIT_ASSERT_EQUAL(std::string("rejected"), text(last, "result"));
         CPPUNIT_ASSERT_EQUAL(405, http(admin, "/reload").status);
-        served.stopCleanly();
+        stopCleanly();
     }
 
     void changesNeedTheTokenOnceOneIsSet()
     {
         const std::string token = "Zq8-console-token";
-        HostWithMsgServers served(config("host.admin.token = " + token + "\n"));
-        const std::uint16_t admin = served.admin();
-        FakeMsgServer& a = served.connect();
+        const std::uint16_t admin = startWithAdmin(config("host.admin.token = " + token + "\n"));
+        FakeMsgServer& a = connectSilentMsgServer();
         logIn(a, kAlice, kWindows);
         const std::string drain = "/drain?peer=" + std::to_string(count(peerOf(admin, a), "id"));
         for (const std::string& path : {std::string("/reload"), drain})
@@ -118,8 +114,8 @@ public:
         CPPUNIT_ASSERT_EQUAL(200, http(admin, "/reload", "POST", bearer).status);
         CPPUNIT_ASSERT_EQUAL(200, http(admin, drain, "POST", bearer).status);
         CPPUNIT_ASSERT(a.waitClosed());
-        CPPUNIT_ASSERT(served.host().log().find(token) == std::string::npos);
-        served.stopCleanly();
+        CPPUNIT_ASSERT(host().log().find(token) == std::string::npos);
+        stopCleanly();
     }
 };
 

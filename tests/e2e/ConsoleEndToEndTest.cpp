@@ -6,7 +6,7 @@
 #include "AdminHttp.h"
 #include "AdminJson.h"
 #include "ConsoleEndToEnd.h"
-#include "HostWithMsgServers.h"
+#include "HostFixture.h"
 #include "Logins.h"
 #include "PollUntil.h"
 #include "ProtocolConstants.h"
@@ -22,7 +22,6 @@
 using tttest::addressOf;
 using tttest::FakeMsgServer;
 using tttest::getJson;
-using tttest::HostWithMsgServers;
 using tttest::http;
 using tttest::HttpReply;
 using tttest::logIn;
@@ -30,7 +29,7 @@ using tttest::peerOf;
 using tttest::pollUntil;
 using namespace tttest::protocol;
 
-class ConsoleEndToEndTest : public CppUnit::TestFixture
+class ConsoleEndToEndTest : public tttest::HostFixture
 {
     CPPUNIT_TEST_SUITE(ConsoleEndToEndTest);
     CPPUNIT_TEST(statusAndHostDescribeWhatIsInForce);
@@ -44,13 +43,13 @@ class ConsoleEndToEndTest : public CppUnit::TestFixture
 public:
     void statusAndHostDescribeWhatIsInForce()
     {
-        HostWithMsgServers served(config("route.relay.mode = targeted\nroute.peer_loss_grace = 7s\nhost.admin.token = t0p-s3cret\n"));
-        FakeMsgServer& a = served.connect();
-        FakeMsgServer& b = served.connect();
+        const std::uint16_t admin = startWithAdmin(config("route.relay.mode = targeted\nroute.peer_loss_grace = 7s\nhost.admin.token = t0p-s3cret\n"));
+        FakeMsgServer& a = connectSilentMsgServer();
+        FakeMsgServer& b = connectSilentMsgServer();
         logIn(a, {{kAlice, kWindows}, {kAlice, kAndroid}});
         logIn(b, kBob, kMac);
 
-        const auto status = getJson(served.admin(), "/status");
+        const auto status = getJson(admin, "/status");
         CPPUNIT_ASSERT(!text(status, "version").empty());
         CPPUNIT_ASSERT_EQUAL(std::string("targeted"), text(status, "relay_mode"));
         CPPUNIT_ASSERT_EQUAL(std::string("7s"), text(status, "peer_loss_grace"));
@@ -62,39 +61,38 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), count(logins, "android"));
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), count(logins, "mac"));
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), count(logins, "ios"));
-        CPPUNIT_ASSERT_EQUAL(std::size_t(0), tttest::tracesListed(served.admin()));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), tttest::tracesListed(admin));
 
-        const auto hostStatus = getJson(served.admin(), "/host");
+        const auto hostStatus = getJson(admin, "/host");
         CPPUNIT_ASSERT_EQUAL(text(status, "version"), text(hostStatus, "version"));
         CPPUNIT_ASSERT(hostStatus->getValue<bool>("ready"));
         const auto configuration = hostStatus->getObject("config");
-        CPPUNIT_ASSERT_EQUAL(served.host().configPath(), text(configuration, "file"));
+        CPPUNIT_ASSERT_EQUAL(host().configPath(), text(configuration, "file"));
         const auto settings = configuration->getObject("settings");
         CPPUNIT_ASSERT_EQUAL(std::string("targeted"), text(settings, "route.relay.mode"));
         CPPUNIT_ASSERT_EQUAL(std::string("(hidden)"), text(settings, "host.admin.token"));
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), count(configuration->getObject("reloads"), "applied"));
-        CPPUNIT_ASSERT(served.host().log().find("t0p-s3cret") == std::string::npos);
-        served.stopCleanly();
+        CPPUNIT_ASSERT(host().log().find("t0p-s3cret") == std::string::npos);
+        stopCleanly();
     }
 
     void statusPageIsServedAtTheRoot()
     {
-        HostWithMsgServers served(config());
-        const HttpReply page = http(served.admin(), "/");
+        const std::uint16_t admin = startWithAdmin(config());
+        const HttpReply page = http(admin, "/");
         CPPUNIT_ASSERT_EQUAL(200, page.status);
         CPPUNIT_ASSERT_EQUAL(std::string("text/html; charset=utf-8"), page.contentType);
         CPPUNIT_ASSERT(page.body.rfind("<!DOCTYPE html>", 0) == 0);
-        assertMethodRefused(served.admin(), "/", "POST", "GET");
-        served.stopCleanly();
+        assertMethodRefused(admin, "/", "POST", "GET");
+        stopCleanly();
     }
 
     void peersShowUsersLoginsTrafficAndLastReceive()
     {
-        HostWithMsgServers served(config());
-        const std::uint16_t admin = served.admin();
-        tttest::TrafficLedger traffic(served.connect());
+        const std::uint16_t admin = startWithAdmin(config());
+        tttest::TrafficLedger traffic(connectSilentMsgServer());
         FakeMsgServer& a = traffic.fake();
-        FakeMsgServer& b = served.connect();
+        FakeMsgServer& b = connectSilentMsgServer();
         traffic.send(tttest::loginUpdates({{kAlice, kWindows}, {kAlice, kAndroid}, {kCarol, kAndroid}, {kCarol, kAndroid}}));
         traffic.sync();
         const auto peer = peerOf(admin, a);
@@ -119,17 +117,17 @@ public:
         const auto silent = peerOf(admin, b);
         CPPUNIT_ASSERT_EQUAL(std::string("silent"), text(silent, "standing"));
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), count(silent, "users_hosted"));
-        served.stopCleanly();
+        stopCleanly();
     }
 
     void presenceNamesEachMsgServersAddress()
     {
-        HostWithMsgServers served(config());
-        FakeMsgServer& a = served.connect();
-        FakeMsgServer& b = served.connect();
+        const std::uint16_t admin = startWithAdmin(config());
+        FakeMsgServer& a = connectSilentMsgServer();
+        FakeMsgServer& b = connectSilentMsgServer();
         logIn(a, kAlice, kWindows);
         logIn(b, kAlice, kIos);
-        const auto user = getJson(served.admin(), "/presence?user=1001")->getArray("users")->getObject(0);
+        const auto user = getJson(admin, "/presence?user=1001")->getArray("users")->getObject(0);
         CPPUNIT_ASSERT_EQUAL(std::string("online"), text(user, "status"));
         const auto connections = user->getArray("connections");
         CPPUNIT_ASSERT_EQUAL(std::size_t(2), connections->size());
@@ -137,15 +135,14 @@ public:
         for (std::size_t i = 0; i < connections->size(); ++i)
             addresses.insert(text(connections->getObject(static_cast<unsigned>(i)), "remote_address"));
         CPPUNIT_ASSERT(std::set<std::string>({addressOf(a), addressOf(b)}) == addresses);
-        served.stopCleanly();
+        stopCleanly();
     }
 
     void historyCountsTheTrafficSecondBySecond()
     {
-        HostWithMsgServers served(config());
-        const std::uint16_t admin = served.admin();
-        FakeMsgServer& a = served.connect();
-        served.connect(); // where the messages go
+        const std::uint16_t admin = startWithAdmin(config());
+        FakeMsgServer& a = connectSilentMsgServer();
+        connectSilentMsgServer(); // where the messages go
         const std::uint64_t messages = 25;
         for (std::uint32_t i = 0; i < messages; ++i)
             a.send(tttest::msgData(kAlice, kBob, i, "m"));
@@ -171,15 +168,14 @@ public:
         for (std::size_t i = 0; i < later->size(); ++i)
             CPPUNIT_ASSERT(later->getObject(static_cast<unsigned>(i))->getValue<std::int64_t>("time") > last);
         CPPUNIT_ASSERT_EQUAL(400, http(admin, "/history?since=yesterday").status);
-        served.stopCleanly();
+        stopCleanly();
     }
 
     void disconnectsKeepTheirReasons()
     {
-        HostWithMsgServers served(config());
-        const std::uint16_t admin = served.admin();
-        served.connect(); // one that stays
-        FakeMsgServer& b = served.connect();
+        const std::uint16_t admin = startWithAdmin(config());
+        connectSilentMsgServer(); // one that stays
+        FakeMsgServer& b = connectSilentMsgServer();
         logIn(b, kBob, kWindows);
         const std::string address = addressOf(b);
         const std::uint64_t id = count(peerOf(admin, b), "id");
@@ -196,7 +192,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), count(last, "users_hosted"));
         CPPUNIT_ASSERT(last->getValue<double>("connected_seconds") >= 0);
         CPPUNIT_ASSERT(!text(last, "at").empty());
-        served.stopCleanly();
+        stopCleanly();
     }
 };
 

@@ -23,6 +23,11 @@ RunningHost& HostFixture::start(const std::string& properties)
     return *host_;
 }
 
+std::uint16_t HostFixture::startWithAdmin(const std::string& properties)
+{
+    return start(properties).adminPort();
+}
+
 RunningHost& HostFixture::host()
 {
     CPPUNIT_ASSERT_MESSAGE("the test has not started tthost", host_ != nullptr);
@@ -31,10 +36,15 @@ RunningHost& HostFixture::host()
 
 FakeMsgServer& HostFixture::connectMsgServer(const std::string& sourceAddress)
 {
-    msgServers_.push_back(sourceAddress.empty() ? std::make_unique<FakeMsgServer>(port_) : std::make_unique<FakeMsgServer>(port_, sourceAddress));
-    FakeMsgServer& msgServer = *msgServers_.back();
+    FakeMsgServer& msgServer = connectSilentMsgServer(sourceAddress);
     assertNothing(msgServer.sync(), "a new connection");
     return msgServer;
+}
+
+FakeMsgServer& HostFixture::connectSilentMsgServer(const std::string& sourceAddress)
+{
+    msgServers_.push_back(sourceAddress.empty() ? std::make_unique<FakeMsgServer>(port_) : std::make_unique<FakeMsgServer>(port_, sourceAddress));
+    return *msgServers_.back();
 }
 
 void HostFixture::stopCleanly()
