@@ -52,7 +52,7 @@ public:
     /// Issue: /healthz answers 200 and /readyz 200 while tthost serves, both with JSON.
     void healthAndReadinessWhileServing()
     {
-        const std::uint16_t admin = startWithAdmin(adminProperties().text());
+        const std::uint16_t admin = startWithAdmin(adminProperties());
         connectMsgServer();
         for (const char* path : {"/healthz", "/readyz"})
         {
@@ -83,7 +83,7 @@ public:
     /// tthost_ready reads 0); tthost then exits 0.
     void readyzAnswers503WhileDraining()
     {
-        const std::uint16_t admin = startWithAdmin(adminProperties().set("host.drain_timeout", "5s").set("route.max_outbox_bytes", "512M").text());
+        const std::uint16_t admin = startWithAdmin(adminProperties().set("host.drain_timeout", "5s").set("route.max_outbox_bytes", "512M"));
         // At least 8 MiB, and 4 MiB beyond what the kernel's buffers hold, wait in the outbox.
         tttest::QueuedRelay relay(port(), 8u << 20, 4u << 20);
         const Exposition queued = settledMetrics(admin);
@@ -153,7 +153,7 @@ public:
     /// Allow: GET.
     void unknownPathIs404AndNonGetIs405()
     {
-        const std::uint16_t admin = startWithAdmin(adminProperties().text());
+        const std::uint16_t admin = startWithAdmin(adminProperties());
         for (const std::string path : {"/nope", "/index.html", "/metrics/extra", "/peers/1", "/METRICS"})
             assertJsonError(path, http(admin, path), 404);
         for (const std::string& method : {Poco::Net::HTTPRequest::HTTP_POST, Poco::Net::HTTPRequest::HTTP_PUT, Poco::Net::HTTPRequest::HTTP_DELETE})
@@ -175,7 +175,7 @@ public:
     /// refuses, and route traffic goes on unaffected.
     void adminListenMovesAndClosesOnReload()
     {
-        const std::uint16_t oldAdmin = startWithAdmin(adminProperties().text());
+        const std::uint16_t oldAdmin = startWithAdmin(adminProperties());
         FakeMsgServer& a = connectMsgServer();
         FakeMsgServer& b = connectMsgServer();
         tttest::assertPcLoginHeardByAll(a, {&b}, 600, kWindows, "before the admin endpoint moved");
@@ -215,7 +215,7 @@ public:
     /// by the time a later reload is done), and the route server serves as usual.
     void noAdminEndpointWhenListenIsEmpty()
     {
-        start(adminProperties().set("host.admin.listen", "").text());
+        start(adminProperties().set("host.admin.listen", ""));
         FakeMsgServer& a = connectMsgServer();
         FakeMsgServer& b = connectMsgServer();
         tttest::assertRelayed(a, {&b}, 1, "without an admin endpoint");

@@ -39,7 +39,7 @@ public:
     void gaugesFollowConnectionsAndLogins()
     {
         // A lost connection's users announced at once, so the counters move with the close.
-        const std::uint16_t admin = startWithAdmin(adminProperties().set("route.peer_loss_grace", "0").text());
+        const std::uint16_t admin = startWithAdmin(adminProperties().set("route.peer_loss_grace", "0"));
         FakeMsgServer& f1 = connectMsgServer();
         FakeMsgServer& f2 = connectMsgServer();
         FakeMsgServer& f3 = connectMsgServer();
@@ -97,7 +97,7 @@ public:
     /// delivery are three status queries.
     void relayedMsgDataIsCountedExactly()
     {
-        const std::uint16_t admin = startWithAdmin(adminProperties().text());
+        const std::uint16_t admin = startWithAdmin(adminProperties());
         FakeMsgServer& f1 = connectMsgServer();
         FakeMsgServer& f2 = connectMsgServer();
         FakeMsgServer& f3 = connectMsgServer();
@@ -147,7 +147,7 @@ public:
     /// each sent to both msg servers); a mobile-only login none; the PC logout one.
     void statusQueriesAndNotificationsAreCountedExactly()
     {
-        const std::uint16_t admin = startWithAdmin(adminProperties().text());
+        const std::uint16_t admin = startWithAdmin(adminProperties());
         FakeMsgServer& f1 = connectMsgServer();
         FakeMsgServer& f2 = connectMsgServer();
 
@@ -203,7 +203,7 @@ public:
     /// does not parse is one bodies_dropped and the connection stays.
     void framingFaultsAndBadBodiesAreCounted()
     {
-        const std::uint16_t admin = startWithAdmin(adminProperties().text());
+        const std::uint16_t admin = startWithAdmin(adminProperties());
         FakeMsgServer& f1 = connectMsgServer();
         FakeMsgServer& f2 = connectMsgServer();
 
@@ -261,7 +261,7 @@ public:
     /// {result="unchanged"} +1; a broken file {result="rejected"} +1.
     void reloadsAndAllowlistAreCounted()
     {
-        const std::uint16_t admin = startWithAdmin(adminProperties().text());
+        const std::uint16_t admin = startWithAdmin(adminProperties());
         FakeMsgServer& local = connectMsgServer();
         FakeMsgServer& other = connectMsgServer("127.0.0.2");
         Exposition before = settledMetrics(admin);

@@ -140,7 +140,7 @@ public:
     /// a closed server leaves the list.
     void peersListsEveryConnection()
     {
-        const std::uint16_t admin = startWithAdmin(adminProperties().text());
+        const std::uint16_t admin = startWithAdmin(adminProperties());
         FakeMsgServer f1(port());
         FakeMsgServer f2(port());
         FakeMsgServer f3(port());
@@ -238,7 +238,7 @@ public:
     /// mobile-only user reads offline with its logins listed, as a status query answers.
     void presenceReportsLoginsPerConnection()
     {
-        const std::uint16_t admin = startWithAdmin(adminProperties().text());
+        const std::uint16_t admin = startWithAdmin(adminProperties());
         FakeMsgServer& f1 = connectMsgServer();
         FakeMsgServer& f2 = connectMsgServer();
 
@@ -302,7 +302,7 @@ public:
     /// separator: "1,000" would be user 1000 and "," user 0).
     void presenceRejectsIdsThatAreNotPlainNumbers()
     {
-        const std::uint16_t admin = startWithAdmin(adminProperties().text());
+        const std::uint16_t admin = startWithAdmin(adminProperties());
         for (const std::string path : {"/presence?user=,", "/presence?user=1,2", "/presence?user=1,000"})
             assertJsonError(path, http(admin, path), 400);
         stopCleanly();

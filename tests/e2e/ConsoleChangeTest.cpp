@@ -70,7 +70,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("unchanged"), text(jsonObject(unchanged.body), "result"));
 
         // tthost also looks at the file every second: whichever reload comes first applies it.
-        host().rewrite(config("route.relay.mode = targeted\n"));
+        host().rewrite(config().set("route.relay.mode", "targeted").text());
         const HttpReply changed = reload();
         CPPUNIT_ASSERT_EQUAL_MESSAGE(tttest::describe("/reload", changed), 200, changed.status);
         const std::string result = text(jsonObject(changed.body), "result");
@@ -79,7 +79,7 @@ public:
             CPPUNIT_ASSERT_MESSAGE(changed.body, text(jsonObject(changed.body), "message").find("route.relay.mode: (unset) -> targeted") != std::string::npos);
         CPPUNIT_ASSERT_EQUAL(std::string("targeted"), text(getJson(admin, "/status"), "relay_mode"));
 
-        host().rewrite(config("route.relay.mode = sideways\n"));
+        host().rewrite(config().set("route.relay.mode", "sideways").text());
         const HttpReply rejected = reload();
         CPPUNIT_ASSERT_EQUAL_MESSAGE(tttest::describe("/reload", rejected), 422, rejected.status);
         CPPUNIT_ASSERT_EQUAL(std::string("rejected"), text(jsonObject(rejected.body), "result"));
@@ -94,7 +94,7 @@ public:
     void changesNeedTheTokenOnceOneIsSet()
     {
         const std::string token = "Zq8-console-token";
-        const std::uint16_t admin = startWithAdmin(config("host.admin.token = " + token + "\n"));
+        const std::uint16_t admin = startWithAdmin(config().set("host.admin.token", token));
         FakeMsgServer& a = connectSilentMsgServer();
         logIn(a, kAlice, kWindows);
         const std::string drain = "/drain?peer=" + std::to_string(count(peerOf(admin, a), "id"));

@@ -5,15 +5,9 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
-std::string config(const std::string& extra)
+tttest::HostProperties config()
 {
-    return "# written by ConsoleEndToEndTest\n"
-           "host.route.listen = 127.0.0.1:0\n"
-           "host.admin.listen = 127.0.0.1:0\n"
-           "host.drain_timeout = 2s\n"
-           "route.heartbeat_interval = 1h\n"
-           "route.idle_timeout = 1h\n" +
-           extra;
+    return tttest::HostProperties("ConsoleEndToEndTest").withAdmin().set("host.drain_timeout", "2s").quietConnections();
 }
 
 std::uint64_t count(const Poco::JSON::Object::Ptr& object, const std::string& key)

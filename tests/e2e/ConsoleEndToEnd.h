@@ -5,6 +5,7 @@
 // server, and a method an endpoint refuses.
 
 #include "FakeMsgServer.h"
+#include "HostProperties.h"
 
 #include <Poco/JSON/Object.h>
 
@@ -18,8 +19,10 @@ constexpr std::uint32_t kBob = 1002;
 /// Carol, whose messages a trace of Alice must leave out.
 constexpr std::uint32_t kCarol = 1003;
 
-/// The route plugin and the admin endpoint on ephemeral loopback ports, with `extra` keys.
-std::string config(const std::string& extra = "");
+/// The configuration every test starts from: the route plugin and the admin endpoint on
+/// ephemeral loopback ports, a drain timeout of 2 s, no heartbeats or idle timeouts to blur
+/// the counts.
+tttest::HostProperties config();
 
 /// The number `key` of `object`, which must have it.
 std::uint64_t count(const Poco::JSON::Object::Ptr& object, const std::string& key);

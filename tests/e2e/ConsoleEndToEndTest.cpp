@@ -43,7 +43,8 @@ class ConsoleEndToEndTest : public tttest::HostFixture
 public:
     void statusAndHostDescribeWhatIsInForce()
     {
-        const std::uint16_t admin = startWithAdmin(config("route.relay.mode = targeted\nroute.peer_loss_grace = 7s\nhost.admin.token = t0p-s3cret\n"));
+        const std::uint16_t admin =
+            startWithAdmin(config().set("route.relay.mode", "targeted").set("route.peer_loss_grace", "7s").set("host.admin.token", "t0p-s3cret"));
         FakeMsgServer& a = connectSilentMsgServer();
         FakeMsgServer& b = connectSilentMsgServer();
         logIn(a, {{kAlice, kWindows}, {kAlice, kAndroid}});

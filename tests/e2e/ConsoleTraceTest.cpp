@@ -102,7 +102,7 @@ private:
     /// Carol's message makes no line, and no content shows anywhere.
     void traceFollowsAMessage(const std::string& mode)
     {
-        const std::uint16_t admin = startWithAdmin(config("route.relay.mode = " + mode + "\n"));
+        const std::uint16_t admin = startWithAdmin(config().set("route.relay.mode", mode));
         // Each admitted before the next connects: the server numbers connections as its threads
         // take them on, and a trace names destinations in that order (B before C).
         FakeMsgServer& a = connectMsgServer();

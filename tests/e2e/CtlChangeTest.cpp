@@ -91,7 +91,7 @@ public:
     /// GETs need none; the token is never printed.
     void postsNeedTheTokenWhenOneIsSet()
     {
-        const std::uint16_t admin = startWithAdmin(config("host.admin.token = " + kToken + "\n"));
+        const std::uint16_t admin = startWithAdmin(config().set("host.admin.token", kToken));
         FakeMsgServer& f1 = connectMsgServer();
         const std::string id1 = idOf(admin, f1);
         std::vector<CtlRun> runs;

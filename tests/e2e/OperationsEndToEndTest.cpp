@@ -104,7 +104,7 @@ public:
     /// connection without a reconnect, and not one relayed frame is lost meanwhile.
     void editedHeartbeatIntervalAppliesToOpenConnectionsUnderTraffic()
     {
-        start(heartbeatsEvery("10s").text());
+        start(heartbeatsEvery("10s"));
         FakeMsgServer& sender = connectMsgServer();
         FakeMsgServer& receiver = connectMsgServer();
         FakeMsgServer& quiet = connectMsgServer();
@@ -179,7 +179,7 @@ public:
     /// heartbeat interval and max_status_query_ids stay); then a good file applies normally.
     void brokenFileIsRejectedAndTheRunningConfigurationStays()
     {
-        start(heartbeatsEvery("10s").text());
+        start(heartbeatsEvery("10s"));
         FakeMsgServer& live = connectMsgServer();
 
         // Each broken file also asks for 200 ms heartbeats and two ids per status query.
@@ -226,7 +226,7 @@ public:
     /// the file written again is applied against the configuration that stayed in force.
     void removedConfigFileIsRejectedAndTheRunningConfigurationStays()
     {
-        start(heartbeatsEvery("10s").text());
+        start(heartbeatsEvery("10s"));
         FakeMsgServer& live = connectMsgServer();
 
         const std::size_t mark = host().mark();
@@ -248,7 +248,7 @@ public:
     /// unchanged file logs "no value changed".
     void sighupRereadsTheFile()
     {
-        start(heartbeatsEvery("10s").text());
+        start(heartbeatsEvery("10s"));
         FakeMsgServer& live = connectMsgServer();
 
         std::size_t mark = host().mark();
@@ -284,7 +284,7 @@ public:
     /// and otherwise ignored: with max_threads = 1 in force, two connections could not both be served.
     void restartOnlyKeyIsLoggedAndIgnored()
     {
-        start(heartbeatsEvery("10s").text());
+        start(heartbeatsEvery("10s"));
         FakeMsgServer& before = connectMsgServer();
 
         const tttest::FileReload reload = tttest::reloadFile(host(), heartbeatsEvery("10s").set("host.route.max_threads", "1").text(),

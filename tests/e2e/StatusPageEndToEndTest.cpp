@@ -111,7 +111,7 @@ public:
 
         // The configuration reloaded once: a changed key, and "applied" as the last result.
         const std::size_t mark = host().mark();
-        host().rewrite(config("778"));
+        host().rewrite(config().set("route.max_status_query_ids", "778").text());
         host().waitForLine(mark, {"configuration reloaded", "route.max_status_query_ids: 777 -> 778"});
 
         // Wait until the endpoints say what the traffic did, where they are served.

@@ -16,14 +16,14 @@ void HostFixture::tearDown()
     host_.reset();
 }
 
-RunningHost& HostFixture::start(const std::string& properties)
+RunningHost& HostFixture::start(const HostProperties& properties)
 {
-    host_ = std::make_unique<RunningHost>(properties);
+    host_ = std::make_unique<RunningHost>(properties.text());
     port_ = host_->port();
     return *host_;
 }
 
-std::uint16_t HostFixture::startWithAdmin(const std::string& properties)
+std::uint16_t HostFixture::startWithAdmin(const HostProperties& properties)
 {
     return start(properties).adminPort();
 }

@@ -5,6 +5,7 @@
 // it ends.
 
 #include "FakeMsgServer.h"
+#include "HostProperties.h"
 #include "RunningHost.h"
 
 #include <cppunit/TestFixture.h>
@@ -27,12 +28,12 @@ public:
     void tearDown() override;
 
 protected:
-    /// Starts tthost on the properties text `properties` and waits until its route port listens.
-    RunningHost& start(const std::string& properties);
+    /// Starts tthost on `properties` and waits until its route port listens.
+    RunningHost& start(const HostProperties& properties);
 
     /// Starts tthost on `properties`, which turn the admin endpoint on (HostProperties::withAdmin()),
     /// and waits until both its route port and its admin endpoint listen; returns the admin port.
-    std::uint16_t startWithAdmin(const std::string& properties);
+    std::uint16_t startWithAdmin(const HostProperties& properties);
 
     /// The tthost start() started.
     RunningHost& host();
