@@ -4,6 +4,7 @@
 #include "AdminEndToEnd.h"
 #include "MsgServerChecks.h"
 #include "ProtocolConstants.h"
+#include "TrafficLedger.h"
 #include "WireFrames.h"
 
 #include <Poco/DateTime.h>
@@ -28,6 +29,7 @@ using tttest::HttpReply;
 using tttest::jsonObject;
 using tttest::peersByAddress;
 using tttest::query;
+using tttest::TrafficLedger;
 using namespace tttest::protocol;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
@@ -141,45 +143,32 @@ public:
     void peersListsEveryConnection()
     {
         const std::uint16_t admin = startWithAdmin(adminProperties());
-        FakeMsgServer f1(port());
-        FakeMsgServer f2(port());
-        FakeMsgServer f3(port());
-        FakeMsgServer* fakes[] = {&f1, &f2, &f3};
-        const std::string syncFrame = tttest::statusRequest(0xF000, 0x5EC0DE, {});
-        std::map<FakeMsgServer*, std::uint64_t> framesSent, bytesSent, framesReceived;
-        auto send = [&](FakeMsgServer& fake, const std::string& frame) {
-            fake.send(frame);
-            framesSent[&fake] += 1;
-            bytesSent[&fake] += frame.size();
-        };
-        auto sync = [&](FakeMsgServer& fake) {
-            const auto got = fake.sync();
-            framesSent[&fake] += 1;
-            bytesSent[&fake] += syncFrame.size();
-            framesReceived[&fake] += got.size() + 1;
-            return got;
-        };
-        for (FakeMsgServer* fake : fakes)
-            CPPUNIT_ASSERT(sync(*fake).empty());
+        // Each msg server's PDUs go through a ledger of what the server must count for it.
+        TrafficLedger f1(connectSilentMsgServer());
+        TrafficLedger f2(connectSilentMsgServer());
+        TrafficLedger f3(connectSilentMsgServer());
+        TrafficLedger* fakes[] = {&f1, &f2, &f3};
+        for (TrafficLedger* fake : fakes)
+            CPPUNIT_ASSERT(fake->sync().empty());
 
-        send(f1, tttest::statusUpdate(10, kOnline, kWindows));
-        send(f1, tttest::statusUpdate(11, kOnline, kAndroid));
-        send(f2, tttest::statusUpdate(12, kOnline, kMac));
-        send(f3, tttest::msgData(10, 12, 1, "hello"));
-        for (FakeMsgServer* fake : fakes)
-            sync(*fake);
+        f1.send(tttest::statusUpdate(10, kOnline, kWindows));
+        f1.send(tttest::statusUpdate(11, kOnline, kAndroid));
+        f2.send(tttest::statusUpdate(12, kOnline, kMac));
+        f3.send(tttest::msgData(10, 12, 1, "hello"));
+        for (TrafficLedger* fake : fakes)
+            fake->sync();
 
         auto checkPeers = [&](const std::map<std::string, std::string>& expectedMaster) {
             std::map<std::string, std::uint64_t> received;
-            for (FakeMsgServer* fake : fakes)
-                received[addressOf(*fake)] = framesReceived[fake];
+            for (TrafficLedger* fake : fakes)
+                received[addressOf(fake->fake())] = fake->pdusOut();
             const auto peers = peersOnceCounted(admin, received);
             CPPUNIT_ASSERT_EQUAL(std::size_t(3), peers.size());
             std::set<std::uint64_t> ids;
-            const std::map<FakeMsgServer*, std::uint64_t> hosted{{&f1, 2}, {&f2, 1}, {&f3, 0}};
-            for (FakeMsgServer* fake : fakes)
+            const std::map<TrafficLedger*, std::uint64_t> hosted{{&f1, 2}, {&f2, 1}, {&f3, 0}};
+            for (TrafficLedger* fake : fakes)
             {
-                const std::string address = addressOf(*fake);
+                const std::string address = addressOf(fake->fake());
                 const auto found = peers.find(address);
                 CPPUNIT_ASSERT_MESSAGE("no peer with remote_address " + address, found != peers.end());
                 const auto& peer = found->second;
@@ -201,25 +190,24 @@ public:
                     CPPUNIT_ASSERT_EQUAL_MESSAGE(context, master == "true", peer->get("master").extract<bool>());
                 }
                 CPPUNIT_ASSERT_EQUAL_MESSAGE(context, hosted.at(fake), numberField(peer, "users_hosted"));
-                CPPUNIT_ASSERT_MESSAGE(context + " sent " + std::to_string(framesSent[fake]), numberField(peer, "pdus_in") >= framesSent[fake]);
-                CPPUNIT_ASSERT_MESSAGE(context + " sent bytes " + std::to_string(bytesSent[fake]), numberField(peer, "bytes_in") >= bytesSent[fake]);
-                CPPUNIT_ASSERT_MESSAGE(context + " received " + std::to_string(framesReceived[fake]),
-                                       numberField(peer, "pdus_out") >= framesReceived[fake]);
+                CPPUNIT_ASSERT_MESSAGE(context + " sent " + std::to_string(fake->pdusIn()), numberField(peer, "pdus_in") >= fake->pdusIn());
+                CPPUNIT_ASSERT_MESSAGE(context + " sent bytes " + std::to_string(fake->bytesIn()), numberField(peer, "bytes_in") >= fake->bytesIn());
+                CPPUNIT_ASSERT_MESSAGE(context + " received " + std::to_string(fake->pdusOut()), numberField(peer, "pdus_out") >= fake->pdusOut());
                 CPPUNIT_ASSERT_MESSAGE(context, numberField(peer, "bytes_out") >= numberField(peer, "pdus_out") * 16);
                 numberField(peer, "queue_bytes");
             }
         };
-        checkPeers({{addressOf(f1), "null"}, {addressOf(f2), "null"}, {addressOf(f3), "null"}});
+        checkPeers({{addressOf(f1.fake()), "null"}, {addressOf(f2.fake()), "null"}, {addressOf(f3.fake()), "null"}});
 
-        send(f1, tttest::roleSet(true));
-        send(f2, tttest::roleSet(false));
-        for (FakeMsgServer* fake : fakes)
-            sync(*fake);
-        checkPeers({{addressOf(f1), "true"}, {addressOf(f2), "false"}, {addressOf(f3), "null"}});
+        f1.send(tttest::roleSet(true));
+        f2.send(tttest::roleSet(false));
+        for (TrafficLedger* fake : fakes)
+            fake->sync();
+        checkPeers({{addressOf(f1.fake()), "true"}, {addressOf(f2.fake()), "false"}, {addressOf(f3.fake()), "null"}});
 
         // A server that goes leaves the list.
-        const std::string goneAddress = addressOf(f3);
-        f3.close();
+        const std::string goneAddress = addressOf(f3.fake());
+        f3.fake().close();
         const auto deadline = Clock::now() + 10s;
         auto peers = peersByAddress(admin);
         while (peers.size() != 2 && Clock::now() < deadline)
@@ -229,7 +217,7 @@ public:
         }
         CPPUNIT_ASSERT_EQUAL(std::size_t(2), peers.size());
         CPPUNIT_ASSERT(peers.count(goneAddress) == 0);
-        CPPUNIT_ASSERT(peers.count(addressOf(f1)) == 1 && peers.count(addressOf(f2)) == 1);
+        CPPUNIT_ASSERT(peers.count(addressOf(f1.fake())) == 1 && peers.count(addressOf(f2.fake())) == 1);
         stopCleanly();
     }
 
