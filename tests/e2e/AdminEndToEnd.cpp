@@ -8,11 +8,6 @@ tttest::HostProperties AdminEndToEnd::adminProperties()
     return tttest::HostProperties("AdminEndToEndTest").withAdmin().set("host.drain_timeout", "2s").quietConnections();
 }
 
-std::string AdminEndToEnd::addressOf(tttest::FakeMsgServer& fake)
-{
-    return fake.socket().address().toString();
-}
-
 void AdminEndToEnd::assertJsonError(const std::string& path, const tttest::HttpReply& reply, int status)
 {
     CPPUNIT_ASSERT_EQUAL_MESSAGE(tttest::describe(path, reply), status, reply.status);

@@ -2,7 +2,9 @@
 // it sent, received and hosts, and the logins of each user per connection, client type and
 // count, as a status query answers them; ids that are not plain numbers refused.
 #include "AdminEndToEnd.h"
+#include "AdminJson.h"
 #include "MsgServerChecks.h"
+#include "PollUntil.h"
 #include "ProtocolConstants.h"
 #include "TrafficLedger.h"
 #include "WireFrames.h"
@@ -20,19 +22,18 @@
 #include <set>
 #include <sstream>
 #include <string>
-#include <thread>
+#include <vector>
 
-using tttest::describe;
+using tttest::addressOf;
 using tttest::FakeMsgServer;
 using tttest::http;
-using tttest::HttpReply;
-using tttest::jsonObject;
+using tttest::peerOf;
 using tttest::peersByAddress;
+using tttest::pollUntil;
 using tttest::query;
 using tttest::TrafficLedger;
 using namespace tttest::protocol;
 using namespace std::chrono_literals;
-using Clock = std::chrono::steady_clock;
 
 namespace
 {
@@ -56,25 +57,19 @@ std::string stringField(const Poco::JSON::Object::Ptr& object, const std::string
     return object->getValue<std::string>(key);
 }
 
-/// GET /peers once every entry's pdus_out is at least what `received` says its msg server read
-/// (by remote address): the route server counts a frame a few instructions after it went out,
-/// so a msg server may read it before it is counted. Waits at most 10 s, then returns the last answer.
-std::map<std::string, Poco::JSON::Object::Ptr> peersOnceCounted(std::uint16_t admin, const std::map<std::string, std::uint64_t>& received)
+/// Whether /peers lists each of `ledgers`' msg servers with a pdus_out of at least what it
+/// read: the route server counts a frame a few instructions after it went out, so a msg server
+/// may read it before it is counted.
+bool countedWhatWasRead(std::uint16_t admin, const std::vector<TrafficLedger*>& ledgers)
 {
-    const auto deadline = Clock::now() + 10s;
-    for (;;)
+    const auto peers = peersByAddress(admin);
+    for (TrafficLedger* ledger : ledgers)
     {
-        auto peers = peersByAddress(admin);
-        bool counted = true;
-        for (const auto& [address, frames] : received)
-        {
-            const auto found = peers.find(address);
-            counted = counted && found != peers.end() && found->second->optValue<Poco::UInt64>("pdus_out", 0) >= frames;
-        }
-        if (counted || Clock::now() >= deadline)
-            return peers;
-        std::this_thread::sleep_for(20ms);
+        const auto found = peers.find(addressOf(ledger->fake()));
+        if (found == peers.end() || found->second->optValue<Poco::UInt64>("pdus_out", 0) < ledger->pdusOut())
+            return false;
     }
+    return true;
 }
 
 /// A user's connections from /presence, canonical: "ID:type=count,type=count ID:..." (sorted).
@@ -116,12 +111,8 @@ std::string describeConnections(const Poco::JSON::Object::Ptr& user)
 /// GET /presence?`query`: 200 and the "users" array.
 Poco::JSON::Array::Ptr presence(std::uint16_t admin, const std::string& query)
 {
-    const std::string path = "/presence?" + query;
-    const HttpReply reply = http(admin, path);
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(describe(path, reply), 200, reply.status);
-    CPPUNIT_ASSERT_MESSAGE(describe(path, reply), reply.contentType.rfind("application/json", 0) == 0);
-    const auto object = jsonObject(reply.body);
-    CPPUNIT_ASSERT_MESSAGE(reply.body, object->has("users") && object->isArray("users"));
+    const auto object = tttest::getJson(admin, "/presence?" + query);
+    CPPUNIT_ASSERT_MESSAGE("no list of users in /presence?" + query, object->isArray("users"));
     return object->getArray("users");
 }
 
@@ -147,7 +138,7 @@ public:
         TrafficLedger f1(connectSilentMsgServer());
         TrafficLedger f2(connectSilentMsgServer());
         TrafficLedger f3(connectSilentMsgServer());
-        TrafficLedger* fakes[] = {&f1, &f2, &f3};
+        const std::vector<TrafficLedger*> fakes{&f1, &f2, &f3};
         for (TrafficLedger* fake : fakes)
             CPPUNIT_ASSERT(fake->sync().empty());
 
@@ -159,19 +150,20 @@ public:
             fake->sync();
 
         auto checkPeers = [&](const std::map<std::string, std::string>& expectedMaster) {
-            std::map<std::string, std::uint64_t> received;
-            for (TrafficLedger* fake : fakes)
-                received[addressOf(fake->fake())] = fake->pdusOut();
-            const auto peers = peersOnceCounted(admin, received);
-            CPPUNIT_ASSERT_EQUAL(std::size_t(3), peers.size());
+            pollUntil(
+                [&] {
+                    std::ostringstream json;
+                    tttest::getJson(admin, "/peers")->stringify(json);
+                    return "/peers counts at least what each msg server read: " + json.str();
+                },
+                [&] { return countedWhatWasRead(admin, fakes); }, 10s);
+            CPPUNIT_ASSERT_EQUAL(std::size_t(3), peersByAddress(admin).size());
             std::set<std::uint64_t> ids;
             const std::map<TrafficLedger*, std::uint64_t> hosted{{&f1, 2}, {&f2, 1}, {&f3, 0}};
             for (TrafficLedger* fake : fakes)
             {
                 const std::string address = addressOf(fake->fake());
-                const auto found = peers.find(address);
-                CPPUNIT_ASSERT_MESSAGE("no peer with remote_address " + address, found != peers.end());
-                const auto& peer = found->second;
+                const auto peer = peerOf(admin, fake->fake());
                 std::ostringstream json;
                 peer->stringify(json);
                 const std::string context = address + ": " + json.str();
@@ -208,14 +200,8 @@ public:
         // A server that goes leaves the list.
         const std::string goneAddress = addressOf(f3.fake());
         f3.fake().close();
-        const auto deadline = Clock::now() + 10s;
-        auto peers = peersByAddress(admin);
-        while (peers.size() != 2 && Clock::now() < deadline)
-        {
-            std::this_thread::sleep_for(20ms);
-            peers = peersByAddress(admin);
-        }
-        CPPUNIT_ASSERT_EQUAL(std::size_t(2), peers.size());
+        pollUntil("the closed msg server gone from /peers", [&] { return peersByAddress(admin).size() == 2; }, 10s);
+        const auto peers = peersByAddress(admin);
         CPPUNIT_ASSERT(peers.count(goneAddress) == 0);
         CPPUNIT_ASSERT(peers.count(addressOf(f1.fake())) == 1 && peers.count(addressOf(f2.fake())) == 1);
         stopCleanly();
@@ -240,10 +226,9 @@ public:
         f2.sync();
         f1.sync(); // f2's notifications to f1 are read: the status query below gets its answer first
 
-        const auto peers = peersByAddress(admin);
-        CPPUNIT_ASSERT_EQUAL(std::size_t(2), peers.size());
-        const std::uint64_t id1 = numberField(peers.at(addressOf(f1)), "id");
-        const std::uint64_t id2 = numberField(peers.at(addressOf(f2)), "id");
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), peersByAddress(admin).size());
+        const std::uint64_t id1 = numberField(peerOf(admin, f1), "id");
+        const std::uint64_t id2 = numberField(peerOf(admin, f2), "id");
         auto connectionText = [&](const std::map<std::uint64_t, std::string>& logins) {
             std::string joined;
             for (const auto& [id, entries] : logins)
