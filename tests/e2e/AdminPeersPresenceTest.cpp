@@ -27,35 +27,18 @@
 using tttest::addressOf;
 using tttest::FakeMsgServer;
 using tttest::http;
+using tttest::numberField;
 using tttest::peerOf;
 using tttest::peersByAddress;
 using tttest::pollUntil;
 using tttest::query;
+using tttest::stringField;
 using tttest::TrafficLedger;
 using namespace tttest::protocol;
 using namespace std::chrono_literals;
 
 namespace
 {
-
-/// The number `key` of `object`; fails the test when it is missing or no number.
-std::uint64_t numberField(const Poco::JSON::Object::Ptr& object, const std::string& key)
-{
-    CPPUNIT_ASSERT_MESSAGE("not a JSON object where '" + key + "' was wanted", object);
-    CPPUNIT_ASSERT_MESSAGE("missing '" + key + "'", object->has(key));
-    const Poco::Dynamic::Var value = object->get(key);
-    CPPUNIT_ASSERT_MESSAGE("'" + key + "' is not a number: " + value.toString(), value.isNumeric() && !value.isString());
-    return value.convert<Poco::UInt64>();
-}
-
-/// The string `key` of `object`; fails the test when it is missing or no string.
-std::string stringField(const Poco::JSON::Object::Ptr& object, const std::string& key)
-{
-    CPPUNIT_ASSERT_MESSAGE("not a JSON object where '" + key + "' was wanted", object);
-    CPPUNIT_ASSERT_MESSAGE("missing '" + key + "'", object->has(key));
-    CPPUNIT_ASSERT_MESSAGE("'" + key + "' is not a string", object->get(key).isString());
-    return object->getValue<std::string>(key);
-}
 
 /// Whether /peers lists each of `ledgers`' msg servers with a pdus_out of at least what it
 /// read: the route server counts a frame a few instructions after it went out, so a msg server

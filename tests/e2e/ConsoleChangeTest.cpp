@@ -21,7 +21,9 @@ using tttest::http;
 using tttest::HttpReply;
 using tttest::jsonObject;
 using tttest::logIn;
+using tttest::numberField;
 using tttest::peerOf;
+using tttest::stringField;
 using namespace tttest::protocol;
 
 class ConsoleChangeTest : public tttest::HostFixture
@@ -40,17 +42,17 @@ public:
         FakeMsgServer& b = connectSilentMsgServer();
         logIn(a, kAlice, kWindows);
         logIn(b, kBob, kWindows);
-        const std::uint64_t id = count(peerOf(admin, b), "id");
+        const std::uint64_t id = numberField(peerOf(admin, b), "id");
         const HttpReply reply = http(admin, "/drain?peer=" + std::to_string(id), "POST");
         CPPUNIT_ASSERT_EQUAL_MESSAGE(tttest::describe("/drain", reply), 200, reply.status);
         const auto drained = jsonObject(reply.body)->getObject("drained");
-        CPPUNIT_ASSERT_EQUAL(id, count(drained, "id"));
-        CPPUNIT_ASSERT_EQUAL(tttest::addressOf(b), text(drained, "remote_address"));
-        CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), count(drained, "users_hosted"));
+        CPPUNIT_ASSERT_EQUAL(id, numberField(drained, "id"));
+        CPPUNIT_ASSERT_EQUAL(tttest::addressOf(b), stringField(drained, "remote_address"));
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), numberField(drained, "users_hosted"));
         CPPUNIT_ASSERT(b.waitClosed());
         tttest::pollUntil("the drain in /disconnects", [&] {
             const auto list = getJson(admin, "/disconnects")->getArray("disconnects");
-            return list->size() == 1 && text(list->getObject(0), "reason") == "drained";
+            return list->size() == 1 && stringField(list->getObject(0), "reason") == "drained";
         });
         a.sync(); // the other msg server is served on
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), tttest::peersByAddress(admin).size());
@@ -67,26 +69,26 @@ public:
         auto reload = [&] { return http(admin, "/reload", "POST"); };
         const HttpReply unchanged = reload();
         CPPUNIT_ASSERT_EQUAL_MESSAGE(tttest::describe("/reload", unchanged), 200, unchanged.status);
-        CPPUNIT_ASSERT_EQUAL(std::string("unchanged"), text(jsonObject(unchanged.body), "result"));
+        CPPUNIT_ASSERT_EQUAL(std::string("unchanged"), stringField(jsonObject(unchanged.body), "result"));
 
         // tthost also looks at the file every second: whichever reload comes first applies it.
         host().rewrite(config().set("route.relay.mode", "targeted").text());
         const HttpReply changed = reload();
         CPPUNIT_ASSERT_EQUAL_MESSAGE(tttest::describe("/reload", changed), 200, changed.status);
-        const std::string result = text(jsonObject(changed.body), "result");
+        const std::string result = stringField(jsonObject(changed.body), "result");
         CPPUNIT_ASSERT_MESSAGE(changed.body, result == "applied" || result == "unchanged");
         if (result == "applied")
-            CPPUNIT_ASSERT_MESSAGE(changed.body, text(jsonObject(changed.body), "message").find("route.relay.mode: (unset) -> targeted") != std::string::npos);
-        CPPUNIT_ASSERT_EQUAL(std::string("targeted"), text(getJson(admin, "/status"), "relay_mode"));
+            CPPUNIT_ASSERT_MESSAGE(changed.body, stringField(jsonObject(changed.body), "message").find("route.relay.mode: (unset) -> targeted") != std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(std::string("targeted"), stringField(getJson(admin, "/status"), "relay_mode"));
 
         host().rewrite(config().set("route.relay.mode", "sideways").text());
         const HttpReply rejected = reload();
         CPPUNIT_ASSERT_EQUAL_MESSAGE(tttest::describe("/reload", rejected), 422, rejected.status);
-        CPPUNIT_ASSERT_EQUAL(std::string("rejected"), text(jsonObject(rejected.body), "result"));
-        CPPUNIT_ASSERT_MESSAGE(rejected.body, text(jsonObject(rejected.body), "message").find("route.relay.mode") != std::string::npos);
-        CPPUNIT_ASSERT_EQUAL(std::string("targeted"), text(getJson(admin, "/status"), "relay_mode"));
+        CPPUNIT_ASSERT_EQUAL(std::string("rejected"), stringField(jsonObject(rejected.body), "result"));
+        CPPUNIT_ASSERT_MESSAGE(rejected.body, stringField(jsonObject(rejected.body), "message").find("route.relay.mode") != std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(std::string("targeted"), stringField(getJson(admin, "/status"), "relay_mode"));
         const auto last = getJson(admin, "/host")->getObject("config")->getObject("reloads")->getObject("last");
-        CPPUNIT_ASSERT_EQUAL(std::string("rejected"), text(last, "result"));
+        CPPUNIT_ASSERT_EQUAL(std::string("rejected"), stringField(last, "result"));
         CPPUNIT_ASSERT_EQUAL(405, http(admin, "/reload").status);
         stopCleanly();
     }
@@ -97,7 +99,7 @@ public:
         const std::uint16_t admin = startWithAdmin(config().set("host.admin.token", token));
         FakeMsgServer& a = connectSilentMsgServer();
         logIn(a, kAlice, kWindows);
-        const std::string drain = "/drain?peer=" + std::to_string(count(peerOf(admin, a), "id"));
+        const std::string drain = "/drain?peer=" + std::to_string(numberField(peerOf(admin, a), "id"));
         for (const std::string& path : {std::string("/reload"), drain})
         {
             for (const std::map<std::string, std::string>& headers :
@@ -105,7 +107,7 @@ public:
             {
                 const HttpReply refused = http(admin, path, "POST", headers);
                 CPPUNIT_ASSERT_EQUAL_MESSAGE(tttest::describe(path, refused), 403, refused.status);
-                CPPUNIT_ASSERT_MESSAGE(refused.body, text(jsonObject(refused.body), "error").find("host.admin.token") != std::string::npos);
+                CPPUNIT_ASSERT_MESSAGE(refused.body, stringField(jsonObject(refused.body), "error").find("host.admin.token") != std::string::npos);
             }
         }
         CPPUNIT_ASSERT_EQUAL(200, http(admin, "/status").status); // reading needs no token

@@ -19,6 +19,7 @@ using tttest::HttpReply;
 using tttest::HttpStream;
 using tttest::jsonObject;
 using tttest::logIn;
+using tttest::stringField;
 using tttest::tracesListed;
 using namespace tttest::protocol;
 using namespace std::chrono_literals;
@@ -76,9 +77,9 @@ public:
         {
             const HttpReply reply = http(admin, path);
             CPPUNIT_ASSERT_EQUAL_MESSAGE(tttest::describe(path, reply), 400, reply.status);
-            CPPUNIT_ASSERT_MESSAGE(tttest::describe(path, reply), !text(jsonObject(reply.body), "error").empty());
+            CPPUNIT_ASSERT_MESSAGE(tttest::describe(path, reply), !stringField(jsonObject(reply.body), "error").empty());
         }
-        CPPUNIT_ASSERT(text(jsonObject(http(admin, "/trace?user=1001&for=20m").body), "error").find("900s") != std::string::npos);
+        CPPUNIT_ASSERT(stringField(jsonObject(http(admin, "/trace?user=1001&for=20m").body), "error").find("900s") != std::string::npos);
         CPPUNIT_ASSERT_EQUAL(405, http(admin, "/trace?user=1", "POST").status);
         CPPUNIT_ASSERT_EQUAL(std::size_t(0), tracesListed(admin));
         stopCleanly();
