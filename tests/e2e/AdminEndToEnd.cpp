@@ -8,16 +8,6 @@ tttest::HostProperties AdminEndToEnd::adminProperties()
     return tttest::HostProperties("AdminEndToEndTest").withAdmin().set("host.drain_timeout", "2s").quietConnections();
 }
 
-std::uint16_t AdminEndToEnd::startWithAdmin(const tttest::HostProperties& properties)
-{
-    return start(properties.text()).adminPort();
-}
-
-std::string AdminEndToEnd::addressOf(tttest::FakeMsgServer& fake)
-{
-    return fake.socket().address().toString();
-}
-
 void AdminEndToEnd::assertJsonError(const std::string& path, const tttest::HttpReply& reply, int status)
 {
     CPPUNIT_ASSERT_EQUAL_MESSAGE(tttest::describe(path, reply), status, reply.status);

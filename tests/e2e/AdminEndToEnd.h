@@ -4,11 +4,9 @@
 // servers connected to it (tttest::HostFixture), and the JSON error answer every endpoint gives.
 
 #include "AdminHttp.h"
-#include "FakeMsgServer.h"
 #include "HostFixture.h"
 #include "HostProperties.h"
 
-#include <cstdint>
 #include <string>
 
 /// The fixture base of the e2e_admin suite's test classes.
@@ -18,13 +16,6 @@ protected:
     /// The configuration every test starts from: the route plugin and the admin endpoint on
     /// ephemeral loopback ports, a drain timeout of 2 s, no heartbeats to blur the counts.
     static tttest::HostProperties adminProperties();
-
-    /// Starts tthost on `properties` and returns its admin port, once both it and the route
-    /// port listen.
-    std::uint16_t startWithAdmin(const tttest::HostProperties& properties = adminProperties());
-
-    /// The local address of a fake's socket, as the route server sees it from the other end.
-    static std::string addressOf(tttest::FakeMsgServer& fake);
 
     /// Asserts `reply` (to `path`) is a JSON error answer: `status`, a JSON content type, and a
     /// non-empty "error" string.

@@ -10,6 +10,7 @@
 #include "LogLines.h"
 #include "LoopbackSockets.h"
 #include "MsgServerChecks.h"
+#include "PollUntil.h"
 #include "ProtocolConstants.h"
 #include "QueuedRelay.h"
 #include "ScrapedMetrics.h"
@@ -26,7 +27,6 @@
 #include <chrono>
 #include <csignal>
 #include <string>
-#include <thread>
 
 using tttest::describe;
 using tttest::FakeMsgServer;
@@ -36,7 +36,6 @@ using tttest::jsonObject;
 using tttest::query;
 using namespace tttest::protocol;
 using namespace std::chrono_literals;
-using Clock = std::chrono::steady_clock;
 
 class AdminEndToEndTest : public AdminEndToEnd
 {
@@ -52,7 +51,7 @@ public:
     /// Issue: /healthz answers 200 and /readyz 200 while tthost serves, both with JSON.
     void healthAndReadinessWhileServing()
     {
-        const std::uint16_t admin = startWithAdmin();
+        const std::uint16_t admin = startWithAdmin(adminProperties());
         connectMsgServer();
         for (const char* path : {"/healthz", "/readyz"})
         {
@@ -97,24 +96,22 @@ public:
         HttpReply draining;
         std::string lastError;
         int status = -1; // the exit status, once seen
-        const auto deadline = Clock::now() + 20s;
-        while (Clock::now() < deadline)
-        {
-            try
-            {
-                draining = http(admin, "/readyz");
-                if (draining.status == 503)
-                    break;
-            }
-            catch (const Poco::Exception& error)
-            {
-                lastError = error.displayText();
-                status = host().process().wait(0ms);
-                if (!host().process().running())
-                    break; // exited without /readyz ever saying 503
-            }
-            std::this_thread::sleep_for(20ms);
-        }
+        tttest::pollUntil(
+            [&] { return "/readyz 503 after SIGTERM (last error: " + lastError + "); the log:\n" + host().log(); },
+            [&] {
+                try
+                {
+                    draining = http(admin, "/readyz");
+                    return draining.status == 503;
+                }
+                catch (const Poco::Exception& error)
+                {
+                    lastError = error.displayText();
+                    status = host().process().wait(0ms);
+                    return !host().process().running(); // exited without /readyz ever saying 503
+                }
+            },
+            20s);
         CPPUNIT_ASSERT_EQUAL_MESSAGE("/readyz after SIGTERM, before the exit (last error: " + lastError + "); the log:\n" + host().log(), 503,
                                      draining.status);
         const auto notReady = jsonObject(draining.body);
@@ -153,7 +150,7 @@ public:
     /// Allow: GET.
     void unknownPathIs404AndNonGetIs405()
     {
-        const std::uint16_t admin = startWithAdmin();
+        const std::uint16_t admin = startWithAdmin(adminProperties());
         for (const std::string path : {"/nope", "/index.html", "/metrics/extra", "/peers/1", "/METRICS"})
             assertJsonError(path, http(admin, path), 404);
         for (const std::string& method : {Poco::Net::HTTPRequest::HTTP_POST, Poco::Net::HTTPRequest::HTTP_PUT, Poco::Net::HTTPRequest::HTTP_DELETE})
@@ -175,7 +172,7 @@ public:
     /// refuses, and route traffic goes on unaffected.
     void adminListenMovesAndClosesOnReload()
     {
-        const std::uint16_t oldAdmin = startWithAdmin();
+        const std::uint16_t oldAdmin = startWithAdmin(adminProperties());
         FakeMsgServer& a = connectMsgServer();
         FakeMsgServer& b = connectMsgServer();
         tttest::assertPcLoginHeardByAll(a, {&b}, 600, kWindows, "before the admin endpoint moved");
@@ -215,7 +212,7 @@ public:
     /// by the time a later reload is done), and the route server serves as usual.
     void noAdminEndpointWhenListenIsEmpty()
     {
-        start(adminProperties().set("host.admin.listen", "").text());
+        start(adminProperties().set("host.admin.listen", ""));
         FakeMsgServer& a = connectMsgServer();
         FakeMsgServer& b = connectMsgServer();
         tttest::assertRelayed(a, {&b}, 1, "without an admin endpoint");

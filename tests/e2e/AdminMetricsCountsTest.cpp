@@ -14,6 +14,8 @@
 
 #include <csignal>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 using tttest::FakeMsgServer;
@@ -97,7 +99,7 @@ public:
     /// delivery are three status queries.
     void relayedMsgDataIsCountedExactly()
     {
-        const std::uint16_t admin = startWithAdmin();
+        const std::uint16_t admin = startWithAdmin(adminProperties());
         FakeMsgServer& f1 = connectMsgServer();
         FakeMsgServer& f2 = connectMsgServer();
         FakeMsgServer& f3 = connectMsgServer();
@@ -147,7 +149,7 @@ public:
     /// each sent to both msg servers); a mobile-only login none; the PC logout one.
     void statusQueriesAndNotificationsAreCountedExactly()
     {
-        const std::uint16_t admin = startWithAdmin();
+        const std::uint16_t admin = startWithAdmin(adminProperties());
         FakeMsgServer& f1 = connectMsgServer();
         FakeMsgServer& f2 = connectMsgServer();
 
@@ -203,35 +205,20 @@ public:
     /// does not parse is one bodies_dropped and the connection stays.
     void framingFaultsAndBadBodiesAreCounted()
     {
-        const std::uint16_t admin = startWithAdmin();
+        const std::uint16_t admin = startWithAdmin(adminProperties());
         FakeMsgServer& f1 = connectMsgServer();
         FakeMsgServer& f2 = connectMsgServer();
 
         Exposition before;
         Exposition after;
-        {
-            FakeMsgServer bad(port());
-            CPPUNIT_ASSERT(bad.sync().empty());
-            before = settledMetrics(admin);
-            assertValue(before, "ttroute_connected_msg_servers", {}, 3);
-            bad.send(tttest::makeRawFrame(7, 0x0701, 0, "", 8));
-            CPPUNIT_ASSERT_MESSAGE("a length-8 header did not close the connection", bad.waitClosed());
-            after = metricsAfterDelta(admin, before, "ttroute_disconnects_total", {{"reason", "bad_frame"}}, 1);
-        }
+        std::tie(before, after) = closedForABadFrame(admin, tttest::makeRawFrame(7, 0x0701, 0, "", 8), "a length-8 header");
         assertDelta(before, after, "ttroute_frames_rejected_total", {{"reason", "length_below_header"}}, 1);
         assertDelta(before, after, "ttroute_frames_rejected_total", {{"reason", "length_above_max"}}, 0);
         assertDelta(before, after, "ttroute_disconnects_total", {{"reason", "bad_frame"}}, 1);
         assertDelta(before, after, "ttroute_disconnects_total", {{"reason", "eof"}}, 0);
         assertValue(after, "ttroute_connected_msg_servers", {}, 2);
 
-        {
-            FakeMsgServer huge(port());
-            CPPUNIT_ASSERT(huge.sync().empty());
-            before = settledMetrics(admin);
-            huge.send(tttest::makeRawFrame(3, 0x0301, 0, "", 0x7FFFFFFF));
-            CPPUNIT_ASSERT_MESSAGE("a 2 GiB header did not close the connection", huge.waitClosed());
-            after = metricsAfterDelta(admin, before, "ttroute_disconnects_total", {{"reason", "bad_frame"}}, 1);
-        }
+        std::tie(before, after) = closedForABadFrame(admin, tttest::makeRawFrame(3, 0x0301, 0, "", 0x7FFFFFFF), "a 2 GiB header");
         assertDelta(before, after, "ttroute_frames_rejected_total", {{"reason", "length_above_max"}}, 1);
         assertDelta(before, after, "ttroute_frames_rejected_total", {{"reason", "length_below_header"}}, 0);
         assertDelta(before, after, "ttroute_disconnects_total", {{"reason", "bad_frame"}}, 1);
@@ -261,7 +248,7 @@ public:
     /// {result="unchanged"} +1; a broken file {result="rejected"} +1.
     void reloadsAndAllowlistAreCounted()
     {
-        const std::uint16_t admin = startWithAdmin();
+        const std::uint16_t admin = startWithAdmin(adminProperties());
         FakeMsgServer& local = connectMsgServer();
         FakeMsgServer& other = connectMsgServer("127.0.0.2");
         Exposition before = settledMetrics(admin);
@@ -305,6 +292,20 @@ public:
         assertValue(after, "tthost_ready", {}, 1);
         CPPUNIT_ASSERT_EQUAL(std::string("1:2 "), query(local, {1}));
         stopCleanly();
+    }
+
+private:
+    /// A third msg server, admitted beside the test's two, sends `frame` (`what` names it), which
+    /// must close its connection as a bad frame. Returns the metrics settled before it was sent
+    /// and those once the disconnect was counted.
+    std::pair<Exposition, Exposition> closedForABadFrame(std::uint16_t admin, const std::string& frame, const std::string& what)
+    {
+        FakeMsgServer& bad = connectMsgServer();
+        const Exposition before = settledMetrics(admin);
+        assertValue(before, "ttroute_connected_msg_servers", {}, 3);
+        bad.send(frame);
+        CPPUNIT_ASSERT_MESSAGE(what + " did not close the connection", bad.waitClosed());
+        return {before, metricsAfterDelta(admin, before, "ttroute_disconnects_total", {{"reason", "bad_frame"}}, 1)};
     }
 };
 

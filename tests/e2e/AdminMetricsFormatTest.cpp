@@ -80,7 +80,7 @@ public:
     /// ready 1, the connected count right.
     void metricsPageIsWellFormedAndComplete()
     {
-        const std::uint16_t admin = startWithAdmin();
+        const std::uint16_t admin = startWithAdmin(adminProperties());
         FakeMsgServer& a = connectMsgServer();
         FakeMsgServer& b = connectMsgServer();
         tttest::assertPcLoginHeardByAll(a, {&b}, 1, kWindows, "before the scrape");

@@ -2,8 +2,11 @@
 // it sent, received and hosts, and the logins of each user per connection, client type and
 // count, as a status query answers them; ids that are not plain numbers refused.
 #include "AdminEndToEnd.h"
+#include "AdminJson.h"
 #include "MsgServerChecks.h"
+#include "PollUntil.h"
 #include "ProtocolConstants.h"
+#include "TrafficLedger.h"
 #include "WireFrames.h"
 
 #include <Poco/DateTime.h>
@@ -19,60 +22,37 @@
 #include <set>
 #include <sstream>
 #include <string>
-#include <thread>
+#include <vector>
 
-using tttest::describe;
+using tttest::addressOf;
 using tttest::FakeMsgServer;
 using tttest::http;
-using tttest::HttpReply;
-using tttest::jsonObject;
+using tttest::numberField;
+using tttest::peerOf;
 using tttest::peersByAddress;
+using tttest::pollUntil;
 using tttest::query;
+using tttest::stringField;
+using tttest::TrafficLedger;
 using namespace tttest::protocol;
 using namespace std::chrono_literals;
-using Clock = std::chrono::steady_clock;
 
 namespace
 {
 
-/// The number `key` of `object`; fails the test when it is missing or no number.
-std::uint64_t numberField(const Poco::JSON::Object::Ptr& object, const std::string& key)
+/// Whether /peers lists each of `ledgers`' msg servers with a pdus_out of at least what it
+/// read: the route server counts a frame a few instructions after it went out, so a msg server
+/// may read it before it is counted.
+bool countedWhatWasRead(std::uint16_t admin, const std::vector<TrafficLedger*>& ledgers)
 {
-    CPPUNIT_ASSERT_MESSAGE("not a JSON object where '" + key + "' was wanted", object);
-    CPPUNIT_ASSERT_MESSAGE("missing '" + key + "'", object->has(key));
-    const Poco::Dynamic::Var value = object->get(key);
-    CPPUNIT_ASSERT_MESSAGE("'" + key + "' is not a number: " + value.toString(), value.isNumeric() && !value.isString());
-    return value.convert<Poco::UInt64>();
-}
-
-/// The string `key` of `object`; fails the test when it is missing or no string.
-std::string stringField(const Poco::JSON::Object::Ptr& object, const std::string& key)
-{
-    CPPUNIT_ASSERT_MESSAGE("not a JSON object where '" + key + "' was wanted", object);
-    CPPUNIT_ASSERT_MESSAGE("missing '" + key + "'", object->has(key));
-    CPPUNIT_ASSERT_MESSAGE("'" + key + "' is not a string", object->get(key).isString());
-    return object->getValue<std::string>(key);
-}
-
-/// GET /peers once every entry's pdus_out is at least what `received` says its msg server read
-/// (by remote address): the route server counts a frame a few instructions after it went out,
-/// so a msg server may read it before it is counted. Waits at most 10 s, then returns the last answer.
-std::map<std::string, Poco::JSON::Object::Ptr> peersOnceCounted(std::uint16_t admin, const std::map<std::string, std::uint64_t>& received)
-{
-    const auto deadline = Clock::now() + 10s;
-    for (;;)
+    const auto peers = peersByAddress(admin);
+    for (TrafficLedger* ledger : ledgers)
     {
-        auto peers = peersByAddress(admin);
-        bool counted = true;
-        for (const auto& [address, frames] : received)
-        {
-            const auto found = peers.find(address);
-            counted = counted && found != peers.end() && found->second->optValue<Poco::UInt64>("pdus_out", 0) >= frames;
-        }
-        if (counted || Clock::now() >= deadline)
-            return peers;
-        std::this_thread::sleep_for(20ms);
+        const auto found = peers.find(addressOf(ledger->fake()));
+        if (found == peers.end() || found->second->optValue<Poco::UInt64>("pdus_out", 0) < ledger->pdusOut())
+            return false;
     }
+    return true;
 }
 
 /// A user's connections from /presence, canonical: "ID:type=count,type=count ID:..." (sorted).
@@ -114,12 +94,8 @@ std::string describeConnections(const Poco::JSON::Object::Ptr& user)
 /// GET /presence?`query`: 200 and the "users" array.
 Poco::JSON::Array::Ptr presence(std::uint16_t admin, const std::string& query)
 {
-    const std::string path = "/presence?" + query;
-    const HttpReply reply = http(admin, path);
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(describe(path, reply), 200, reply.status);
-    CPPUNIT_ASSERT_MESSAGE(describe(path, reply), reply.contentType.rfind("application/json", 0) == 0);
-    const auto object = jsonObject(reply.body);
-    CPPUNIT_ASSERT_MESSAGE(reply.body, object->has("users") && object->isArray("users"));
+    const auto object = tttest::getJson(admin, "/presence?" + query);
+    CPPUNIT_ASSERT_MESSAGE("no list of users in /presence?" + query, object->isArray("users"));
     return object->getArray("users");
 }
 
@@ -140,49 +116,37 @@ public:
     /// a closed server leaves the list.
     void peersListsEveryConnection()
     {
-        const std::uint16_t admin = startWithAdmin();
-        FakeMsgServer f1(port());
-        FakeMsgServer f2(port());
-        FakeMsgServer f3(port());
-        FakeMsgServer* fakes[] = {&f1, &f2, &f3};
-        const std::string syncFrame = tttest::statusRequest(0xF000, 0x5EC0DE, {});
-        std::map<FakeMsgServer*, std::uint64_t> framesSent, bytesSent, framesReceived;
-        auto send = [&](FakeMsgServer& fake, const std::string& frame) {
-            fake.send(frame);
-            framesSent[&fake] += 1;
-            bytesSent[&fake] += frame.size();
-        };
-        auto sync = [&](FakeMsgServer& fake) {
-            const auto got = fake.sync();
-            framesSent[&fake] += 1;
-            bytesSent[&fake] += syncFrame.size();
-            framesReceived[&fake] += got.size() + 1;
-            return got;
-        };
-        for (FakeMsgServer* fake : fakes)
-            CPPUNIT_ASSERT(sync(*fake).empty());
+        const std::uint16_t admin = startWithAdmin(adminProperties());
+        // Each msg server's PDUs go through a ledger of what the server must count for it.
+        TrafficLedger f1(connectSilentMsgServer());
+        TrafficLedger f2(connectSilentMsgServer());
+        TrafficLedger f3(connectSilentMsgServer());
+        const std::vector<TrafficLedger*> fakes{&f1, &f2, &f3};
+        for (TrafficLedger* fake : fakes)
+            CPPUNIT_ASSERT(fake->sync().empty());
 
-        send(f1, tttest::statusUpdate(10, kOnline, kWindows));
-        send(f1, tttest::statusUpdate(11, kOnline, kAndroid));
-        send(f2, tttest::statusUpdate(12, kOnline, kMac));
-        send(f3, tttest::msgData(10, 12, 1, "hello"));
-        for (FakeMsgServer* fake : fakes)
-            sync(*fake);
+        f1.send(tttest::statusUpdate(10, kOnline, kWindows));
+        f1.send(tttest::statusUpdate(11, kOnline, kAndroid));
+        f2.send(tttest::statusUpdate(12, kOnline, kMac));
+        f3.send(tttest::msgData(10, 12, 1, "hello"));
+        for (TrafficLedger* fake : fakes)
+            fake->sync();
 
         auto checkPeers = [&](const std::map<std::string, std::string>& expectedMaster) {
-            std::map<std::string, std::uint64_t> received;
-            for (FakeMsgServer* fake : fakes)
-                received[addressOf(*fake)] = framesReceived[fake];
-            const auto peers = peersOnceCounted(admin, received);
-            CPPUNIT_ASSERT_EQUAL(std::size_t(3), peers.size());
+            pollUntil(
+                [&] {
+                    std::ostringstream json;
+                    tttest::getJson(admin, "/peers")->stringify(json);
+                    return "/peers counts at least what each msg server read: " + json.str();
+                },
+                [&] { return countedWhatWasRead(admin, fakes); }, 10s);
+            CPPUNIT_ASSERT_EQUAL(std::size_t(3), peersByAddress(admin).size());
             std::set<std::uint64_t> ids;
-            const std::map<FakeMsgServer*, std::uint64_t> hosted{{&f1, 2}, {&f2, 1}, {&f3, 0}};
-            for (FakeMsgServer* fake : fakes)
+            const std::map<TrafficLedger*, std::uint64_t> hosted{{&f1, 2}, {&f2, 1}, {&f3, 0}};
+            for (TrafficLedger* fake : fakes)
             {
-                const std::string address = addressOf(*fake);
-                const auto found = peers.find(address);
-                CPPUNIT_ASSERT_MESSAGE("no peer with remote_address " + address, found != peers.end());
-                const auto& peer = found->second;
+                const std::string address = addressOf(fake->fake());
+                const auto peer = peerOf(admin, fake->fake());
                 std::ostringstream json;
                 peer->stringify(json);
                 const std::string context = address + ": " + json.str();
@@ -201,35 +165,28 @@ public:
                     CPPUNIT_ASSERT_EQUAL_MESSAGE(context, master == "true", peer->get("master").extract<bool>());
                 }
                 CPPUNIT_ASSERT_EQUAL_MESSAGE(context, hosted.at(fake), numberField(peer, "users_hosted"));
-                CPPUNIT_ASSERT_MESSAGE(context + " sent " + std::to_string(framesSent[fake]), numberField(peer, "pdus_in") >= framesSent[fake]);
-                CPPUNIT_ASSERT_MESSAGE(context + " sent bytes " + std::to_string(bytesSent[fake]), numberField(peer, "bytes_in") >= bytesSent[fake]);
-                CPPUNIT_ASSERT_MESSAGE(context + " received " + std::to_string(framesReceived[fake]),
-                                       numberField(peer, "pdus_out") >= framesReceived[fake]);
+                CPPUNIT_ASSERT_MESSAGE(context + " sent " + std::to_string(fake->pdusIn()), numberField(peer, "pdus_in") >= fake->pdusIn());
+                CPPUNIT_ASSERT_MESSAGE(context + " sent bytes " + std::to_string(fake->bytesIn()), numberField(peer, "bytes_in") >= fake->bytesIn());
+                CPPUNIT_ASSERT_MESSAGE(context + " received " + std::to_string(fake->pdusOut()), numberField(peer, "pdus_out") >= fake->pdusOut());
                 CPPUNIT_ASSERT_MESSAGE(context, numberField(peer, "bytes_out") >= numberField(peer, "pdus_out") * 16);
                 numberField(peer, "queue_bytes");
             }
         };
-        checkPeers({{addressOf(f1), "null"}, {addressOf(f2), "null"}, {addressOf(f3), "null"}});
+        checkPeers({{addressOf(f1.fake()), "null"}, {addressOf(f2.fake()), "null"}, {addressOf(f3.fake()), "null"}});
 
-        send(f1, tttest::roleSet(true));
-        send(f2, tttest::roleSet(false));
-        for (FakeMsgServer* fake : fakes)
-            sync(*fake);
-        checkPeers({{addressOf(f1), "true"}, {addressOf(f2), "false"}, {addressOf(f3), "null"}});
+        f1.send(tttest::roleSet(true));
+        f2.send(tttest::roleSet(false));
+        for (TrafficLedger* fake : fakes)
+            fake->sync();
+        checkPeers({{addressOf(f1.fake()), "true"}, {addressOf(f2.fake()), "false"}, {addressOf(f3.fake()), "null"}});
 
         // A server that goes leaves the list.
-        const std::string goneAddress = addressOf(f3);
-        f3.close();
-        const auto deadline = Clock::now() + 10s;
-        auto peers = peersByAddress(admin);
-        while (peers.size() != 2 && Clock::now() < deadline)
-        {
-            std::this_thread::sleep_for(20ms);
-            peers = peersByAddress(admin);
-        }
-        CPPUNIT_ASSERT_EQUAL(std::size_t(2), peers.size());
+        const std::string goneAddress = addressOf(f3.fake());
+        f3.fake().close();
+        pollUntil("the closed msg server gone from /peers", [&] { return peersByAddress(admin).size() == 2; }, 10s);
+        const auto peers = peersByAddress(admin);
         CPPUNIT_ASSERT(peers.count(goneAddress) == 0);
-        CPPUNIT_ASSERT(peers.count(addressOf(f1)) == 1 && peers.count(addressOf(f2)) == 1);
+        CPPUNIT_ASSERT(peers.count(addressOf(f1.fake())) == 1 && peers.count(addressOf(f2.fake())) == 1);
         stopCleanly();
     }
 
@@ -238,7 +195,7 @@ public:
     /// mobile-only user reads offline with its logins listed, as a status query answers.
     void presenceReportsLoginsPerConnection()
     {
-        const std::uint16_t admin = startWithAdmin();
+        const std::uint16_t admin = startWithAdmin(adminProperties());
         FakeMsgServer& f1 = connectMsgServer();
         FakeMsgServer& f2 = connectMsgServer();
 
@@ -252,10 +209,9 @@ public:
         f2.sync();
         f1.sync(); // f2's notifications to f1 are read: the status query below gets its answer first
 
-        const auto peers = peersByAddress(admin);
-        CPPUNIT_ASSERT_EQUAL(std::size_t(2), peers.size());
-        const std::uint64_t id1 = numberField(peers.at(addressOf(f1)), "id");
-        const std::uint64_t id2 = numberField(peers.at(addressOf(f2)), "id");
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), peersByAddress(admin).size());
+        const std::uint64_t id1 = numberField(peerOf(admin, f1), "id");
+        const std::uint64_t id2 = numberField(peerOf(admin, f2), "id");
         auto connectionText = [&](const std::map<std::uint64_t, std::string>& logins) {
             std::string joined;
             for (const auto& [id, entries] : logins)
@@ -302,7 +258,7 @@ public:
     /// separator: "1,000" would be user 1000 and "," user 0).
     void presenceRejectsIdsThatAreNotPlainNumbers()
     {
-        const std::uint16_t admin = startWithAdmin();
+        const std::uint16_t admin = startWithAdmin(adminProperties());
         for (const std::string path : {"/presence?user=,", "/presence?user=1,2", "/presence?user=1,000"})
             assertJsonError(path, http(admin, path), 400);
         stopCleanly();

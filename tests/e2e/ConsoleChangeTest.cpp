@@ -4,7 +4,7 @@
 #include "AdminHttp.h"
 #include "AdminJson.h"
 #include "ConsoleEndToEnd.h"
-#include "HostWithMsgServers.h"
+#include "HostFixture.h"
 #include "Logins.h"
 #include "PollUntil.h"
 #include "ProtocolConstants.h"
@@ -17,15 +17,16 @@
 
 using tttest::FakeMsgServer;
 using tttest::getJson;
-using tttest::HostWithMsgServers;
 using tttest::http;
 using tttest::HttpReply;
 using tttest::jsonObject;
 using tttest::logIn;
+using tttest::numberField;
 using tttest::peerOf;
+using tttest::stringField;
 using namespace tttest::protocol;
 
-class ConsoleChangeTest : public CppUnit::TestFixture
+class ConsoleChangeTest : public tttest::HostFixture
 {
     CPPUNIT_TEST_SUITE(ConsoleChangeTest);
     CPPUNIT_TEST(drainClosesOneMsgServerGracefully);
@@ -36,23 +37,22 @@ class ConsoleChangeTest : public CppUnit::TestFixture
 public:
     void drainClosesOneMsgServerGracefully()
     {
-        HostWithMsgServers served(config());
-        const std::uint16_t admin = served.admin();
-        FakeMsgServer& a = served.connect();
-        FakeMsgServer& b = served.connect();
+        const std::uint16_t admin = startWithAdmin(config());
+        FakeMsgServer& a = connectSilentMsgServer();
+        FakeMsgServer& b = connectSilentMsgServer();
         logIn(a, kAlice, kWindows);
         logIn(b, kBob, kWindows);
-        const std::uint64_t id = count(peerOf(admin, b), "id");
+        const std::uint64_t id = numberField(peerOf(admin, b), "id");
         const HttpReply reply = http(admin, "/drain?peer=" + std::to_string(id), "POST");
         CPPUNIT_ASSERT_EQUAL_MESSAGE(tttest::describe("/drain", reply), 200, reply.status);
         const auto drained = jsonObject(reply.body)->getObject("drained");
-        CPPUNIT_ASSERT_EQUAL(id, count(drained, "id"));
-        CPPUNIT_ASSERT_EQUAL(tttest::addressOf(b), text(drained, "remote_address"));
-        CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), count(drained, "users_hosted"));
+        CPPUNIT_ASSERT_EQUAL(id, numberField(drained, "id"));
+        CPPUNIT_ASSERT_EQUAL(tttest::addressOf(b), stringField(drained, "remote_address"));
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), numberField(drained, "users_hosted"));
         CPPUNIT_ASSERT(b.waitClosed());
         tttest::pollUntil("the drain in /disconnects", [&] {
             const auto list = getJson(admin, "/disconnects")->getArray("disconnects");
-            return list->size() == 1 && text(list->getObject(0), "reason") == "drained";
+            return list->size() == 1 && stringField(list->getObject(0), "reason") == "drained";
         });
         a.sync(); // the other msg server is served on
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), tttest::peersByAddress(admin).size());
@@ -60,48 +60,46 @@ public:
         CPPUNIT_ASSERT_EQUAL(400, http(admin, "/drain", "POST").status);
         CPPUNIT_ASSERT_EQUAL(400, http(admin, "/drain?peer=1&peer=2", "POST").status);
         assertMethodRefused(admin, "/drain?peer=1", "GET", "POST");
-        served.stopCleanly();
+        stopCleanly();
     }
 
     void reloadSaysWhatChangedOrWhyNot()
     {
-        HostWithMsgServers served(config());
-        const std::uint16_t admin = served.admin();
+        const std::uint16_t admin = startWithAdmin(config());
         auto reload = [&] { return http(admin, "/reload", "POST"); };
         const HttpReply unchanged = reload();
         CPPUNIT_ASSERT_EQUAL_MESSAGE(tttest::describe("/reload", unchanged), 200, unchanged.status);
-        CPPUNIT_ASSERT_EQUAL(std::string("unchanged"), text(jsonObject(unchanged.body), "result"));
+        CPPUNIT_ASSERT_EQUAL(std::string("unchanged"), stringField(jsonObject(unchanged.body), "result"));
 
         // tthost also looks at the file every second: whichever reload comes first applies it.
-        served.host().rewrite(config("route.relay.mode = targeted\n"));
+        host().rewrite(config().set("route.relay.mode", "targeted").text());
         const HttpReply changed = reload();
         CPPUNIT_ASSERT_EQUAL_MESSAGE(tttest::describe("/reload", changed), 200, changed.status);
-        const std::string result = text(jsonObject(changed.body), "result");
+        const std::string result = stringField(jsonObject(changed.body), "result");
         CPPUNIT_ASSERT_MESSAGE(changed.body, result == "applied" || result == "unchanged");
         if (result == "applied")
-            CPPUNIT_ASSERT_MESSAGE(changed.body, text(jsonObject(changed.body), "message").find("route.relay.mode: (unset) -> targeted") != std::string::npos);
-        CPPUNIT_ASSERT_EQUAL(std::string("targeted"), text(getJson(admin, "/status"), "relay_mode"));
+            CPPUNIT_ASSERT_MESSAGE(changed.body, stringField(jsonObject(changed.body), "message").find("route.relay.mode: (unset) -> targeted") != std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(std::string("targeted"), stringField(getJson(admin, "/status"), "relay_mode"));
 
-        served.host().rewrite(config("route.relay.mode = sideways\n"));
+        host().rewrite(config().set("route.relay.mode", "sideways").text());
         const HttpReply rejected = reload();
         CPPUNIT_ASSERT_EQUAL_MESSAGE(tttest::describe("/reload", rejected), 422, rejected.status);
-        CPPUNIT_ASSERT_EQUAL(std::string("rejected"), text(jsonObject(rejected.body), "result"));
-        CPPUNIT_ASSERT_MESSAGE(rejected.body, text(jsonObject(rejected.body), "message").find("route.relay.mode") != std::string::npos);
-        CPPUNIT_ASSERT_EQUAL(std::string("targeted"), text(getJson(admin, "/status"), "relay_mode"));
+        CPPUNIT_ASSERT_EQUAL(std::string("rejected"), stringField(jsonObject(rejected.body), "result"));
+        CPPUNIT_ASSERT_MESSAGE(rejected.body, stringField(jsonObject(rejected.body), "message").find("route.relay.mode") != std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(std::string("targeted"), stringField(getJson(admin, "/status"), "relay_mode"));
         const auto last = getJson(admin, "/host")->getObject("config")->getObject("reloads")->getObject("last");
-        CPPUNIT_ASSERT_EQUAL(std::string("rejected"), text(last, "result"));
+        CPPUNIT_ASSERT_EQUAL(std::string("rejected"), stringField(last, "result"));
         CPPUNIT_ASSERT_EQUAL(405, http(admin, "/reload").status);
-        served.stopCleanly();
+        stopCleanly();
     }
 
     void changesNeedTheTokenOnceOneIsSet()
     {
         const std::string token = "Zq8-console-token";
-        HostWithMsgServers served(config("host.admin.token = " + token + "\n"));
-        const std::uint16_t admin = served.admin();
-        FakeMsgServer& a = served.connect();
+        const std::uint16_t admin = startWithAdmin(config().set("host.admin.token", token));
+        FakeMsgServer& a = connectSilentMsgServer();
         logIn(a, kAlice, kWindows);
-        const std::string drain = "/drain?peer=" + std::to_string(count(peerOf(admin, a), "id"));
+        const std::string drain = "/drain?peer=" + std::to_string(numberField(peerOf(admin, a), "id"));
         for (const std::string& path : {std::string("/reload"), drain})
         {
             for (const std::map<std::string, std::string>& headers :
@@ -109,7 +107,7 @@ public:
             {
                 const HttpReply refused = http(admin, path, "POST", headers);
                 CPPUNIT_ASSERT_EQUAL_MESSAGE(tttest::describe(path, refused), 403, refused.status);
-                CPPUNIT_ASSERT_MESSAGE(refused.body, text(jsonObject(refused.body), "error").find("host.admin.token") != std::string::npos);
+                CPPUNIT_ASSERT_MESSAGE(refused.body, stringField(jsonObject(refused.body), "error").find("host.admin.token") != std::string::npos);
             }
         }
         CPPUNIT_ASSERT_EQUAL(200, http(admin, "/status").status); // reading needs no token
@@ -118,8 +116,8 @@ public:
         CPPUNIT_ASSERT_EQUAL(200, http(admin, "/reload", "POST", bearer).status);
         CPPUNIT_ASSERT_EQUAL(200, http(admin, drain, "POST", bearer).status);
         CPPUNIT_ASSERT(a.waitClosed());
-        CPPUNIT_ASSERT(served.host().log().find(token) == std::string::npos);
-        served.stopCleanly();
+        CPPUNIT_ASSERT(host().log().find(token) == std::string::npos);
+        stopCleanly();
     }
 };
 

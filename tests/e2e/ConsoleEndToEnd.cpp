@@ -5,32 +5,14 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
-std::string config(const std::string& extra)
+tttest::HostProperties config()
 {
-    return "# written by ConsoleEndToEndTest\n"
-           "host.route.listen = 127.0.0.1:0\n"
-           "host.admin.listen = 127.0.0.1:0\n"
-           "host.drain_timeout = 2s\n"
-           "route.heartbeat_interval = 1h\n"
-           "route.idle_timeout = 1h\n" +
-           extra;
-}
-
-std::uint64_t count(const Poco::JSON::Object::Ptr& object, const std::string& key)
-{
-    CPPUNIT_ASSERT_MESSAGE("no '" + key + "'", object && object->has(key));
-    return object->getValue<std::uint64_t>(key);
-}
-
-std::string text(const Poco::JSON::Object::Ptr& object, const std::string& key)
-{
-    CPPUNIT_ASSERT_MESSAGE("no '" + key + "'", object && object->has(key) && object->get(key).isString());
-    return object->getValue<std::string>(key);
+    return tttest::HostProperties("ConsoleEndToEndTest").withAdmin().set("host.drain_timeout", "2s").quietConnections();
 }
 
 std::string traceName(std::uint16_t admin, tttest::FakeMsgServer& fake)
 {
-    return "msg server " + tttest::addressOf(fake) + " #" + std::to_string(count(tttest::peerOf(admin, fake), "id"));
+    return "msg server " + tttest::addressOf(fake) + " #" + std::to_string(tttest::numberField(tttest::peerOf(admin, fake), "id"));
 }
 
 void assertMethodRefused(std::uint16_t admin, const std::string& path, const std::string& method, const std::string& allowed)

@@ -1,12 +1,11 @@
 #pragma once
 
 // What the e2e_console suite's tests share: the users they log in, the configuration they
-// start tthost with, the fields they read from the endpoints' JSON, how a trace names a msg
-// server, and a method an endpoint refuses.
+// start tthost with, how a trace names a msg server, and a method an endpoint refuses. (The
+// fields of the endpoints' JSON are read with AdminJson.h.)
 
 #include "FakeMsgServer.h"
-
-#include <Poco/JSON/Object.h>
+#include "HostProperties.h"
 
 #include <cstdint>
 #include <string>
@@ -18,14 +17,10 @@ constexpr std::uint32_t kBob = 1002;
 /// Carol, whose messages a trace of Alice must leave out.
 constexpr std::uint32_t kCarol = 1003;
 
-/// The route plugin and the admin endpoint on ephemeral loopback ports, with `extra` keys.
-std::string config(const std::string& extra = "");
-
-/// The number `key` of `object`, which must have it.
-std::uint64_t count(const Poco::JSON::Object::Ptr& object, const std::string& key);
-
-/// The string `key` of `object`, which must have it.
-std::string text(const Poco::JSON::Object::Ptr& object, const std::string& key);
+/// The configuration every test starts from: the route plugin and the admin endpoint on
+/// ephemeral loopback ports, a drain timeout of 2 s, no heartbeats or idle timeouts to blur
+/// the counts.
+tttest::HostProperties config();
 
 /// "msg server 127.0.0.1:PORT #ID": how trace lines name `fake`.
 std::string traceName(std::uint16_t admin, tttest::FakeMsgServer& fake);

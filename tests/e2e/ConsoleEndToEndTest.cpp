@@ -6,7 +6,7 @@
 #include "AdminHttp.h"
 #include "AdminJson.h"
 #include "ConsoleEndToEnd.h"
-#include "HostWithMsgServers.h"
+#include "HostFixture.h"
 #include "Logins.h"
 #include "PollUntil.h"
 #include "ProtocolConstants.h"
@@ -22,15 +22,16 @@
 using tttest::addressOf;
 using tttest::FakeMsgServer;
 using tttest::getJson;
-using tttest::HostWithMsgServers;
 using tttest::http;
 using tttest::HttpReply;
 using tttest::logIn;
+using tttest::numberField;
 using tttest::peerOf;
 using tttest::pollUntil;
+using tttest::stringField;
 using namespace tttest::protocol;
 
-class ConsoleEndToEndTest : public CppUnit::TestFixture
+class ConsoleEndToEndTest : public tttest::HostFixture
 {
     CPPUNIT_TEST_SUITE(ConsoleEndToEndTest);
     CPPUNIT_TEST(statusAndHostDescribeWhatIsInForce);
@@ -44,108 +45,107 @@ class ConsoleEndToEndTest : public CppUnit::TestFixture
 public:
     void statusAndHostDescribeWhatIsInForce()
     {
-        HostWithMsgServers served(config("route.relay.mode = targeted\nroute.peer_loss_grace = 7s\nhost.admin.token = t0p-s3cret\n"));
-        FakeMsgServer& a = served.connect();
-        FakeMsgServer& b = served.connect();
+        const std::uint16_t admin =
+            startWithAdmin(config().set("route.relay.mode", "targeted").set("route.peer_loss_grace", "7s").set("host.admin.token", "t0p-s3cret"));
+        FakeMsgServer& a = connectSilentMsgServer();
+        FakeMsgServer& b = connectSilentMsgServer();
         logIn(a, {{kAlice, kWindows}, {kAlice, kAndroid}});
         logIn(b, kBob, kMac);
 
-        const auto status = getJson(served.admin(), "/status");
-        CPPUNIT_ASSERT(!text(status, "version").empty());
-        CPPUNIT_ASSERT_EQUAL(std::string("targeted"), text(status, "relay_mode"));
-        CPPUNIT_ASSERT_EQUAL(std::string("7s"), text(status, "peer_loss_grace"));
+        const auto status = getJson(admin, "/status");
+        CPPUNIT_ASSERT(!stringField(status, "version").empty());
+        CPPUNIT_ASSERT_EQUAL(std::string("targeted"), stringField(status, "relay_mode"));
+        CPPUNIT_ASSERT_EQUAL(std::string("7s"), stringField(status, "peer_loss_grace"));
         CPPUNIT_ASSERT(!status->getValue<bool>("announce_via_master"));
-        CPPUNIT_ASSERT_EQUAL(std::uint64_t(2), count(status, "msg_servers"));
-        CPPUNIT_ASSERT_EQUAL(std::uint64_t(2), count(status, "online_users"));
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(2), numberField(status, "msg_servers"));
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(2), numberField(status, "online_users"));
         const auto logins = status->getObject("logins");
-        CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), count(logins, "windows"));
-        CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), count(logins, "android"));
-        CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), count(logins, "mac"));
-        CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), count(logins, "ios"));
-        CPPUNIT_ASSERT_EQUAL(std::size_t(0), tttest::tracesListed(served.admin()));
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), numberField(logins, "windows"));
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), numberField(logins, "android"));
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), numberField(logins, "mac"));
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), numberField(logins, "ios"));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), tttest::tracesListed(admin));
 
-        const auto hostStatus = getJson(served.admin(), "/host");
-        CPPUNIT_ASSERT_EQUAL(text(status, "version"), text(hostStatus, "version"));
+        const auto hostStatus = getJson(admin, "/host");
+        CPPUNIT_ASSERT_EQUAL(stringField(status, "version"), stringField(hostStatus, "version"));
         CPPUNIT_ASSERT(hostStatus->getValue<bool>("ready"));
         const auto configuration = hostStatus->getObject("config");
-        CPPUNIT_ASSERT_EQUAL(served.host().configPath(), text(configuration, "file"));
+        CPPUNIT_ASSERT_EQUAL(host().configPath(), stringField(configuration, "file"));
         const auto settings = configuration->getObject("settings");
-        CPPUNIT_ASSERT_EQUAL(std::string("targeted"), text(settings, "route.relay.mode"));
-        CPPUNIT_ASSERT_EQUAL(std::string("(hidden)"), text(settings, "host.admin.token"));
-        CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), count(configuration->getObject("reloads"), "applied"));
-        CPPUNIT_ASSERT(served.host().log().find("t0p-s3cret") == std::string::npos);
-        served.stopCleanly();
+        CPPUNIT_ASSERT_EQUAL(std::string("targeted"), stringField(settings, "route.relay.mode"));
+        CPPUNIT_ASSERT_EQUAL(std::string("(hidden)"), stringField(settings, "host.admin.token"));
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), numberField(configuration->getObject("reloads"), "applied"));
+        CPPUNIT_ASSERT(host().log().find("t0p-s3cret") == std::string::npos);
+        stopCleanly();
     }
 
     void statusPageIsServedAtTheRoot()
     {
-        HostWithMsgServers served(config());
-        const HttpReply page = http(served.admin(), "/");
+        const std::uint16_t admin = startWithAdmin(config());
+        const HttpReply page = http(admin, "/");
         CPPUNIT_ASSERT_EQUAL(200, page.status);
         CPPUNIT_ASSERT_EQUAL(std::string("text/html; charset=utf-8"), page.contentType);
         CPPUNIT_ASSERT(page.body.rfind("<!DOCTYPE html>", 0) == 0);
-        assertMethodRefused(served.admin(), "/", "POST", "GET");
-        served.stopCleanly();
+        assertMethodRefused(admin, "/", "POST", "GET");
+        stopCleanly();
     }
 
     void peersShowUsersLoginsTrafficAndLastReceive()
     {
-        HostWithMsgServers served(config());
-        const std::uint16_t admin = served.admin();
-        tttest::TrafficLedger traffic(served.connect());
+        const std::uint16_t admin = startWithAdmin(config());
+        tttest::TrafficLedger traffic(connectSilentMsgServer());
         FakeMsgServer& a = traffic.fake();
-        FakeMsgServer& b = served.connect();
+        FakeMsgServer& b = connectSilentMsgServer();
         traffic.send(tttest::loginUpdates({{kAlice, kWindows}, {kAlice, kAndroid}, {kCarol, kAndroid}, {kCarol, kAndroid}}));
         traffic.sync();
         const auto peer = peerOf(admin, a);
-        CPPUNIT_ASSERT_EQUAL(std::uint64_t(2), count(peer, "users_hosted"));
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(2), numberField(peer, "users_hosted"));
         const auto users = peer->getObject("users");
         const auto logins = peer->getObject("logins");
-        CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), count(users, "windows"));
-        CPPUNIT_ASSERT_EQUAL(std::uint64_t(2), count(users, "android"));
-        CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), count(logins, "windows"));
-        CPPUNIT_ASSERT_EQUAL(std::uint64_t(3), count(logins, "android"));
-        CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), count(logins, "mac"));
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), numberField(users, "windows"));
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(2), numberField(users, "android"));
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), numberField(logins, "windows"));
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(3), numberField(logins, "android"));
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), numberField(logins, "mac"));
         // The four updates and the sync's query in, the query's answer and the notifications out.
-        CPPUNIT_ASSERT_EQUAL(std::uint64_t(5), count(peer, "pdus_in"));
-        CPPUNIT_ASSERT_EQUAL(traffic.bytesIn(), count(peer, "bytes_in"));
-        CPPUNIT_ASSERT(count(peer, "pdus_out") >= 1);
-        CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), count(peer, "queue_bytes"));
-        CPPUNIT_ASSERT_EQUAL(std::string("established"), text(peer, "standing"));
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(5), numberField(peer, "pdus_in"));
+        CPPUNIT_ASSERT_EQUAL(traffic.bytesIn(), numberField(peer, "bytes_in"));
+        CPPUNIT_ASSERT(numberField(peer, "pdus_out") >= 1);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), numberField(peer, "queue_bytes"));
+        CPPUNIT_ASSERT_EQUAL(std::string("established"), stringField(peer, "standing"));
         CPPUNIT_ASSERT(peer->isNull("master"));
-        CPPUNIT_ASSERT(text(peer, "last_receive") >= text(peer, "connected_since"));
+        CPPUNIT_ASSERT(stringField(peer, "last_receive") >= stringField(peer, "connected_since"));
         // b has sent nothing: once served, it is listed as silent, hosting nobody.
         pollUntil("b listed in /peers", [&] { return tttest::peersByAddress(admin).count(addressOf(b)) == 1; });
         const auto silent = peerOf(admin, b);
-        CPPUNIT_ASSERT_EQUAL(std::string("silent"), text(silent, "standing"));
-        CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), count(silent, "users_hosted"));
-        served.stopCleanly();
+        CPPUNIT_ASSERT_EQUAL(std::string("silent"), stringField(silent, "standing"));
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), numberField(silent, "users_hosted"));
+        stopCleanly();
     }
 
     void presenceNamesEachMsgServersAddress()
     {
-        HostWithMsgServers served(config());
-        FakeMsgServer& a = served.connect();
-        FakeMsgServer& b = served.connect();
+        const std::uint16_t admin = startWithAdmin(config());
+        FakeMsgServer& a = connectSilentMsgServer();
+        FakeMsgServer& b = connectSilentMsgServer();
         logIn(a, kAlice, kWindows);
         logIn(b, kAlice, kIos);
-        const auto user = getJson(served.admin(), "/presence?user=1001")->getArray("users")->getObject(0);
-        CPPUNIT_ASSERT_EQUAL(std::string("online"), text(user, "status"));
+        const auto user = getJson(admin, "/presence?user=1001")->getArray("users")->getObject(0);
+        CPPUNIT_ASSERT_EQUAL(std::string("online"), stringField(user, "status"));
         const auto connections = user->getArray("connections");
         CPPUNIT_ASSERT_EQUAL(std::size_t(2), connections->size());
         std::set<std::string> addresses;
         for (std::size_t i = 0; i < connections->size(); ++i)
-            addresses.insert(text(connections->getObject(static_cast<unsigned>(i)), "remote_address"));
+            addresses.insert(stringField(connections->getObject(static_cast<unsigned>(i)), "remote_address"));
         CPPUNIT_ASSERT(std::set<std::string>({addressOf(a), addressOf(b)}) == addresses);
-        served.stopCleanly();
+        stopCleanly();
     }
 
     void historyCountsTheTrafficSecondBySecond()
     {
-        HostWithMsgServers served(config());
-        const std::uint16_t admin = served.admin();
-        FakeMsgServer& a = served.connect();
-        served.connect(); // where the messages go
+        const std::uint16_t admin = startWithAdmin(config());
+        FakeMsgServer& a = connectSilentMsgServer();
+        connectSilentMsgServer(); // where the messages go
         const std::uint64_t messages = 25;
         for (std::uint32_t i = 0; i < messages; ++i)
             a.send(tttest::msgData(kAlice, kBob, i, "m"));
@@ -171,18 +171,17 @@ public:
         for (std::size_t i = 0; i < later->size(); ++i)
             CPPUNIT_ASSERT(later->getObject(static_cast<unsigned>(i))->getValue<std::int64_t>("time") > last);
         CPPUNIT_ASSERT_EQUAL(400, http(admin, "/history?since=yesterday").status);
-        served.stopCleanly();
+        stopCleanly();
     }
 
     void disconnectsKeepTheirReasons()
     {
-        HostWithMsgServers served(config());
-        const std::uint16_t admin = served.admin();
-        served.connect(); // one that stays
-        FakeMsgServer& b = served.connect();
+        const std::uint16_t admin = startWithAdmin(config());
+        connectSilentMsgServer(); // one that stays
+        FakeMsgServer& b = connectSilentMsgServer();
         logIn(b, kBob, kWindows);
         const std::string address = addressOf(b);
-        const std::uint64_t id = count(peerOf(admin, b), "id");
+        const std::uint64_t id = numberField(peerOf(admin, b), "id");
         b.close();
         Poco::JSON::Object::Ptr last;
         pollUntil("the disconnect in /disconnects", [&] {
@@ -190,13 +189,13 @@ public:
             last = list->size() > 0 ? list->getObject(0) : nullptr;
             return last != nullptr;
         });
-        CPPUNIT_ASSERT_EQUAL(id, count(last, "id"));
-        CPPUNIT_ASSERT_EQUAL(address, text(last, "remote_address"));
-        CPPUNIT_ASSERT_EQUAL(std::string("eof"), text(last, "reason"));
-        CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), count(last, "users_hosted"));
+        CPPUNIT_ASSERT_EQUAL(id, numberField(last, "id"));
+        CPPUNIT_ASSERT_EQUAL(address, stringField(last, "remote_address"));
+        CPPUNIT_ASSERT_EQUAL(std::string("eof"), stringField(last, "reason"));
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), numberField(last, "users_hosted"));
         CPPUNIT_ASSERT(last->getValue<double>("connected_seconds") >= 0);
-        CPPUNIT_ASSERT(!text(last, "at").empty());
-        served.stopCleanly();
+        CPPUNIT_ASSERT(!stringField(last, "at").empty());
+        stopCleanly();
     }
 };
 

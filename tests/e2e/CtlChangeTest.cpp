@@ -6,7 +6,7 @@
 #include "CtlEndToEnd.h"
 #include "CtlOutput.h"
 #include "CtlRun.h"
-#include "HostWithMsgServers.h"
+#include "HostFixture.h"
 #include "Logins.h"
 #include "PollUntil.h"
 #include "ProtocolConstants.h"
@@ -15,11 +15,10 @@
 
 using tttest::addressOf;
 using tttest::FakeMsgServer;
-using tttest::HostWithMsgServers;
 using namespace tttest::protocol;
 using namespace std::chrono_literals;
 
-class CtlChangeTest : public CppUnit::TestFixture
+class CtlChangeTest : public tttest::HostFixture
 {
     CPPUNIT_TEST_SUITE(CtlChangeTest);
     CPPUNIT_TEST(reloadPrintsWhatChangedOrWhyNot);
@@ -32,36 +31,34 @@ public:
     /// the reason on one line, and the running configuration stays.
     void reloadPrintsWhatChangedOrWhyNot()
     {
-        HostWithMsgServers served(config());
-        const std::uint16_t admin = served.admin();
+        const std::uint16_t admin = startWithAdmin(config());
 
         const CtlRun unchanged = runCtl(at(admin, {"reload"}));
         assertSuccess(unchanged);
         CPPUNIT_ASSERT_EQUAL(std::string("configuration re-read on request of the admin endpoint: no value changed\n"), unchanged.out);
 
-        const auto [applied, value] = reloadChange(served.host(), at(admin, {"reload"}), "route.idle_timeout", "1h", {"2h", "3h", "4h", "5h", "6h"});
+        const auto [applied, value] = reloadChange(host(), at(admin, {"reload"}), "route.idle_timeout", "1h", {"2h", "3h", "4h", "5h", "6h"});
         CPPUNIT_ASSERT_EQUAL_MESSAGE(applied.describe(), std::size_t(1), lines(applied.out).size());
         CPPUNIT_ASSERT_MESSAGE(applied.describe(), applied.out.rfind("configuration reloaded on request of the admin endpoint: ", 0) == 0);
 
-        rewriteBehindTheWatcher(served.host().configPath(), "route.idle_timeout = " + value + "\n", "route.idle_timeout = xx\n");
+        rewriteBehindTheWatcher(host().configPath(), "route.idle_timeout = " + value + "\n", "route.idle_timeout = xx\n");
         const CtlRun rejected = runCtl(at(admin, {"reload"}));
         assertFailure(rejected, 1, {"rejected, the running configuration stays in force", "route.idle_timeout: 'xx' is not a duration"});
 
         // The file in force is still the one before.
         const auto settings = tttest::getJson(admin, "/host")->getObject("config")->getObject("settings");
         CPPUNIT_ASSERT_EQUAL(value, settings->getValue<std::string>("route.idle_timeout"));
-        served.stopCleanly();
+        stopCleanly();
     }
 
     /// `ttctl drain ID` closes that msg server's connection (it sees the close) and says
     /// so; the others stay; an address works as well as an id; an unknown peer exits 1.
     void drainClosesOneMsgServer()
     {
-        HostWithMsgServers served(config());
-        const std::uint16_t admin = served.admin();
-        FakeMsgServer& f1 = served.connectAdmitted();
-        FakeMsgServer& f2 = served.connectAdmitted();
-        FakeMsgServer& f3 = served.connectAdmitted();
+        const std::uint16_t admin = startWithAdmin(config());
+        FakeMsgServer& f1 = connectMsgServer();
+        FakeMsgServer& f2 = connectMsgServer();
+        FakeMsgServer& f3 = connectMsgServer();
         tttest::logIn(f1, 20, kWindows);
         f2.sync();
         f3.sync();
@@ -86,7 +83,7 @@ public:
 
         assertFailure(runCtl(at(admin, {"drain", "999999"})), 1, {});
         assertFailure(runCtl(at(admin, {"drain", "127.0.0.1:1"})), 1, {"no msg server is connected from 127.0.0.1:1"});
-        served.stopCleanly();
+        stopCleanly();
     }
 
     /// With host.admin.token set, reload and drain need it (--token, $TTCTL_TOKEN or the
@@ -94,9 +91,8 @@ public:
     /// GETs need none; the token is never printed.
     void postsNeedTheTokenWhenOneIsSet()
     {
-        HostWithMsgServers served(config("host.admin.token = " + kToken + "\n"));
-        const std::uint16_t admin = served.admin();
-        FakeMsgServer& f1 = served.connectAdmitted();
+        const std::uint16_t admin = startWithAdmin(config().set("host.admin.token", kToken));
+        FakeMsgServer& f1 = connectMsgServer();
         const std::string id1 = idOf(admin, f1);
         std::vector<CtlRun> runs;
 
@@ -125,7 +121,7 @@ public:
         assertSuccess(runs.back());
         runs.push_back(runCtl(at(admin, {"reload"}), {"TTCTL_TOKEN=" + kToken}));
         assertSuccess(runs.back());
-        runs.push_back(runCtl({"--admin", "127.0.0.1:" + std::to_string(admin), "--config", served.host().configPath(), "reload"}));
+        runs.push_back(runCtl({"--admin", "127.0.0.1:" + std::to_string(admin), "--config", host().configPath(), "reload"}));
         assertSuccess(runs.back());
         // --token wins over the variable.
         runs.push_back(runCtl(at(admin, {"drain", id1, "--token", kToken}), {"TTCTL_TOKEN=wrong"}));
@@ -135,7 +131,7 @@ public:
         for (const CtlRun& run : runs)
             CPPUNIT_ASSERT_MESSAGE("the token was printed: " + run.describe(),
                                    run.out.find(kToken) == std::string::npos && run.err.find(kToken) == std::string::npos);
-        served.stopCleanly();
+        stopCleanly();
     }
 };
 

@@ -4,15 +4,14 @@
 #include "CtlEndToEnd.h"
 #include "CtlOutput.h"
 #include "CtlRun.h"
-#include "HostWithMsgServers.h"
+#include "HostFixture.h"
 #include "LoopbackSockets.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 
-using tttest::HostWithMsgServers;
 using tttest::TempDir;
 
-class CtlCommandLineTest : public CppUnit::TestFixture
+class CtlCommandLineTest : public tttest::HostFixture
 {
     CPPUNIT_TEST_SUITE(CtlCommandLineTest);
     CPPUNIT_TEST(helpAndVersion);
@@ -91,8 +90,7 @@ public:
     /// a file that turns the endpoint off exits 3 saying so.
     void addressComesFromThePropertiesFile()
     {
-        HostWithMsgServers served(config());
-        const std::string admin = std::to_string(served.admin());
+        const std::string admin = std::to_string(startWithAdmin(config()));
         TempDir dir;
         const std::string file = dir.write("operator.properties", "host.admin.listen = 127.0.0.1:" + admin + "\n");
         const CtlRun run = runCtl({"--config", file, "status"});
@@ -105,7 +103,7 @@ public:
 
         const std::string off = dir.write("off.properties", "host.admin.listen =\n");
         assertFailure(runCtl({"--config", off, "status"}), 3, {"the admin endpoint is turned off: host.admin.listen is empty in " + off});
-        served.stopCleanly();
+        stopCleanly();
     }
 };
 

@@ -10,15 +10,9 @@
 
 const std::string kToken = "s3cret-T0ken";
 
-std::string config(const std::string& extra)
+tttest::HostProperties config()
 {
-    return "# written by CtlEndToEndTest\n"
-           "host.route.listen = 127.0.0.1:0\n"
-           "host.admin.listen = 127.0.0.1:0\n"
-           "host.drain_timeout = 2s\n"
-           "route.heartbeat_interval = 1h\n"
-           "route.idle_timeout = 1h\n" +
-           extra;
+    return tttest::HostProperties("CtlEndToEndTest").withAdmin().set("host.drain_timeout", "2s").quietConnections();
 }
 
 std::string idOf(std::uint16_t admin, tttest::FakeMsgServer& fake)

@@ -6,6 +6,7 @@
 
 #include "CtlRun.h"
 #include "FakeMsgServer.h"
+#include "HostProperties.h"
 #include "RunningHost.h"
 
 #include <cstdint>
@@ -17,8 +18,9 @@
 extern const std::string kToken;
 
 /// The configuration every test starts from: the route plugin and the admin endpoint on
-/// ephemeral loopback ports, no heartbeats or idle timeouts to blur the counts.
-std::string config(const std::string& extra = "");
+/// ephemeral loopback ports, a drain timeout of 2 s, no heartbeats or idle timeouts to blur
+/// the counts.
+tttest::HostProperties config();
 
 /// The id the admin endpoint on `admin` gives `fake`, as ttctl prints it.
 std::string idOf(std::uint16_t admin, tttest::FakeMsgServer& fake);

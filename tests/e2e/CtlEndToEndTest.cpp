@@ -6,7 +6,7 @@
 #include "CtlEndToEnd.h"
 #include "CtlOutput.h"
 #include "CtlRun.h"
-#include "HostWithMsgServers.h"
+#include "HostFixture.h"
 #include "Logins.h"
 #include "PollUntil.h"
 #include "ProtocolConstants.h"
@@ -24,7 +24,6 @@
 
 using tttest::addressOf;
 using tttest::FakeMsgServer;
-using tttest::HostWithMsgServers;
 using tttest::logIn;
 using tttest::TrafficLedger;
 using namespace tttest::protocol;
@@ -60,7 +59,7 @@ std::string expectedAndActualCounts(std::uint16_t admin, const std::vector<Traff
 
 } // namespace
 
-class CtlEndToEndTest : public CppUnit::TestFixture
+class CtlEndToEndTest : public tttest::HostFixture
 {
     CPPUNIT_TEST_SUITE(CtlEndToEndTest);
     CPPUNIT_TEST(statusShowsHostAndRouteServer);
@@ -75,13 +74,13 @@ public:
     /// and the server's own JSON have them.
     void statusShowsHostAndRouteServer()
     {
-        HostWithMsgServers served(config());
-        FakeMsgServer& f1 = served.connectAdmitted();
-        FakeMsgServer& f2 = served.connectAdmitted();
+        const std::uint16_t admin = startWithAdmin(config());
+        FakeMsgServer& f1 = connectMsgServer();
+        FakeMsgServer& f2 = connectMsgServer();
         logIn(f1, {{10, kWindows}, {11, kAndroid}});
         logIn(f2, {{12, kMac}, {12, kIos}});
 
-        const CtlRun run = runCtl(at(served.admin(), {"status"}));
+        const CtlRun run = runCtl(at(admin, {"status"}));
         assertSuccess(run);
         const auto fields = parseFields(run.out);
         CPPUNIT_ASSERT_EQUAL_MESSAGE(run.out, std::string(TTROUTE_VERSION), field(fields, "version", run.out));
@@ -92,36 +91,35 @@ public:
         CPPUNIT_ASSERT_EQUAL_MESSAGE(run.out, std::string("3"), field(fields, "online users", run.out));
         CPPUNIT_ASSERT_EQUAL_MESSAGE(run.out, std::string("windows 1, mac 1, ios 1, android 1"), field(fields, "logins", run.out));
         CPPUNIT_ASSERT_EQUAL_MESSAGE(run.out, std::string("none"), field(fields, "traces", run.out));
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(run.out, served.host().configPath(), field(fields, "config file", run.out));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(run.out, host().configPath(), field(fields, "config file", run.out));
         CPPUNIT_ASSERT_EQUAL_MESSAGE(run.out, std::string("none"), field(fields, "last reload", run.out));
 
         // A reload shows up as the last one, with its result and message.
-        rewriteBehindTheWatcher(served.host().configPath(), "route.idle_timeout = 1h\n", "route.idle_timeout = xx\n");
-        assertFailure(runCtl(at(served.admin(), {"reload"})), 1, {"route.idle_timeout"});
-        const CtlRun after = runCtl(at(served.admin(), {"status"}));
+        rewriteBehindTheWatcher(host().configPath(), "route.idle_timeout = 1h\n", "route.idle_timeout = xx\n");
+        assertFailure(runCtl(at(admin, {"reload"})), 1, {"route.idle_timeout"});
+        const CtlRun after = runCtl(at(admin, {"status"}));
         assertSuccess(after);
         const std::string last = field(parseFields(after.out), "last reload", after.out);
         CPPUNIT_ASSERT_MESSAGE(after.out, std::regex_search(last, std::regex("^rejected at [0-9T:-]+Z: configuration reload .*route\\.idle_timeout")));
         // (The watcher rejects the file too if its look falls between the write and the restore.)
         CPPUNIT_ASSERT_MESSAGE(after.out, std::regex_match(field(parseFields(after.out), "reloads", after.out), std::regex("0 applied, 0 unchanged, [12] rejected")));
-        served.stopCleanly();
+        stopCleanly();
     }
 
     /// `ttctl peers`: a row per msg server, with exactly the PDUs it sent and received, its
     /// users and logins, and its role once it said it.
     void peersMatchTheTraffic()
     {
-        HostWithMsgServers served(config());
-        const std::uint16_t admin = served.admin();
+        const std::uint16_t admin = startWithAdmin(config());
         {
             const CtlRun none = runCtl(at(admin, {"peers"}));
             assertSuccess(none);
             CPPUNIT_ASSERT_EQUAL(std::string("no msg server is connected\n"), none.out);
         }
         // Each msg server's PDUs go through a ledger of what the server must count for it.
-        TrafficLedger f1(served.connect());
-        TrafficLedger f2(served.connect());
-        TrafficLedger f3(served.connect());
+        TrafficLedger f1(connectSilentMsgServer());
+        TrafficLedger f2(connectSilentMsgServer());
+        TrafficLedger f3(connectSilentMsgServer());
         const std::vector<TrafficLedger*> fakes{&f1, &f2, &f3};
         for (TrafficLedger* fake : fakes)
             fake->sync();
@@ -175,21 +173,21 @@ public:
             CPPUNIT_ASSERT_MESSAGE(context, std::regex_match(row->at("LAST RECEIVE"), std::regex("[0-9.]+s ago")));
             CPPUNIT_ASSERT_EQUAL_MESSAGE(context, expected.role, row->at("ROLE"));
         }
-        served.stopCleanly();
+        stopCleanly();
     }
 
     /// `ttctl user A B`: a row per (user, msg server, client type) with the count and the
     /// user's status; a user online nowhere is one row, offline.
     void userShowsLoginsByMsgServerAndClientType()
     {
-        HostWithMsgServers served(config());
-        FakeMsgServer& f1 = served.connectAdmitted();
-        FakeMsgServer& f2 = served.connectAdmitted();
+        const std::uint16_t admin = startWithAdmin(config());
+        FakeMsgServer& f1 = connectMsgServer();
+        FakeMsgServer& f2 = connectMsgServer();
         logIn(f1, {{100, kWindows}, {100, kWindows}, {100, kAndroid}});
         logIn(f2, {{100, kMac}, {101, kIos}});
-        const std::string id1 = idOf(served.admin(), f1), id2 = idOf(served.admin(), f2);
+        const std::string id1 = idOf(admin, f1), id2 = idOf(admin, f2);
 
-        const CtlRun run = runCtl(at(served.admin(), {"user", "100", "101", "999999"}));
+        const CtlRun run = runCtl(at(admin, {"user", "100", "101", "999999"}));
         assertSuccess(run);
         const auto rows = parseTable(run.out);
         CPPUNIT_ASSERT_MESSAGE(run.out, cells(lines(run.out).front()) ==
@@ -206,17 +204,16 @@ public:
             "999999 offline - - - -",
         };
         CPPUNIT_ASSERT_MESSAGE(run.out, expected == got);
-        served.stopCleanly();
+        stopCleanly();
     }
 
     /// --json prints the server's JSON, one object on one line, for every command but trace;
     /// status combines /host and /status.
     void jsonOutputParses()
     {
-        HostWithMsgServers served(config());
-        const std::uint16_t admin = served.admin();
-        FakeMsgServer& f1 = served.connectAdmitted();
-        FakeMsgServer& f2 = served.connectAdmitted();
+        const std::uint16_t admin = startWithAdmin(config());
+        FakeMsgServer& f1 = connectMsgServer();
+        FakeMsgServer& f2 = connectMsgServer();
         logIn(f1, 30, kWindows);
         f2.sync();
 
@@ -245,7 +242,7 @@ public:
         assertSuccess(drain);
         CPPUNIT_ASSERT_EQUAL(addressOf(f2), jsonLine(drain.out)->getObject("drained")->getValue<std::string>("remote_address"));
         CPPUNIT_ASSERT(f2.waitClosed(20s));
-        served.stopCleanly();
+        stopCleanly();
     }
 };
 

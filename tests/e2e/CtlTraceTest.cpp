@@ -5,7 +5,7 @@
 #include "CtlEndToEnd.h"
 #include "CtlOutput.h"
 #include "CtlRun.h"
-#include "HostWithMsgServers.h"
+#include "HostFixture.h"
 #include "LogLines.h"
 #include "PollUntil.h"
 #include "WireFrames.h"
@@ -17,7 +17,6 @@
 #include <csignal>
 
 using tttest::FakeMsgServer;
-using tttest::HostWithMsgServers;
 using tttest::pollUntil;
 using tttest::tracesListed;
 
@@ -40,7 +39,7 @@ std::string msgDataLine(const std::string& output)
 
 } // namespace
 
-class CtlTraceTest : public CppUnit::TestFixture
+class CtlTraceTest : public tttest::HostFixture
 {
     CPPUNIT_TEST_SUITE(CtlTraceTest);
     CPPUNIT_TEST(traceFollowsAMessageAndCtrlCEndsIt);
@@ -54,10 +53,9 @@ public:
     /// the trace.
     void traceFollowsAMessageAndCtrlCEndsIt()
     {
-        HostWithMsgServers served(config());
-        const std::uint16_t admin = served.admin();
-        FakeMsgServer& f1 = served.connectAdmitted();
-        FakeMsgServer& f2 = served.connectAdmitted();
+        const std::uint16_t admin = startWithAdmin(config());
+        FakeMsgServer& f1 = connectMsgServer();
+        FakeMsgServer& f2 = connectMsgServer();
 
         BackgroundCtl trace(at(admin, {"trace", "400", "--for", "5m"}));
         pollUntil("the trace is listed by /status", [&] { return tracesListed(admin) == 1; });
@@ -78,15 +76,14 @@ public:
         const CtlRun run = trace.finish();
         CPPUNIT_ASSERT_EQUAL_MESSAGE(run.describe(), 128 + SIGINT, run.status);
         pollUntil("the server ends the trace of a client that went", [&] { return tracesListed(admin) == 0; });
-        served.stopCleanly();
+        stopCleanly();
     }
 
     /// `ttctl trace 400 401 --for 1.5s` ends by itself with status 0, the server's last line
     /// saying why; a trace the server refuses (too long, too many users) exits 1 with its reason.
     void traceEndsWhenItsTimeIsUp()
     {
-        HostWithMsgServers served(config());
-        const std::uint16_t admin = served.admin();
+        const std::uint16_t admin = startWithAdmin(config());
         assertFailure(runCtl(at(admin, {"trace", "400", "--for", "16m"})), 1, {"'16m' is out of range"});
         std::vector<std::string> seventeen = at(admin, {"trace"});
         for (int user = 1; user <= 17; ++user)
@@ -98,17 +95,16 @@ public:
         const auto all = lines(run.out);
         CPPUNIT_ASSERT_MESSAGE(run.describe(), !all.empty() && all.back().rfind("#", 0) == 0);
         pollUntil("the trace that ended is no longer listed", [&] { return tracesListed(admin) == 0; });
-        served.stopCleanly();
+        stopCleanly();
     }
 
     /// A trace whose server dies exits 3 with one line; the trace had not ended.
     void traceCutShortExitsNonZero()
     {
-        HostWithMsgServers served(config());
-        const std::uint16_t admin = served.admin();
+        const std::uint16_t admin = startWithAdmin(config());
         BackgroundCtl trace(at(admin, {"trace", "400", "--for", "5m"}));
         pollUntil("the trace is listed by /status", [&] { return tracesListed(admin) == 1; });
-        CPPUNIT_ASSERT_EQUAL(128 + SIGKILL, served.host().stopWith(SIGKILL));
+        CPPUNIT_ASSERT_EQUAL(128 + SIGKILL, host().stopWith(SIGKILL));
         CtlRun run = trace.finish();
         // What it printed of the trace stays on stdout; the reason is one line on stderr: the
         // connection ended without the end of the trace (or, should the kernel reset it, a reset).

@@ -9,6 +9,7 @@
 #include "HostProcess.h"
 #include "LogLines.h"
 #include "MsgServerChecks.h"
+#include "PollUntil.h"
 
 #include <Poco/File.h>
 
@@ -19,27 +20,19 @@
 #include <cstdlib>
 #include <regex>
 #include <string>
-#include <thread>
 
 using tttest::HostProcess;
 using tttest::TempDir;
 using namespace std::chrono_literals;
-using Clock = std::chrono::steady_clock;
 
 namespace
 {
 
-/// True once `path` no longer exists (within a few seconds).
-bool waitUntilGone(const std::string& path)
+/// Waits (a few seconds at most) until the file at `path` no longer exists; fails the test,
+/// naming it `what`, when it is still there.
+void waitUntilGone(const std::string& path, const std::string& what)
 {
-    const auto deadline = Clock::now() + 5s;
-    while (Poco::File(path).exists())
-    {
-        if (Clock::now() >= deadline)
-            return false;
-        std::this_thread::sleep_for(20ms);
-    }
-    return true;
+    tttest::pollUntil(what + " gone: " + path, [&] { return !Poco::File(path).exists(); }, 5s);
 }
 
 } // namespace
@@ -74,16 +67,14 @@ public:
 
         // The pid file appears (the daemon writes it after the fork) and names a live process.
         pid_t pid = 0;
-        const auto deadline = Clock::now() + 10s;
-        while (pid <= 0 && Clock::now() < deadline)
-        {
-            const std::string text = tttest::readFile(pidFile);
-            if (!text.empty() && text.back() == '\n')
-                pid = static_cast<pid_t>(std::atoi(text.c_str()));
-            else
-                std::this_thread::sleep_for(20ms);
-        }
-        CPPUNIT_ASSERT_MESSAGE("no pid in " + pidFile + "; the log:\n" + tttest::readFile(logFile), pid > 0);
+        tttest::pollUntil([&] { return "a pid in " + pidFile + "; the log:\n" + tttest::readFile(logFile); },
+                          [&] {
+                              const std::string text = tttest::readFile(pidFile);
+                              if (!text.empty() && text.back() == '\n')
+                                  pid = static_cast<pid_t>(std::atoi(text.c_str()));
+                              return pid > 0;
+                          },
+                          10s);
         guard.watch(pid);
         CPPUNIT_ASSERT_MESSAGE("the pid file names the launcher", pid != launcherPid);
         CPPUNIT_ASSERT_EQUAL_MESSAGE("kill(pid, 0)", 0, ::kill(pid, 0));
@@ -102,11 +93,9 @@ public:
         }
 
         CPPUNIT_ASSERT_EQUAL(0, ::kill(pid, SIGTERM));
-        const auto gone = Clock::now() + 15s;
-        while (!processGone(pid) && Clock::now() < gone)
-            std::this_thread::sleep_for(20ms);
-        CPPUNIT_ASSERT_MESSAGE("the daemon still runs 15 s after SIGTERM; its log:\n" + tttest::readFile(logFile), processGone(pid));
-        CPPUNIT_ASSERT_MESSAGE("the pid file stays after the daemon exited", waitUntilGone(pidFile));
+        tttest::pollUntil([&] { return "the daemon to exit after SIGTERM; its log:\n" + tttest::readFile(logFile); }, [&] { return processGone(pid); },
+                          15s);
+        waitUntilGone(pidFile, "the pid file of the daemon that exited");
         const std::string log = tttest::readFile(logFile);
         CPPUNIT_ASSERT_MESSAGE(log, log.find("received Terminated, stopping") != std::string::npos);
         CPPUNIT_ASSERT_MESSAGE(log, log.find("stopped") != std::string::npos);
@@ -125,7 +114,7 @@ public:
         CPPUNIT_ASSERT_EQUAL_MESSAGE(launcher.output(), 78, status);
         CPPUNIT_ASSERT_MESSAGE(launcher.output(),
                                launcher.output().find("tthost: configuration error: route.idle_timeout: 'soon'") != std::string::npos);
-        CPPUNIT_ASSERT_MESSAGE("the pid file outlived the failed daemon", waitUntilGone(dir.path() + "/tthost.pid"));
+        waitUntilGone(dir.path() + "/tthost.pid", "the pid file of the daemon that failed");
     }
 };
 

@@ -83,11 +83,8 @@ public:
     /// timing (host.drain_timeout = 10s is the only bound).
     void sigtermDrainsQueuedRelaysBeforeClosing()
     {
-        tttest::RunningHost& server = start(baseProperties()
-                                                .set("host.drain_timeout", "10s")
-                                                .set("route.max_outbox_bytes", "512M")
-                                                .set("route.heartbeat_interval", "1h")
-                                                .text());
+        tttest::RunningHost& server =
+            start(baseProperties().set("host.drain_timeout", "10s").set("route.max_outbox_bytes", "512M").set("route.heartbeat_interval", "1h"));
         // More than the kernel buffers of both ends can hold (at least 12 MiB, and 8 MiB beyond
         // the largest send buffer): several MB wait in the outbox.
         tttest::QueuedRelay relay(port(), 12u << 20, 8u << 20);

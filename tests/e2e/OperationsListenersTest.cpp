@@ -36,7 +36,7 @@ public:
     /// survive (relay, queries), the new port accepts, the old one refuses.
     void listenPortChangeKeepsOldConnectionsAndMovesTheListener()
     {
-        start(heartbeatsEvery("10s").text());
+        start(heartbeatsEvery("10s"));
         const std::uint16_t oldPort = port();
         FakeMsgServer& a = connectMsgServer();
         FakeMsgServer& b = connectMsgServer();
@@ -75,7 +75,7 @@ public:
     /// only that one; 127.0.0.2 is then refused at accept; widening admits it again.
     void narrowedAllowlistClosesExactlyTheExcludedConnection()
     {
-        start(heartbeatsEvery("10s").text());
+        start(heartbeatsEvery("10s"));
         FakeMsgServer& local = connectMsgServer();
         FakeMsgServer& other = connectMsgServer("127.0.0.2");
         const std::string otherAddress = other.socket().address().toString();

@@ -2,6 +2,7 @@
 #include "ScrapedMetrics.h"
 
 #include "AdminHttp.h"
+#include "PollUntil.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -64,16 +65,15 @@ Exposition settledMetrics(std::uint16_t admin)
 
 Exposition metricsWhen(std::uint16_t admin, const std::function<bool(const Exposition&)>& reached, const std::string& what)
 {
-    const auto deadline = Clock::now() + 10s;
-    for (;;)
-    {
-        const Exposition page = scrape(admin);
-        if (reached(page))
-            return settledMetrics(admin);
-        if (Clock::now() >= deadline)
-            CPPUNIT_FAIL("within 10 s, /metrics never showed " + what + "; the last page:\n" + page.text);
-        std::this_thread::sleep_for(20ms);
-    }
+    std::string last; // the last page scraped, for the failure message
+    tttest::pollUntil([&] { return "/metrics showing " + what + "; the last page:\n" + last; },
+                      [&] {
+                          const Exposition page = scrape(admin);
+                          last = page.text;
+                          return reached(page);
+                      },
+                      10s);
+    return settledMetrics(admin);
 }
 
 Exposition metricsAfterDelta(std::uint16_t admin, const Exposition& before, const std::string& name, const Labels& labels, double by)

@@ -4,7 +4,7 @@
 // connections on cue; the page is rendered by headless Chromium.
 #include "AdminHttp.h"
 #include "HeadlessChromium.h"
-#include "HostWithMsgServers.h"
+#include "HostFixture.h"
 #include "PageChecks.h"
 #include "ProtocolConstants.h"
 #include "ScriptedEndpoint.h"
@@ -16,7 +16,7 @@
 
 using namespace tttest::protocol;
 
-class StatusPageBannerTest : public CppUnit::TestFixture
+class StatusPageBannerTest : public tttest::HostFixture
 {
     CPPUNIT_TEST_SUITE(StatusPageBannerTest);
     CPPUNIT_TEST(bannerShowsWhileTheEndpointIsGoneAndLeavesWhenItAnswers);
@@ -32,14 +32,14 @@ public:
         requireChromium();
         ScriptedEndpoint::Answers answers;
         {
-            tttest::HostWithMsgServers served(config());
-            tttest::FakeMsgServer& fake = served.connectAdmitted();
+            const std::uint16_t admin = startWithAdmin(config());
+            tttest::FakeMsgServer& fake = connectMsgServer();
             fake.send(tttest::statusUpdate(4242, kOnline, kWindows));
             fake.sync();
             for (const char* path : {"/", "/host", "/status", "/peers", "/disconnects", "/readyz", "/history"})
-                answers[path] = tttest::http(served.admin(), path);
+                answers[path] = tttest::http(admin, path);
             fake.close();
-            served.stopCleanly();
+            stopCleanly();
         }
 
         // The first refresh is answered, none after it.

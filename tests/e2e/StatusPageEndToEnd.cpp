@@ -5,15 +5,13 @@
 #include <Poco/Exception.h>
 #include <Poco/JSON/Parser.h>
 
-std::string config(const std::string& queryIds)
+tttest::HostProperties config()
 {
-    return "# written by StatusPageEndToEndTest\n"
-           "host.route.listen = 127.0.0.1:0\n"
-           "host.admin.listen = 127.0.0.1:0\n"
-           "route.relay.mode = targeted\n"
-           "route.max_status_query_ids = " + queryIds + "\n"
-           "route.heartbeat_interval = 1h\n"
-           "route.idle_timeout = 1h\n";
+    return tttest::HostProperties("StatusPageEndToEndTest")
+        .withAdmin()
+        .set("route.relay.mode", "targeted")
+        .set("route.max_status_query_ids", "777")
+        .quietConnections();
 }
 
 Poco::JSON::Object::Ptr jsonIfServed(std::uint16_t port, const std::string& path)

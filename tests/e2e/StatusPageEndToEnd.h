@@ -4,6 +4,8 @@
 // and the admin endpoint's JSON read where it is served (the page's checks say which of its
 // figures need an endpoint that is missing, rather than failing on the first).
 
+#include "HostProperties.h"
+
 #include <Poco/JSON/Object.h>
 
 #include <cstdint>
@@ -11,8 +13,8 @@
 
 /// The configuration of the host under test: route and admin endpoint on ephemeral loopback
 /// ports, targeted relay (not the default, so the page must really show it), a recognisable
-/// key, no heartbeats or idle timeouts to disturb the counts.
-std::string config(const std::string& queryIds = "777");
+/// key (route.max_status_query_ids = 777), no heartbeats or idle timeouts to disturb the counts.
+tttest::HostProperties config();
 
 /// GET `path` as a JSON object; null when the endpoint does not serve it (any status but 200)
 /// or it is not one.

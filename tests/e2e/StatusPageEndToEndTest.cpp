@@ -8,7 +8,7 @@
 #include "AdminHttp.h"
 #include "AdminJson.h"
 #include "HeadlessChromium.h"
-#include "HostWithMsgServers.h"
+#include "HostFixture.h"
 #include "Logins.h"
 #include "PageChecks.h"
 #include "PollUntil.h"
@@ -26,7 +26,6 @@
 
 using tttest::addressOf;
 using tttest::FakeMsgServer;
-using tttest::HostWithMsgServers;
 using tttest::logIn;
 using tttest::pollUntil;
 using namespace tttest::protocol;
@@ -59,7 +58,7 @@ long long historyTotal(std::uint16_t admin, const std::string& command)
 
 } // namespace
 
-class StatusPageEndToEndTest : public CppUnit::TestFixture
+class StatusPageEndToEndTest : public tttest::HostFixture
 {
     CPPUNIT_TEST_SUITE(StatusPageEndToEndTest);
     CPPUNIT_TEST(renderedPageShowsServersUsersTrafficAndConfiguration);
@@ -75,8 +74,7 @@ public:
     void renderedPageShowsServersUsersTrafficAndConfiguration()
     {
         requireChromium();
-        HostWithMsgServers served(config());
-        const std::uint16_t admin = served.admin();
+        const std::uint16_t admin = startWithAdmin(config());
         // The history counts what came after its first look at the counters, taken by a thread
         // of its own: the traffic waits for a sample, so all of it is counted.
         const bool historyServed = historySamples(admin) != nullptr;
@@ -86,9 +84,9 @@ public:
                 return samples && samples->size() > 0;
             });
 
-        FakeMsgServer& a = served.connectAdmitted();
-        FakeMsgServer& b = served.connectAdmitted();
-        FakeMsgServer& c = served.connectAdmitted();
+        FakeMsgServer& a = connectMsgServer();
+        FakeMsgServer& b = connectMsgServer();
+        FakeMsgServer& c = connectMsgServer();
         // A: 101 on windows, 102 on windows and android, 103 on ios.
         logIn(a, {{101, kWindows}, {102, kWindows}, {102, kAndroid}, {103, kIos}});
         // B: 201 on mac, 202 on two windows devices.
@@ -112,9 +110,9 @@ public:
         CPPUNIT_ASSERT_EQUAL(static_cast<std::size_t>(kMessages), relayed);
 
         // The configuration reloaded once: a changed key, and "applied" as the last result.
-        const std::size_t mark = served.host().mark();
-        served.host().rewrite(config("778"));
-        served.host().waitForLine(mark, {"configuration reloaded", "route.max_status_query_ids: 777 -> 778"});
+        const std::size_t mark = host().mark();
+        host().rewrite(config().set("route.max_status_query_ids", "778").text());
+        host().waitForLine(mark, {"configuration reloaded", "route.max_status_query_ids: 777 -> 778"});
 
         // Wait until the endpoints say what the traffic did, where they are served.
         const auto hostJson = jsonIfServed(admin, "/host");
@@ -206,7 +204,7 @@ public:
 
         a.close();
         b.close();
-        served.stopCleanly();
+        stopCleanly();
     }
 };
 

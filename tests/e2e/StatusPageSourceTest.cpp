@@ -2,13 +2,13 @@
 // anywhere else and inserts data as text only; and the DOM reader the rendered pages' checks
 // rely on, shown to find what they look for.
 #include "AdminHttp.h"
-#include "HostWithMsgServers.h"
+#include "HostFixture.h"
 #include "StatusPageDom.h"
 #include "StatusPageEndToEnd.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 
-class StatusPageSourceTest : public CppUnit::TestFixture
+class StatusPageSourceTest : public tttest::HostFixture
 {
     CPPUNIT_TEST_SUITE(StatusPageSourceTest);
     CPPUNIT_TEST(domReaderFindsWhatChecksRelyOn);
@@ -42,8 +42,8 @@ public:
     /// data is inserted as text only (no innerHTML and the like).
     void pageIsSelfContained()
     {
-        tttest::HostWithMsgServers served(config());
-        const tttest::HttpReply page = tttest::http(served.admin(), "/");
+        const std::uint16_t admin = startWithAdmin(config());
+        const tttest::HttpReply page = tttest::http(admin, "/");
         CPPUNIT_ASSERT_EQUAL_MESSAGE(page.body, 200, page.status);
         CPPUNIT_ASSERT_MESSAGE(page.contentType, page.contentType.rfind("text/html", 0) == 0);
         CPPUNIT_ASSERT_MESSAGE(page.body, page.body.rfind("<!DOCTYPE html>", 0) == 0 && page.body.find("</html>") != std::string::npos);
@@ -56,7 +56,7 @@ public:
         for (std::size_t at = rest.find("http://www.w3.org/2000/svg"); at != std::string::npos; at = rest.find("http://www.w3.org/2000/svg"))
             rest.erase(at, 26);
         CPPUNIT_ASSERT_MESSAGE("an absolute URL in the page", rest.find("http://") == std::string::npos && rest.find("https://") == std::string::npos);
-        served.stopCleanly();
+        stopCleanly();
     }
 };
 

@@ -3,7 +3,7 @@
 // filtered by address, as headless Chromium renders it.
 #include "AdminJson.h"
 #include "HeadlessChromium.h"
-#include "HostWithMsgServers.h"
+#include "HostFixture.h"
 #include "PageChecks.h"
 #include "PollUntil.h"
 #include "ProtocolConstants.h"
@@ -24,7 +24,7 @@ using tttest::addressOf;
 using tttest::FakeMsgServer;
 using namespace tttest::protocol;
 
-class StatusPageThousandTest : public CppUnit::TestFixture
+class StatusPageThousandTest : public tttest::HostFixture
 {
     CPPUNIT_TEST_SUITE(StatusPageThousandTest);
     CPPUNIT_TEST(thousandMsgServersAreListedSortedAndFiltered);
@@ -46,14 +46,13 @@ public:
             files.rlim_cur = std::min<rlim_t>(files.rlim_max, 4096);
             ::setrlimit(RLIMIT_NOFILE, &files);
         }
-        tttest::HostWithMsgServers served(config());
-        const std::uint16_t admin = served.admin();
+        const std::uint16_t admin = startWithAdmin(config());
         // One user each; the 700th, the busiest, has five.
         std::vector<std::unique_ptr<FakeMsgServer>> fakes;
         for (std::size_t i = 0; i < kServers; ++i)
         {
             const auto user = static_cast<std::uint32_t>(10000 + i);
-            fakes.push_back(std::make_unique<FakeMsgServer>(served.port()));
+            fakes.push_back(std::make_unique<FakeMsgServer>(port()));
             if (i == 699)
                 fakes.back()->send(tttest::onlineUserInfo({{user, kOnline, kAndroid}, {1, kOnline, kWindows}, {2, kOnline, kWindows},
                                                            {3, kOnline, kIos}, {4, kOnline, kMac}}));
@@ -101,7 +100,7 @@ public:
         filterChecks.assertAll(filtered.dom);
 
         fakes.clear();
-        served.stopCleanly();
+        stopCleanly();
     }
 };
 

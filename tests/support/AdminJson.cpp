@@ -37,4 +37,21 @@ std::size_t tracesListed(std::uint16_t admin)
     return status->getArray("traces")->size();
 }
 
+std::uint64_t numberField(const Poco::JSON::Object::Ptr& object, const std::string& key)
+{
+    CPPUNIT_ASSERT_MESSAGE("not a JSON object where '" + key + "' was wanted", object);
+    CPPUNIT_ASSERT_MESSAGE("missing '" + key + "'", object->has(key));
+    const Poco::Dynamic::Var value = object->get(key);
+    CPPUNIT_ASSERT_MESSAGE("'" + key + "' is not a number: " + value.toString(), value.isNumeric() && !value.isString());
+    return value.convert<Poco::UInt64>();
+}
+
+std::string stringField(const Poco::JSON::Object::Ptr& object, const std::string& key)
+{
+    CPPUNIT_ASSERT_MESSAGE("not a JSON object where '" + key + "' was wanted", object);
+    CPPUNIT_ASSERT_MESSAGE("missing '" + key + "'", object->has(key));
+    CPPUNIT_ASSERT_MESSAGE("'" + key + "' is not a string", object->get(key).isString());
+    return object->getValue<std::string>(key);
+}
+
 } // namespace tttest

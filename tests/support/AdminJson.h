@@ -1,8 +1,8 @@
 #pragma once
 
 // What tthost's admin endpoint says, read as JSON by end-to-end tests: a GET's object, a fake
-// msg server's entry in /peers, the traces running. Each fails the running CppUnit test when
-// the endpoint does not answer as it must.
+// msg server's entry in /peers, the traces running, a field of an answer. Each fails the
+// running CppUnit test when the endpoint does not answer as it must.
 
 #include "FakeMsgServer.h"
 
@@ -28,5 +28,12 @@ Poco::JSON::Object::Ptr peerOf(std::uint16_t admin, FakeMsgServer& fake);
 
 /// The number of traces GET /status lists as running.
 std::size_t tracesListed(std::uint16_t admin);
+
+/// The number `key` of `object` (an answer of the endpoint, or part of one); fails the test
+/// when it is missing or no number (a string of digits is none).
+std::uint64_t numberField(const Poco::JSON::Object::Ptr& object, const std::string& key);
+
+/// The string `key` of `object`; fails the test when it is missing or no string.
+std::string stringField(const Poco::JSON::Object::Ptr& object, const std::string& key);
 
 } // namespace tttest

@@ -11,6 +11,22 @@
 namespace tttest
 {
 
+namespace
+{
+
+/// The ids every notification assertion checks, `command` of `service`, and with
+/// NotificationHeader::AsGenerated seq 0, as the route server writes it.
+void assertNotificationHeader(const WireFrame& frame, std::uint16_t service, std::uint16_t command, const std::string& where,
+                              NotificationHeader header)
+{
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(where, command, frame.commandId);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(where, service, frame.serviceId);
+    if (header == NotificationHeader::AsGenerated)
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(where, std::uint16_t(0), frame.seqNum);
+}
+
+} // namespace
+
 void assertSameBytes(const std::string& expected, const std::string& actual, const std::string& what)
 {
     if (expected == actual)
@@ -38,14 +54,10 @@ void assertLoginStatus(const WireFrame& frame, std::uint32_t userId, std::uint32
                        NotificationHeader header)
 {
     const std::string where = who + " " + describeFrames({frame});
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(where, protocol::kLoginStatusNotify, frame.commandId);
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(where, std::uint16_t(7), frame.serviceId);
-    if (header == NotificationHeader::AsGenerated)
-    {
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(where, std::uint16_t(0), frame.seqNum);
+    assertNotificationHeader(frame, 7, protocol::kLoginStatusNotify, where, header);
+    if (header == NotificationHeader::AsGenerated) // and version 1
         CPPUNIT_ASSERT_EQUAL_MESSAGE(where, std::uint16_t(1), static_cast<std::uint16_t>((static_cast<unsigned char>(frame.bytes[4]) << 8) |
                                                                                           static_cast<unsigned char>(frame.bytes[5])));
-    }
     IM::Server::IMServerPCLoginStatusNotify notify;
     CPPUNIT_ASSERT_MESSAGE(where, frame.parse(notify));
     CPPUNIT_ASSERT_EQUAL_MESSAGE(where, userId, notify.user_id());
@@ -56,10 +68,7 @@ void assertBuddyStatus(const WireFrame& frame, std::uint32_t userId, std::uint32
                        NotificationHeader header)
 {
     const std::string where = who + " " + describeFrames({frame});
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(where, protocol::kBuddyStatusNotify, frame.commandId);
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(where, std::uint16_t(2), frame.serviceId);
-    if (header == NotificationHeader::AsGenerated)
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(where, std::uint16_t(0), frame.seqNum);
+    assertNotificationHeader(frame, 2, protocol::kBuddyStatusNotify, where, header);
     IM::Buddy::IMUserStatNotify notify;
     CPPUNIT_ASSERT_MESSAGE(where, frame.parse(notify));
     CPPUNIT_ASSERT_EQUAL_MESSAGE(where, userId, notify.user_stat().user_id());

@@ -16,11 +16,16 @@ void HostFixture::tearDown()
     host_.reset();
 }
 
-RunningHost& HostFixture::start(const std::string& properties)
+RunningHost& HostFixture::start(const HostProperties& properties)
 {
-    host_ = std::make_unique<RunningHost>(properties);
+    host_ = std::make_unique<RunningHost>(properties.text());
     port_ = host_->port();
     return *host_;
+}
+
+std::uint16_t HostFixture::startWithAdmin(const HostProperties& properties)
+{
+    return start(properties).adminPort();
 }
 
 RunningHost& HostFixture::host()
@@ -31,10 +36,15 @@ RunningHost& HostFixture::host()
 
 FakeMsgServer& HostFixture::connectMsgServer(const std::string& sourceAddress)
 {
-    msgServers_.push_back(sourceAddress.empty() ? std::make_unique<FakeMsgServer>(port_) : std::make_unique<FakeMsgServer>(port_, sourceAddress));
-    FakeMsgServer& msgServer = *msgServers_.back();
+    FakeMsgServer& msgServer = connectSilentMsgServer(sourceAddress);
     assertNothing(msgServer.sync(), "a new connection");
     return msgServer;
+}
+
+FakeMsgServer& HostFixture::connectSilentMsgServer(const std::string& sourceAddress)
+{
+    msgServers_.push_back(sourceAddress.empty() ? std::make_unique<FakeMsgServer>(port_) : std::make_unique<FakeMsgServer>(port_, sourceAddress));
+    return *msgServers_.back();
 }
 
 void HostFixture::stopCleanly()
