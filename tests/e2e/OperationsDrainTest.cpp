@@ -3,7 +3,9 @@
 // logged that it is stopping, and receives every frame sent before the SIGTERM, then EOF.
 #include "OperationsEndToEnd.h"
 
+#include "AdminHttp.h"
 #include "LogLines.h"
+#include "PollUntil.h"
 #include "ProtocolConstants.h"
 #include "QueuedRelay.h"
 #include "WireFrames.h"
@@ -83,19 +85,21 @@ public:
     /// timing (host.drain_timeout = 10s is the only bound).
     void sigtermDrainsQueuedRelaysBeforeClosing()
     {
-        tttest::RunningHost& server =
-            start(baseProperties().set("host.drain_timeout", "10s").set("route.max_outbox_bytes", "512M").set("route.heartbeat_interval", "1h"));
+        const std::uint16_t admin = startWithAdmin(
+            baseProperties().withAdmin().set("host.drain_timeout", "10s").set("route.max_outbox_bytes", "512M").set("route.heartbeat_interval", "1h"));
+        tttest::RunningHost& server = host();
         // More than the kernel buffers of both ends can hold (at least 12 MiB, and 8 MiB beyond
         // the largest send buffer): several MB wait in the outbox.
         tttest::QueuedRelay relay(port(), 12u << 20, 8u << 20);
         const std::vector<std::string>& sent = relay.sent();
 
-        // SIGTERM first, and only once tthost is stopping does `slow` read: what it gets now
-        // comes from the drain, not from the normal flushing of a running server.
+        // SIGTERM first, and only once tthost drains (GET /readyz answers 503: it no longer
+        // serves) does `slow` read: what it gets now comes from the drain, not from the normal
+        // flushing of a running server.
         const std::size_t mark = server.mark();
         server.process().signal(SIGTERM);
         server.waitForLine(mark, {"received Terminated, stopping"});
-        std::this_thread::sleep_for(200ms);
+        tttest::pollUntil("GET /readyz answering 503 while tthost drains", [&] { return tttest::http(admin, "/readyz").status == 503; });
         Drained drained;
         std::thread reader([&] { readToEnd(relay.slow().socket(), drained, 30s); });
         int status = server.process().wait(25s);
