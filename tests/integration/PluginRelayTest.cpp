@@ -30,20 +30,10 @@ using namespace std::chrono_literals;
 namespace
 {
 
-/// `frame` with the seq num of its header set to `seq` (RelayedFrames writes 0 for some
-/// commands): the frames a test relays carry seq nums of their own, so that a reply-like
-/// rewrite of the header would show.
-std::string withSeq(std::string frame, std::uint16_t seq)
-{
-    frame[12] = static_cast<char>(seq >> 8);
-    frame[13] = static_cast<char>(seq & 0xFF);
-    return frame;
-}
-
 /// SIGN_INFO_CHANGED of `user`, its signature and seq num both told by `seq`.
 std::string signInfoWithSeq(std::uint32_t user, std::uint16_t seq)
 {
-    return withSeq(tttest::signInfo(user, seq), seq);
+    return tttest::withSeqNum(tttest::signInfo(user, seq), seq);
 }
 
 /// One PDU of every command relayed to everyone but the sender (protocol.md §6), seq nums set
@@ -54,7 +44,7 @@ std::vector<std::string> oneToOneRelayFrames(std::uint32_t from, std::uint32_t t
             tttest::p2p(from, to, 1, 0x0102),
             tttest::readNotify(from, to, 99, 0x0203),
             tttest::kickUser(to, kWindows, 1, 0x0304),
-            withSeq(tttest::groupChange(from, 777, to), 0x0405),
+            tttest::withSeqNum(tttest::groupChange(from, 777, to), 0x0405),
             tttest::fileNotify(from, to, 1, 0x0506),
             tttest::removeSession(from, 321, 0x0607)};
 }

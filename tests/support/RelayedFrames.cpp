@@ -106,4 +106,11 @@ std::string signInfo(std::uint32_t user, std::uint32_t n)
     return makeFrame(2, protocol::kSignInfoChanged, 0, msg);
 }
 
+std::string withSeqNum(std::string frame, std::uint16_t seqNum)
+{
+    frame[12] = static_cast<char>(seqNum >> 8);
+    frame[13] = static_cast<char>(seqNum & 0xFF);
+    return frame;
+}
+
 } // namespace tttest

@@ -48,4 +48,9 @@ std::string groupChange(std::uint32_t user, std::uint32_t group, std::uint32_t m
 /// SIGN_INFO_CHANGED_NOTIFY: `user` changed their signature.
 std::string signInfo(std::uint32_t user, std::uint32_t n);
 
+/// `frame` with `seqNum` written into its header (bytes 12 and 13, big-endian), for the
+/// builders that take none: relayed frames carry seq nums of their own, so that a reply-like
+/// rewrite of the header would show.
+std::string withSeqNum(std::string frame, std::uint16_t seqNum);
+
 } // namespace tttest

@@ -12,15 +12,6 @@ namespace routertest
 namespace
 {
 
-/// `frame` with `seqNum` written into its header (bytes 12 and 13, big-endian), as not every
-/// builder takes one.
-std::string withSeqNum(std::string frame, std::uint16_t seqNum)
-{
-    frame[12] = static_cast<char>(seqNum >> 8);
-    frame[13] = static_cast<char>(seqNum & 0xFF);
-    return frame;
-}
-
 /// relayFrame() with seq 0.
 std::string unnumberedFrame(std::uint16_t commandId, std::uint32_t n)
 {
@@ -43,7 +34,7 @@ std::string unnumberedFrame(std::uint16_t commandId, std::uint32_t n)
 
 std::string relayFrame(std::uint16_t commandId, std::uint32_t n, std::uint16_t seqNum)
 {
-    return withSeqNum(unnumberedFrame(commandId, n), seqNum);
+    return tttest::withSeqNum(unnumberedFrame(commandId, n), seqNum);
 }
 
 std::string signInfoChanged(std::uint32_t n)
