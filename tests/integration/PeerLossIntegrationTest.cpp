@@ -282,6 +282,9 @@ public:
                     toS = s.link(0).sync();
                     s.lose(0);
                     CPPUNIT_ASSERT_EQUAL(std::size_t(1), s.master());
+                    // Its users are held there before it comes back: a connection thread slow to
+                    // see the close could otherwise see the return first, with nothing to hold.
+                    CPPUNIT_ASSERT_MESSAGE(node(0).log(), node(0).waitForMetric(lossSample("held"), kUpdates / 3));
                 }
                 if (i == 2 * kUpdates / 3)
                     s.reconnect(0); // back, as a slave: the role does not return
