@@ -10,7 +10,6 @@
 #include <algorithm>
 #include <optional>
 #include <shared_mutex>
-#include <thread>
 
 namespace ttroute
 {
@@ -70,6 +69,7 @@ Router::Router(PresenceRegistry& presence, PeerDirectory& peers, const LiveSetti
     , counters_(counters)
     , tracer_(tracer)
     , logger_(logger)
+    , pacer_(peers, logger)
 {
 }
 
@@ -81,6 +81,7 @@ void Router::attach(std::shared_ptr<PeerLink> peer)
 void Router::detach(PeerLink& peer, bool announce)
 {
     peers_.remove(peer);
+    pacer_.forget(peer.id());
     const auto grace = settings_.peerLossGrace();
     // With route.announce_via_master, a msg server's losses are announced by the route
     // server it calls master, as its status changes are (protocol.md §8).
@@ -275,28 +276,9 @@ std::size_t Router::deliverToAll(FrameBatch& batch, const PeerLink* except)
 
 void Router::waitForOutboxes(const PeerLink* except)
 {
-    // A connection that hosted a million users goes with a million announcements: give the
-    // others' outboxes time to take them, rather than overflowing peers that do read, and so
-    // that live traffic never queues behind more than a little of them. A peer whose queue
-    // stops shrinking is not waited for: its own limit deals with it.
-    const std::size_t comfortable = std::min(kAnnouncementBacklogBytes, settings_.maxOutboxBytes() / 4);
-    std::size_t before = SIZE_MAX;
-    auto progressed = std::chrono::steady_clock::now();
-    for (;;)
-    {
-        const auto peers = peers_.snapshot();
-        std::size_t excess = 0;
-        for (const auto& peer : *peers)
-            if (peer.get() != except)
-                excess += peer->queuedBytes() > comfortable ? peer->queuedBytes() - comfortable : 0;
-        const auto now = std::chrono::steady_clock::now();
-        if (excess == 0 || now - progressed > std::chrono::milliseconds(200))
-            return;
-        if (excess < before)
-            progressed = now;
-        before = excess;
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
+    // A connection that hosted a million users goes with a million announcements: the
+    // others' outboxes get time to take them, a quarter of their limit at most at a time.
+    pacer_.wait(except, std::min(kAnnouncementBacklogBytes, settings_.maxOutboxBytes() / 4));
 }
 
 void Router::logQueryCap(const PeerLink& from, const FrameView& frame, std::size_t asked, std::size_t answered)

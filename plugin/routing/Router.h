@@ -4,6 +4,7 @@
 #include "presence/LostUsers.h"
 #include "presence/PresenceRegistry.h"
 #include "routing/LogRateLimiter.h"
+#include "routing/OutboxPacer.h"
 #include "routing/PeerDirectory.h"
 #include "routing/RouteCounters.h"
 #include "routing/RouteScratch.h"
@@ -81,7 +82,7 @@ private:
     static constexpr std::size_t kPresenceSlice = 4096;
 
     std::size_t deliverToAll(FrameBatch& batch, const PeerLink* except);
-    /// Waits while the peers but `except` have more than a little queued (see Router.cpp).
+    /// Waits while the peers but `except` that read have more than a little queued (OutboxPacer).
     void waitForOutboxes(const PeerLink* except);
     void logQueryCap(const PeerLink& from, const FrameView& frame, std::size_t asked, std::size_t answered);
     void logDroppedBody(const PeerLink& from, const FrameView& frame);
@@ -98,6 +99,7 @@ private:
     WriterPriorityMutex presenceLock_;
     LostUsers lost_;         ///< guarded by presenceLock_
     std::mutex expiryMutex_; ///< one announceLosses() at a time
+    OutboxPacer pacer_;
     LogRateLimiter badBodyLog_{10};
     LogRateLimiter ignoredLog_{10};
     LogRateLimiter queryCapLog_{10};

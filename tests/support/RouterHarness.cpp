@@ -2,10 +2,13 @@
 
 #include "wire/Frame.h"
 
+#include <Poco/Channel.h>
 #include <Poco/Logger.h>
+#include <Poco/Message.h>
 #include <Poco/NullChannel.h>
 
 #include <algorithm>
+#include <mutex>
 #include <stdexcept>
 #include <vector>
 
@@ -14,22 +17,54 @@ namespace tttest
 namespace
 {
 
-Poco::Logger& quietLogger()
+Poco::Logger& routerLogger()
 {
-    // Debug level so the ignored-frame log lines are built too; a null channel keeps test output clean.
-    Poco::Logger& logger = Poco::Logger::get("router-test");
-    logger.setChannel(new Poco::NullChannel);
-    logger.setLevel(Poco::Message::PRIO_DEBUG);
-    return logger;
+    return Poco::Logger::get("router-test");
 }
 
 } // namespace
 
+/// Keeps the router's lines in memory: out of the test output, for the test to read.
+class RouterHarness::KeptLog : public Poco::Channel
+{
+public:
+    void log(const Poco::Message& message) override
+    {
+        std::lock_guard lock(mutex_);
+        text_ += message.getText();
+        text_ += '\n';
+    }
+
+    std::string text() const
+    {
+        std::lock_guard lock(mutex_);
+        return text_;
+    }
+
+private:
+    mutable std::mutex mutex_;
+    std::string text_;
+};
+
 RouterHarness::RouterHarness(const ttroute::RouteSettings& routeSettings)
     : settings(routeSettings)
-    , tracer(quietLogger())
-    , router(presence, directory, settings, counters, tracer, quietLogger())
+    , tracer(routerLogger())
+    , router(presence, directory, settings, counters, tracer, routerLogger())
+    , log_(new KeptLog)
 {
+    // Debug level so the ignored-frame log lines are built too.
+    routerLogger().setChannel(log_);
+    routerLogger().setLevel(Poco::Message::PRIO_DEBUG);
+}
+
+RouterHarness::~RouterHarness()
+{
+    routerLogger().setChannel(new Poco::NullChannel);
+}
+
+std::string RouterHarness::log() const
+{
+    return log_->text();
 }
 
 std::shared_ptr<RecordingPeer> RouterHarness::attach(ttroute::ConnectionId id, bool takesShared)

@@ -9,6 +9,8 @@
 #include "routing/RouteCounters.h"
 #include "routing/Router.h"
 
+#include <Poco/AutoPtr.h>
+
 #include <memory>
 #include <string>
 
@@ -16,12 +18,14 @@ namespace tttest
 {
 
 /// A ttroute::Router with everything it needs (presence, directory, live settings, counters,
-/// a logger that discards its lines) and RecordingPeers to route between. The members are
-/// public: tests read the counters and presence and drive the router and settings directly.
+/// a logger that keeps its lines out of the test output) and RecordingPeers to route between.
+/// The members are public: tests read the counters and presence and drive the router and
+/// settings directly.
 struct RouterHarness
 {
     /// A router with `routeSettings` in force and no peers.
     explicit RouterHarness(const ttroute::RouteSettings& routeSettings = ttroute::RouteSettings{});
+    ~RouterHarness();
 
     RouterHarness(const RouterHarness&) = delete;
     RouterHarness& operator=(const RouterHarness&) = delete;
@@ -32,6 +36,9 @@ struct RouterHarness
     /// Routes the frames of `stream`, which must be whole frames, as one read from `from`; the
     /// read buffer is overwritten afterwards, so nothing may still point into it.
     void route(RecordingPeer& from, const std::string& stream);
+
+    /// What the router logged so far, a line per message.
+    std::string log() const;
 
     /// Who is online where.
     ttroute::PresenceRegistry presence;
@@ -45,6 +52,10 @@ struct RouterHarness
     ttroute::Tracer tracer;
     /// The router under test.
     ttroute::Router router;
+
+private:
+    class KeptLog;
+    Poco::AutoPtr<KeptLog> log_;
 };
 
 } // namespace tttest
