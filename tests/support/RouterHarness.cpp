@@ -8,6 +8,7 @@
 #include <Poco/NullChannel.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <mutex>
 #include <stdexcept>
 #include <vector>
@@ -17,15 +18,8 @@ namespace tttest
 namespace
 {
 
-Poco::Logger& routerLogger()
-{
-    return Poco::Logger::get("router-test");
-}
-
-} // namespace
-
 /// Keeps the router's lines in memory: out of the test output, for the test to read.
-class RouterHarness::KeptLog : public Poco::Channel
+class KeptLog : public Poco::Channel
 {
 public:
     void log(const Poco::Message& message) override
@@ -46,25 +40,34 @@ private:
     std::string text_;
 };
 
+/// The logger of the harness at `harness`: one of its own, so that harnesses alive at the same
+/// time keep their lines apart.
+Poco::Logger& loggerOf(const RouterHarness* harness)
+{
+    Poco::Logger& logger = Poco::Logger::get("router-test-" + std::to_string(reinterpret_cast<std::uintptr_t>(harness)));
+    logger.setLevel(Poco::Message::PRIO_DEBUG); // so the ignored-frame log lines are built too
+    return logger;
+}
+
+} // namespace
+
 RouterHarness::RouterHarness(const ttroute::RouteSettings& routeSettings)
     : settings(routeSettings)
-    , tracer(routerLogger())
-    , router(presence, directory, settings, counters, tracer, routerLogger())
-    , log_(new KeptLog)
+    , tracer(loggerOf(this))
+    , router(presence, directory, settings, counters, tracer, loggerOf(this))
 {
-    // Debug level so the ignored-frame log lines are built too.
-    routerLogger().setChannel(log_);
-    routerLogger().setLevel(Poco::Message::PRIO_DEBUG);
+    // A fresh log: an earlier harness at this address left its lines in the logger's last one.
+    loggerOf(this).setChannel(new KeptLog);
 }
 
 RouterHarness::~RouterHarness()
 {
-    routerLogger().setChannel(new Poco::NullChannel);
+    loggerOf(this).setChannel(new Poco::NullChannel); // frees the lines kept
 }
 
 std::string RouterHarness::log() const
 {
-    return log_->text();
+    return static_cast<const KeptLog&>(*loggerOf(this).getChannel()).text();
 }
 
 std::shared_ptr<RecordingPeer> RouterHarness::attach(ttroute::ConnectionId id, bool takesShared)

@@ -9,8 +9,6 @@
 #include "routing/RouteCounters.h"
 #include "routing/Router.h"
 
-#include <Poco/AutoPtr.h>
-
 #include <memory>
 #include <string>
 
@@ -52,10 +50,6 @@ struct RouterHarness
     ttroute::Tracer tracer;
     /// The router under test.
     ttroute::Router router;
-
-private:
-    class KeptLog;
-    Poco::AutoPtr<KeptLog> log_;
 };
 
 } // namespace tttest
